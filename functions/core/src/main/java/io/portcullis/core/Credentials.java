@@ -1,0 +1,78 @@
+package io.portcullis.core;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * A login's username and password, read from a JSON or form body. The password is a {@code char[]} so it can be
+ * wiped after hashing; {@link #toString()} never shows it.
+ */
+record Credentials(String username, char[] password) {
+    /** Largest login body read. */
+    static final int MAX_BODY_BYTES = 16 * 1024;
+    static final int MAX_USERNAME_LENGTH = 128;
+    static final int MAX_PASSWORD_LENGTH = 1024;
+
+    static Credentials read(GatewayRequest request) throws BadRequestException {
+        String contentType = request.headers().first("Content-Type").orElse("")
+                .split(";", 2)[0].strip().toLowerCase(Locale.ROOT);
+        if (!contentType.equals("application/json") && !contentType.equals("application/x-www-form-urlencoded")) {
+            throw new BadRequestException("unsupported_content_type",
+                    "send the credentials as application/json or application/x-www-form-urlencoded");
+        }
+        byte[] body = Json.readBounded(request.body().get(), MAX_BODY_BYTES);
+        Map<String, String> fields = contentType.equals("application/json") ? jsonFields(body) : formFields(body);
+        String username = fields.get("username");
+        String password = fields.get("password");
+        if (username == null || password == null || username.isEmpty()) {
+            throw new BadRequestException("invalid_request", "username and password are required");
+        }
+        if (username.length() > MAX_USERNAME_LENGTH || password.length() > MAX_PASSWORD_LENGTH) {
+            throw new BadRequestException("invalid_request", "username or password too long");
+        }
+        return new Credentials(username, password.toCharArray());
+    }
+
+    private static Map<String, String> jsonFields(byte[] body) throws BadRequestException {
+        ObjectNode object = Json.parseObject(body);
+        Map<String, String> fields = new HashMap<>();
+        for (String name : new String[] {"username", "password"}) {
+            JsonNode value = object.get(name);
+            if (value != null && !value.isNull()) {
+                if (!value.isTextual()) {
+                    throw new BadRequestException("invalid_request", name + " must be a string");
+                }
+                fields.put(name, value.textValue());
+            }
+        }
+        return fields;
+    }
+
+    private static Map<String, String> formFields(byte[] body) throws BadRequestException {
+        Map<String, String> fields = new HashMap<>();
+        String text = new String(body, StandardCharsets.UTF_8);
+        try {
+            for (String pair : text.split("&")) {
+                int eq = pair.indexOf('=');
+                String name = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+                String value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+                if ((name.equals("username") || name.equals("password")) && fields.putIfAbsent(name, value) != null) {
+                    throw new BadRequestException("invalid_request", name + " is given twice");
+                }
+            }
+        } catch (IllegalArgumentException e) {
+            throw new BadRequestException("invalid_request", "the form body is not valid URL encoding");
+        }
+        return fields;
+    }
+
+    @Override
+    public String toString() {
+        return "Credentials[" + username + "]";
+    }
+}

@@ -1,0 +1,131 @@
+package io.portcullis.core;
+
+import io.portcullis.core.config.GatewayConfig.IdentityHeaders;
+import io.portcullis.core.limit.RateDecision;
+import io.portcullis.core.limit.RateLimit;
+import io.portcullis.core.net.HopByHop;
+import io.portcullis.core.net.TrustedProxies;
+import io.portcullis.core.port.RateLimiter;
+import io.portcullis.core.route.BadPathException;
+import io.portcullis.core.route.CanonicalPath;
+import io.portcullis.core.route.Route;
+import io.portcullis.core.route.RouteTable;
+import io.portcullis.core.token.Claims;
+import java.net.InetAddress;
+import java.net.URI;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Every request that is not the gateway's own: canonical path → route (404) → method (405) → token on secure
+ * routes (401/403) → rate limit (429) → a {@link ForwardingPlan}. The limit is per user over all routes; open
+ * routes are limited per client address.
+ */
+public final class Forward {
+    /** Client headers never forwarded, besides hop-by-hop ones: the gateway sets them itself. */
+    private static final Set<String> GATEWAY_SET = Set.of("authorization", "host", "x-forwarded-for",
+            "x-forwarded-proto", "x-forwarded-host", "via");
+
+    private final RouteTable routes;
+    private final CheckToken checkToken;
+    private final RateLimiter limiter;
+    private final RateLimit limit;
+    private final TrustedProxies proxies;
+    private final IdentityHeaders identityHeaders;
+    private final Set<String> droppedFromTrusted;
+    private final Set<String> droppedFromOthers;
+    private final Clock clock;
+
+    Forward(RouteTable routes, CheckToken checkToken, RateLimiter limiter, RateLimit limit, TrustedProxies proxies,
+            IdentityHeaders identityHeaders, Clock clock) {
+        this.routes = routes;
+        this.checkToken = checkToken;
+        this.limiter = limiter;
+        this.limit = limit;
+        this.proxies = proxies;
+        this.identityHeaders = identityHeaders;
+        this.clock = clock;
+        Set<String> dropped = new HashSet<>(HopByHop.HEADERS);
+        dropped.addAll(GATEWAY_SET);
+        dropped.addAll(identityHeaders.all());
+        this.droppedFromTrusted = Set.copyOf(dropped);
+        dropped.add("forwarded");
+        this.droppedFromOthers = Set.copyOf(dropped);
+    }
+
+    public ForwardDecision forward(GatewayRequest request) {
+        String path;
+        try {
+            path = CanonicalPath.of(request.rawPath());
+        } catch (BadPathException e) {
+            return Rejection.badRequest("invalid_path", e.getMessage());
+        }
+        Optional<Route> match = routes.match(path);
+        if (match.isEmpty()) {
+            return Rejection.notFound();
+        }
+        Route route = match.get();
+        if (!route.allowsMethod(request.method())) {
+            return Rejection.methodNotAllowed(route.allowHeader());
+        }
+        Optional<Claims> identity = Optional.empty();
+        if (route.secure()) {
+            AuthResult auth = checkToken.authorize(request.headers(), route);
+            if (auth instanceof Rejection rejection) {
+                return rejection;
+            }
+            identity = Optional.of(((Authenticated) auth).claims());
+        }
+        InetAddress client = proxies.clientAddress(request.peer(), request.headers());
+        String key = identity.map(c -> "proxy:user:" + c.subject()).orElseGet(() -> "proxy:ip:" + client.getHostAddress());
+        RateDecision decision = limiter.acquire(key, limit, clock.instant());
+        if (!decision.allowed()) {
+            return Rejection.rateLimited(decision);
+        }
+        URI target;
+        try {
+            target = route.upstreamUri(path, request.rawQuery());
+        } catch (IllegalArgumentException e) {
+            return Rejection.badRequest("invalid_query", "the query string has characters that must be percent-encoded");
+        }
+        return new ForwardingPlan(route, request.method(), target, dropped(request), added(request, identity),
+                identity, RateLimitHeaders.of(decision));
+    }
+
+    /** A {@code Forwarded} header is passed on only from a trusted proxy; from anyone else it is a claim. */
+    private Set<String> dropped(GatewayRequest request) {
+        Set<String> base = proxies.trusts(request.peer()) ? droppedFromTrusted : droppedFromOthers;
+        Set<String> listed = HopByHop.connectionListed(request.headers().all("Connection"));
+        if (listed.isEmpty()) {
+            return base;
+        }
+        Set<String> dropped = new HashSet<>(base);
+        dropped.addAll(listed);
+        return dropped;
+    }
+
+    private List<Header> added(GatewayRequest request, Optional<Claims> identity) {
+        RequestHeaders headers = request.headers();
+        boolean trustedPeer = proxies.trusts(request.peer());
+        List<Header> added = new ArrayList<>(7);
+        identity.ifPresent(claims -> {
+            added.add(new Header(identityHeaders.user(), claims.subject()));
+            added.add(new Header(identityHeaders.roles(), String.join(",", claims.roles())));
+            added.add(new Header(identityHeaders.tokenId(), claims.tokenId().value()));
+        });
+        String peer = request.peer().getHostAddress();
+        List<String> chain = trustedPeer ? headers.all("X-Forwarded-For") : List.of();
+        added.add(new Header("X-Forwarded-For", chain.isEmpty() ? peer : String.join(", ", chain) + ", " + peer));
+        Optional<String> proto = trustedPeer ? headers.first("X-Forwarded-Proto") : Optional.empty();
+        added.add(new Header("X-Forwarded-Proto", proto.orElse(request.secure() ? "https" : "http")));
+        Optional<String> host = trustedPeer ? headers.first("X-Forwarded-Host") : Optional.empty();
+        host.or(() -> headers.first("Host")).ifPresent(h -> added.add(new Header("X-Forwarded-Host", h)));
+        List<String> via = headers.all("Via");
+        added.add(new Header("Via", via.isEmpty() ? "1.1 portcullis" : String.join(", ", via) + ", 1.1 portcullis"));
+        return added;
+    }
+}

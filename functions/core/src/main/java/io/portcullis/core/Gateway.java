@@ -1,0 +1,76 @@
+package io.portcullis.core;
+
+import io.portcullis.core.config.GatewayConfig;
+import io.portcullis.core.memory.InMemoryRateLimiter;
+import io.portcullis.core.memory.InMemoryRevocations;
+import io.portcullis.core.memory.InMemoryUsers;
+import io.portcullis.core.net.TrustedProxies;
+import io.portcullis.core.password.PasswordPool;
+import io.portcullis.core.password.Passwords;
+import io.portcullis.core.port.RateLimiter;
+import io.portcullis.core.port.RevocationStore;
+import io.portcullis.core.port.UserDirectory;
+import io.portcullis.core.route.RouteTable;
+import io.portcullis.core.token.TokenCodec;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.Collection;
+
+/**
+ * The gateway assembled from its configuration and stores: the handlers every shell calls. Built once per process
+ * (or Lambda execution environment).
+ */
+public final class Gateway implements AutoCloseable {
+    /** The stores the handlers depend on. */
+    public record Stores(UserDirectory users, RevocationStore revocations, RateLimiter rateLimiter) {
+        /** Everything in process memory: lost on restart. */
+        public static Stores inMemory(Collection<User> users, Clock clock) {
+            return new Stores(new InMemoryUsers(users), new InMemoryRevocations(clock), new InMemoryRateLimiter());
+        }
+    }
+
+    private final PasswordPool pool;
+    private final IssueToken issueToken;
+    private final CheckToken checkToken;
+    private final Forward forward;
+    private final RevokeTokens revokeTokens;
+
+    private Gateway(GatewayConfig config, Stores stores, Clock clock) {
+        SecureRandom random = new SecureRandom();
+        TokenCodec codec = new TokenCodec(config.tokens().keyRing(), random);
+        TrustedProxies proxies = new TrustedProxies(config.trustedProxies());
+        this.pool = new PasswordPool(config.passwords().threads(), config.passwords().queue());
+        this.checkToken = new CheckToken(codec, stores.revocations(), clock);
+        this.issueToken = new IssueToken(stores.users(), new Passwords(config.passwords().argon2()), pool,
+                stores.rateLimiter(), config.rateLimits().auth(), proxies, codec, config.tokens().ttl(), random,
+                clock);
+        this.forward = new Forward(new RouteTable(config.routes()), checkToken, stores.rateLimiter(),
+                config.rateLimits().proxy(), proxies, config.identityHeaders(), clock);
+        this.revokeTokens = new RevokeTokens(checkToken, stores.revocations(), config.tokens().ttl(), clock);
+    }
+
+    public static Gateway create(GatewayConfig config, Stores stores, Clock clock) {
+        return new Gateway(config, stores, clock);
+    }
+
+    public IssueToken issueToken() {
+        return issueToken;
+    }
+
+    public CheckToken checkToken() {
+        return checkToken;
+    }
+
+    public Forward forward() {
+        return forward;
+    }
+
+    public RevokeTokens revokeTokens() {
+        return revokeTokens;
+    }
+
+    @Override
+    public void close() {
+        pool.close();
+    }
+}

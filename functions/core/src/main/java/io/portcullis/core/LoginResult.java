@@ -1,0 +1,6 @@
+package io.portcullis.core;
+
+/** What a login comes to: a token, or a refusal. */
+public sealed interface LoginResult permits Issued, Rejection {
+    GatewayResponse toResponse();
+}

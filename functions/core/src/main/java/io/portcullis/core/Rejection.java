@@ -1,0 +1,96 @@
+package io.portcullis.core;
+
+import io.portcullis.core.limit.RateDecision;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The gateway refuses a request and answers it itself, with a JSON body {@code {"error", "message"}}.
+ *
+ * @param status the HTTP status
+ * @param error the machine-readable code sent to the client
+ * @param message the client-safe text
+ * @param reason the precise cause, for logs and metrics only (a login answers "invalid credentials" whether the
+ *     user is unknown or the password wrong; the reason tells them apart)
+ * @param headers extra response headers
+ */
+public record Rejection(int status, String error, String message, String reason, List<Header> headers)
+        implements LoginResult, AuthResult, ForwardDecision, RevokeResult {
+
+    private static final Header BEARER_CHALLENGE = new Header("WWW-Authenticate", "Bearer realm=\"portcullis\"");
+
+    public Rejection {
+        headers = List.copyOf(headers);
+    }
+
+    public GatewayResponse toResponse() {
+        List<Header> all = new ArrayList<>(headers.size() + 2);
+        all.add(new Header("Content-Type", "application/json"));
+        all.add(new Header("Cache-Control", "no-store"));
+        all.addAll(headers);
+        return new GatewayResponse(status, all, Json.error(error, message));
+    }
+
+    public static Rejection badRequest(String error, String message) {
+        return new Rejection(400, error, message, error, List.of());
+    }
+
+    public static Rejection missingToken() {
+        return new Rejection(401, "missing_token", "this route needs a bearer token", "missing_token",
+                List.of(BEARER_CHALLENGE));
+    }
+
+    public static Rejection invalidToken(String message, String reason) {
+        return new Rejection(401, "invalid_token", message, reason, List.of(new Header("WWW-Authenticate",
+                "Bearer realm=\"portcullis\", error=\"invalid_token\"")));
+    }
+
+    public static Rejection invalidCredentials(String reason, RateDecision decision) {
+        return new Rejection(401, "invalid_credentials", "wrong username or password", reason,
+                RateLimitHeaders.of(decision));
+    }
+
+    public static Rejection forbidden(String message, String reason) {
+        return new Rejection(403, "forbidden", message, reason, List.of());
+    }
+
+    public static Rejection notFound() {
+        return new Rejection(404, "not_found", "no route for this path", "no_route", List.of());
+    }
+
+    public static Rejection methodNotAllowed(String allow) {
+        return new Rejection(405, "method_not_allowed", "this route does not accept that method",
+                "method_not_allowed", List.of(new Header("Allow", allow)));
+    }
+
+    public static Rejection rateLimited(RateDecision decision) {
+        return new Rejection(429, "rate_limited",
+                "too many requests; retry in " + decision.retryAfterSeconds() + " s", "rate_limited",
+                RateLimitHeaders.of(decision));
+    }
+
+    public static Rejection overloaded() {
+        return new Rejection(503, "overloaded", "too many logins in progress; retry shortly", "login_pool_full",
+                List.of(new Header("Retry-After", "1")));
+    }
+
+    public static Rejection unavailable() {
+        return new Rejection(503, "unavailable", "a store the gateway depends on is unavailable; retry shortly",
+                "store_unavailable", List.of(new Header("Retry-After", "1")));
+    }
+
+    public static Rejection badGateway() {
+        return new Rejection(502, "bad_gateway", "the backend could not be reached", "upstream_unreachable",
+                List.of());
+    }
+
+    public static Rejection gatewayTimeout() {
+        return new Rejection(504, "gateway_timeout", "the backend did not answer in time", "upstream_timeout",
+                List.of());
+    }
+
+    public static Rejection internalError() {
+        return new Rejection(500, "internal_error", "the gateway failed to handle this request", "internal_error",
+                List.of());
+    }
+}

@@ -1,0 +1,88 @@
+package io.portcullis.core;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.portcullis.core.port.RevocationStore;
+import io.portcullis.core.token.Claims;
+import io.portcullis.core.token.TokenId;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+
+/**
+ * Server-side revocation: {@code POST /auth/revoke} and {@code POST /logout} revoke the presented token;
+ * {@code POST /admin/revoke} (role {@value #ADMIN_ROLE}) revokes a token by id or every token a user holds.
+ */
+public final class RevokeTokens {
+    public static final String ADMIN_ROLE = "admin";
+    private static final int MAX_BODY_BYTES = 4096;
+
+    private final CheckToken checkToken;
+    private final RevocationStore revocations;
+    private final Duration maxTokenLifetime;
+    private final Clock clock;
+
+    RevokeTokens(CheckToken checkToken, RevocationStore revocations, Duration maxTokenLifetime, Clock clock) {
+        this.checkToken = checkToken;
+        this.revocations = revocations;
+        this.maxTokenLifetime = maxTokenLifetime;
+        this.clock = clock;
+    }
+
+    /** Revokes the caller's own token. */
+    public RevokeResult revokeOwn(GatewayRequest request) {
+        AuthResult auth = checkToken.authenticate(request.headers());
+        if (auth instanceof Rejection rejection) {
+            return rejection;
+        }
+        Claims claims = ((Authenticated) auth).claims();
+        revocations.revokeToken(claims.tokenId(), claims.expiresAt());
+        return new Revoked(claims.subject(), "token " + claims.tokenId());
+    }
+
+    /**
+     * An admin revokes {@code {"token_id": "…"}} (kept until the longest a token can live) or {@code {"user": "…"}}
+     * (every token of that user issued until now).
+     */
+    public RevokeResult revokeAsAdmin(GatewayRequest request) {
+        AuthResult auth = checkToken.authenticate(request.headers());
+        if (auth instanceof Rejection rejection) {
+            return rejection;
+        }
+        Claims admin = ((Authenticated) auth).claims();
+        if (!admin.hasRole(ADMIN_ROLE)) {
+            return Rejection.forbidden("revoking others' tokens needs the admin role", "not_admin");
+        }
+        ObjectNode body;
+        try {
+            if (!request.headers().first("Content-Type").orElse("").toLowerCase(java.util.Locale.ROOT)
+                    .startsWith("application/json")) {
+                throw new BadRequestException("unsupported_content_type", "send application/json");
+            }
+            body = Json.parseObject(Json.readBounded(request.body().get(), MAX_BODY_BYTES));
+        } catch (BadRequestException e) {
+            return e.rejection();
+        }
+        JsonNode tokenId = body.get("token_id");
+        JsonNode user = body.get("user");
+        if ((tokenId == null) == (user == null)) {
+            return Rejection.badRequest("invalid_request", "give exactly one of token_id and user");
+        }
+        Instant now = clock.instant();
+        if (tokenId != null) {
+            TokenId id;
+            try {
+                id = new TokenId(tokenId.asText());
+            } catch (IllegalArgumentException e) {
+                return Rejection.badRequest("invalid_request", "token_id must be 32 lower-case hex digits");
+            }
+            revocations.revokeToken(id, now.plus(maxTokenLifetime));
+            return new Revoked(admin.subject(), "token " + id);
+        }
+        if (!user.isTextual() || user.asText().isEmpty()) {
+            return Rejection.badRequest("invalid_request", "user must be a non-empty string");
+        }
+        revocations.revokeIssuedUpTo(user.asText(), now);
+        return new Revoked(admin.subject(), "user " + user.asText());
+    }
+}

@@ -1,0 +1,279 @@
+package io.portcullis.core.config;
+
+import io.helidon.config.Config;
+import io.helidon.config.ConfigSources;
+import io.helidon.config.EnvironmentVariables;
+import io.portcullis.core.config.GatewayConfig.IdentityHeaders;
+import io.portcullis.core.config.GatewayConfig.Passwords;
+import io.portcullis.core.config.GatewayConfig.RateLimits;
+import io.portcullis.core.config.GatewayConfig.Store;
+import io.portcullis.core.config.GatewayConfig.StoreType;
+import io.portcullis.core.config.GatewayConfig.Tokens;
+import io.portcullis.core.config.GatewayConfig.Upstream;
+import io.portcullis.core.config.GatewayConfig.UserEntry;
+import io.portcullis.core.limit.RateLimit;
+import io.portcullis.core.memory.StaticKeyRing;
+import io.portcullis.core.net.Cidr;
+import io.portcullis.core.net.HopByHop;
+import io.portcullis.core.password.Argon2Params;
+import io.portcullis.core.password.PasswordPool;
+import io.portcullis.core.token.SecretBytes;
+import io.portcullis.core.token.TokenKey;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Reads the YAML configuration into a {@link GatewayConfig}. Environment variables override any key, with
+ * Helidon's mapping ({@code RATE_dash_LIMITS_PROXY_BURST=50} sets {@code rate-limits.proxy.burst}), and
+ * {@code ${NAME}} in a value refers to an environment variable. Relative paths are resolved against the config
+ * file's directory. Every problem is reported at once, each naming its key.
+ */
+public final class ConfigLoader {
+    /** Top-level sections; anything else in the file is refused. */
+    public static final Set<String> SECTIONS = Set.of("server", "demo-backend", "tokens", "passwords", "users",
+            "users-file", "rate-limits", "trusted-proxies", "store", "identity-headers", "routes", "routes-file",
+            "upstream");
+
+    private static final Pattern USERNAME = Pattern.compile("[\\x21-\\x7e]{1,128}");
+    private static final Pattern ROLE = Pattern.compile("[A-Za-z0-9._:-]{1,64}");
+    private static final Pattern HEADER_NAME = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]{1,64}");
+    private static final Set<String> RESERVED_HEADERS = Set.of("authorization", "host", "content-length",
+            "content-type", "cookie", "set-cookie", "forwarded", "x-forwarded-for", "x-forwarded-proto",
+            "x-forwarded-host", "via");
+    private static final RateLimit DEFAULT_PROXY_LIMIT = new RateLimit(10, 100, Duration.ZERO);
+    private static final RateLimit DEFAULT_AUTH_LIMIT = new RateLimit(1, 10, Duration.ofMillis(500));
+
+    private ConfigLoader() {
+    }
+
+    /** Reads and validates {@code file}, with {@code env} as environment variables. */
+    public static GatewayConfig load(Path file, Map<String, String> env) {
+        return read(helidonConfig(file, env), file);
+    }
+
+    /** The file merged with environment overrides, for sections a shell reads itself (such as {@code server}). */
+    public static Config helidonConfig(Path file, Map<String, String> env) {
+        requireReadable(file);
+        return Config.builder()
+                .disableEnvironmentVariablesSource()
+                .disableSystemPropertiesSource()
+                .sources(ConfigSources.create(EnvironmentVariables.expand(env)).build(), ConfigSources.file(file).build())
+                .failOnMissingValueReference(true)
+                .build();
+    }
+
+    /** Validates the merged config {@code root}, which was read from {@code file}. */
+    public static GatewayConfig read(Config root, Path file) {
+        ConfigReader reader = new ConfigReader();
+        Config fileOnly = Config.just(ConfigSources.file(file).build());
+        reader.onlyKnownKeys(fileOnly, SECTIONS);
+        Path base = file.toAbsolutePath().getParent();
+
+        Tokens tokens = tokens(root.get("tokens"), reader);
+        Passwords passwords = passwords(root.get("passwords"), reader);
+        Optional<Path> usersFile = reader.string(root.get("users-file")).map(base::resolve);
+        List<UserEntry> users = users(listSource(root, "users", usersFile, reader), reader);
+        Optional<Path> routesFile = reader.string(root.get("routes-file")).map(base::resolve);
+        var routes = RouteConfig.routes(listSource(root, "routes", routesFile, reader), reader);
+        RateLimits limits = new RateLimits(
+                rateLimit(root.get("rate-limits.proxy"), DEFAULT_PROXY_LIMIT, reader),
+                rateLimit(root.get("rate-limits.auth"), DEFAULT_AUTH_LIMIT, reader));
+        reader.onlyKnownKeys(root.get("rate-limits"), Set.of("proxy", "auth"));
+        List<Cidr> trusted = reader.strings(root.get("trusted-proxies")).stream()
+                .flatMap(text -> cidr(root.get("trusted-proxies"), text, reader).stream()).toList();
+        Store store = store(root.get("store"), base, reader);
+        IdentityHeaders identity = identityHeaders(root.get("identity-headers"), reader);
+        Upstream upstream = upstream(root.get("upstream"), reader);
+        reader.throwIfAny();
+        return new GatewayConfig(tokens, passwords, users, usersFile, limits, trusted, store, identity, routes,
+                upstream);
+    }
+
+    /** The list under {@code key}: inline, or from its own file ({@code users-file: users.yaml}). */
+    private static Config listSource(Config root, String key, Optional<Path> file, ConfigReader reader) {
+        if (file.isEmpty()) {
+            return root.get(key);
+        }
+        if (root.get(key).exists()) {
+            reader.problem(key + "-file", "set " + key + " or " + key + "-file, not both");
+        }
+        if (!Files.isReadable(file.get())) {
+            reader.problem(key + "-file", "cannot read " + file.get());
+            return Config.empty().get(key);
+        }
+        return Config.builder(ConfigSources.file(file.get()))
+                .disableEnvironmentVariablesSource().disableSystemPropertiesSource().build().get(key);
+    }
+
+    private static Tokens tokens(Config node, ConfigReader reader) {
+        reader.onlyKnownKeys(node, Set.of("ttl", "ttl-seconds", "ttl-ms", "keys"));
+        Duration ttl = reader.duration(node, "ttl", Duration.ofHours(1));
+        if (ttl.compareTo(Duration.ofSeconds(1)) < 0 || ttl.compareTo(Duration.ofDays(366)) > 0) {
+            reader.problem(node.get("ttl-seconds"), "must be between 1 second and 366 days");
+        }
+        List<TokenKey> keys = new ArrayList<>();
+        TokenKey issuing = null;
+        Set<String> ids = new HashSet<>();
+        for (Config keyNode : reader.nodes(node.get("keys"))) {
+            reader.onlyKnownKeys(keyNode, Set.of("id", "secret", "active"));
+            Optional<String> id = reader.requiredString(keyNode.get("id"));
+            Optional<String> secret = reader.requiredString(keyNode.get("secret"));
+            boolean active = reader.bool(keyNode.get("active"), true);
+            if (id.isEmpty() || secret.isEmpty()) {
+                continue;
+            }
+            if (!ids.add(id.get())) {
+                reader.problem(keyNode.get("id"), "key id '" + id.get() + "' is configured twice");
+                continue;
+            }
+            try {
+                TokenKey key = TokenKey.derive(id.get(),
+                        SecretBytes.copyOf(secret.get().getBytes(StandardCharsets.UTF_8)));
+                keys.add(key);
+                if (active && issuing == null) {
+                    issuing = key;
+                }
+            } catch (IllegalArgumentException e) {
+                reader.problem(keyNode.get(e.getMessage().startsWith("a key id") ? "id" : "secret"), e.getMessage());
+            }
+        }
+        if (keys.isEmpty() && reader.problems().stream().noneMatch(p -> p.startsWith("tokens.keys"))) {
+            reader.problem(node.get("keys"), "at least one key is required, e.g. "
+                    + "{ id: k1, secret: \"${PORTCULLIS_TOKEN_SECRET}\" }");
+        } else if (!keys.isEmpty() && issuing == null) {
+            reader.problem(node.get("keys"), "no key is active: one key must issue tokens");
+        }
+        return new Tokens(ttl, issuing == null ? null : new StaticKeyRing(issuing, keys));
+    }
+
+    private static Passwords passwords(Config node, ConfigReader reader) {
+        reader.onlyKnownKeys(node, Set.of("argon2", "threads", "queue"));
+        Config argon2 = node.get("argon2");
+        reader.onlyKnownKeys(argon2, Set.of("memory-kib", "iterations", "parallelism"));
+        Argon2Params defaults = Argon2Params.DEFAULT;
+        Argon2Params params = defaults;
+        try {
+            params = new Argon2Params(
+                    reader.integer(argon2.get("memory-kib"), defaults.memoryKib(), 8, 4 * 1024 * 1024),
+                    reader.integer(argon2.get("iterations"), defaults.iterations(), 1, 100),
+                    reader.integer(argon2.get("parallelism"), defaults.parallelism(), 1, 64));
+        } catch (IllegalArgumentException e) {
+            reader.problem(argon2, e.getMessage());
+        }
+        return new Passwords(params,
+                reader.integer(node.get("threads"), PasswordPool.defaultThreads(), 1, 256),
+                reader.integer(node.get("queue"), 64, 1, 100_000));
+    }
+
+    private static List<UserEntry> users(Config list, ConfigReader reader) {
+        List<UserEntry> users = new ArrayList<>();
+        Set<String> names = new HashSet<>();
+        for (Config node : reader.nodes(list)) {
+            reader.onlyKnownKeys(node, Set.of("username", "password", "roles", "allow"));
+            Optional<String> username = reader.requiredString(node.get("username"));
+            Optional<String> password = reader.requiredString(node.get("password"));
+            List<String> roles = reader.strings(node.get("roles"));
+            roles.stream().filter(role -> !ROLE.matcher(role).matches()).forEach(role -> reader.problem(
+                    node.get("roles"), "'" + role + "' is not a role name (1 to 64 of A-Z a-z 0-9 . _ : -)"));
+            List<Cidr> allow = reader.strings(node.get("allow")).stream()
+                    .flatMap(text -> cidr(node.get("allow"), text, reader).stream()).toList();
+            if (username.isEmpty() || password.isEmpty()) {
+                continue;
+            }
+            if (!USERNAME.matcher(username.get()).matches()) {
+                reader.problem(node.get("username"), "must be 1 to 128 visible ASCII characters (no spaces): "
+                        + "it travels to backends in a header");
+            } else if (!names.add(username.get())) {
+                reader.problem(node.get("username"), "user '" + username.get() + "' is configured twice");
+            } else {
+                users.add(new UserEntry(username.get(), password.get(), roles, allow));
+            }
+        }
+        return users;
+    }
+
+    private static RateLimit rateLimit(Config node, RateLimit defaults, ConfigReader reader) {
+        reader.onlyKnownKeys(node, Set.of("requests-per-second", "burst", "block-delay", "block-delay-ms",
+                "block-delay-seconds"));
+        double rps = reader.number(node.get("requests-per-second"), defaults.requestsPerSecond(), 0, 1_000_000);
+        int burst = reader.integer(node.get("burst"), defaults.burst(), 0, 1_000_000);
+        Duration block = reader.duration(node, "block-delay", defaults.blockDelay());
+        try {
+            return new RateLimit(rps, burst, block);
+        } catch (IllegalArgumentException e) {
+            reader.problem(node.get("burst"), e.getMessage());
+            return defaults;
+        }
+    }
+
+    private static Optional<Cidr> cidr(Config node, String text, ConfigReader reader) {
+        try {
+            return Optional.of(Cidr.parse(text));
+        } catch (IllegalArgumentException e) {
+            reader.problem(node, e.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    private static Store store(Config node, Path base, ConfigReader reader) {
+        reader.onlyKnownKeys(node, Set.of("type", "data-dir"));
+        StoreType type = reader.parsed(node.get("type"), text -> {
+            try {
+                return StoreType.valueOf(text.toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("must be memory, embedded or dynamodb");
+            }
+        }).orElse(StoreType.MEMORY);
+        Path dataDir = base.resolve(reader.string(node.get("data-dir")).orElse("data"));
+        return new Store(type, dataDir);
+    }
+
+    private static IdentityHeaders identityHeaders(Config node, ConfigReader reader) {
+        reader.onlyKnownKeys(node, Set.of("user", "roles", "token-id"));
+        IdentityHeaders headers = new IdentityHeaders(
+                headerName(node.get("user"), "x-user", reader),
+                headerName(node.get("roles"), "x-user-roles", reader),
+                headerName(node.get("token-id"), "x-token-id", reader));
+        if (new HashSet<>(headers.all()).size() != 3) {
+            reader.problem(node, "the three identity headers must have different names");
+        }
+        return headers;
+    }
+
+    private static String headerName(Config node, String defaultName, ConfigReader reader) {
+        String name = reader.string(node).orElse(defaultName).toLowerCase(Locale.ROOT);
+        if (!HEADER_NAME.matcher(name).matches()) {
+            reader.problem(node, "is not a valid header name");
+        } else if (HopByHop.HEADERS.contains(name) || RESERVED_HEADERS.contains(name)) {
+            reader.problem(node, "'" + name + "' is a header the gateway manages itself; choose another name");
+        }
+        return name;
+    }
+
+    private static Upstream upstream(Config node, ConfigReader reader) {
+        reader.onlyKnownKeys(node, Set.of("connect-timeout", "connect-timeout-ms", "connect-timeout-seconds",
+                "read-timeout", "read-timeout-ms", "read-timeout-seconds"));
+        Duration connect = reader.duration(node, "connect-timeout", Duration.ofSeconds(5));
+        Duration read = reader.duration(node, "read-timeout", Duration.ofSeconds(30));
+        if (connect.isZero() || read.isZero()) {
+            reader.problem(node, "timeouts must be greater than zero");
+        }
+        return new Upstream(connect, read);
+    }
+
+    private static void requireReadable(Path file) {
+        if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
+            throw new ConfigException("config file: cannot read " + file.toAbsolutePath());
+        }
+    }
+}

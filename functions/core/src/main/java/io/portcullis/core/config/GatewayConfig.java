@@ -1,0 +1,103 @@
+package io.portcullis.core.config;
+
+import io.portcullis.core.limit.RateLimit;
+import io.portcullis.core.net.Cidr;
+import io.portcullis.core.password.Argon2Params;
+import io.portcullis.core.port.KeyRing;
+import io.portcullis.core.route.Route;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The gateway's configuration, typed and validated. Built by {@link ConfigLoader} from YAML and environment
+ * variables; every shell (server, Lambda) starts from this same record.
+ *
+ * @param tokens token lifetime and keys
+ * @param passwords Argon2 parameters and the size of the pool hashes run on
+ * @param users the users from the config (or its users file), passwords possibly still plaintext
+ * @param usersFile where the users came from, when not the main file
+ * @param rateLimits the limits for proxied requests (per user) and logins (per username and per client address)
+ * @param trustedProxies peers whose {@code X-Forwarded-For}/{@code Forwarded} headers are believed
+ * @param store where users, revocations and rate counters live
+ * @param identityHeaders the headers that carry the identity to backends
+ * @param routes the route table
+ * @param upstream backend connection settings
+ */
+public record GatewayConfig(
+        Tokens tokens,
+        Passwords passwords,
+        List<UserEntry> users,
+        Optional<Path> usersFile,
+        RateLimits rateLimits,
+        List<Cidr> trustedProxies,
+        Store store,
+        IdentityHeaders identityHeaders,
+        List<Route> routes,
+        Upstream upstream) {
+
+    public GatewayConfig {
+        users = List.copyOf(users);
+        trustedProxies = List.copyOf(trustedProxies);
+        routes = List.copyOf(routes);
+    }
+
+    /** @param ttl how long a token lives; @param keyRing the keys, one issuing */
+    public record Tokens(Duration ttl, KeyRing keyRing) {
+    }
+
+    /**
+     * @param argon2 parameters for new hashes
+     * @param threads threads that run Argon2 (bounds login CPU)
+     * @param queue logins that may wait for a thread before more are turned away with 503
+     */
+    public record Passwords(Argon2Params argon2, int threads, int queue) {
+    }
+
+    /**
+     * A user as configured.
+     *
+     * @param password an Argon2 PHC hash, or plaintext still to be hashed
+     */
+    public record UserEntry(String username, String password, List<String> roles, List<Cidr> allow) {
+        public UserEntry {
+            roles = List.copyOf(roles);
+            allow = List.copyOf(allow);
+        }
+
+        public boolean hashed() {
+            return io.portcullis.core.password.Passwords.isHash(password);
+        }
+
+        @Override
+        public String toString() {
+            return "UserEntry[" + username + "]";
+        }
+    }
+
+    /** @param proxy the per-user limit over all proxied routes; @param auth the login limit */
+    public record RateLimits(RateLimit proxy, RateLimit auth) {
+    }
+
+    /** Where state lives. */
+    public enum StoreType { MEMORY, EMBEDDED, DYNAMODB }
+
+    /**
+     * @param type memory (lost on restart), embedded (DynamoDB Local in-process, in {@code dataDir}), or dynamodb
+     * @param dataDir the embedded store's directory
+     */
+    public record Store(StoreType type, Path dataDir) {
+    }
+
+    /** Header names for the user, their roles and the token id. */
+    public record IdentityHeaders(String user, String roles, String tokenId) {
+        public List<String> all() {
+            return List.of(user, roles, tokenId);
+        }
+    }
+
+    /** Backend connect and read timeouts. */
+    public record Upstream(Duration connectTimeout, Duration readTimeout) {
+    }
+}

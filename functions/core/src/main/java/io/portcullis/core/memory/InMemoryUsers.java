@@ -1,0 +1,38 @@
+package io.portcullis.core.memory;
+
+import io.portcullis.core.User;
+import io.portcullis.core.port.UserRegistry;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/** Users held in memory, loaded from the config file; changes last until the process ends. */
+public final class InMemoryUsers implements UserRegistry {
+    private final ConcurrentHashMap<String, User> users = new ConcurrentHashMap<>();
+
+    public InMemoryUsers(Collection<User> initial) {
+        initial.forEach(this::saveUser);
+    }
+
+    @Override
+    public Optional<User> findUser(String username) {
+        return Optional.ofNullable(users.get(username));
+    }
+
+    @Override
+    public void saveUser(User user) {
+        users.put(user.username(), user);
+    }
+
+    @Override
+    public boolean removeUser(String username) {
+        return users.remove(username) != null;
+    }
+
+    @Override
+    public List<User> listUsers() {
+        return users.values().stream().sorted(Comparator.comparing(User::username)).toList();
+    }
+}

@@ -1,0 +1,56 @@
+package io.portcullis.core.password;
+
+import de.mkammerer.argon2.Argon2;
+import de.mkammerer.argon2.Argon2Factory;
+import de.mkammerer.argon2.Argon2Factory.Argon2Types;
+import java.util.Objects;
+
+/**
+ * Argon2 password hashes in PHC string form ({@code $argon2id$v=19$m=19456,t=2,p=1$salt$hash}), through the
+ * reference C implementation (argon2-jvm). New hashes are Argon2id with the configured parameters; verification
+ * accepts any Argon2 variant and the parameters written in the hash, as ProxyAuth's hashes need.
+ */
+public final class Passwords {
+    private static final int SALT_BYTES = 16;
+    private static final int HASH_BYTES = 32;
+
+    private final Argon2Params params;
+    private final Argon2 argon2id = Argon2Factory.create(Argon2Types.ARGON2id, SALT_BYTES, HASH_BYTES);
+    private final Argon2 argon2i = Argon2Factory.create(Argon2Types.ARGON2i, SALT_BYTES, HASH_BYTES);
+    private final Argon2 argon2d = Argon2Factory.create(Argon2Types.ARGON2d, SALT_BYTES, HASH_BYTES);
+
+    public Passwords(Argon2Params params) {
+        this.params = Objects.requireNonNull(params, "params");
+    }
+
+    /** Whether {@code text} is an Argon2 PHC string rather than a plaintext password. */
+    public static boolean isHash(String text) {
+        return text.startsWith("$argon2id$") || text.startsWith("$argon2i$") || text.startsWith("$argon2d$");
+    }
+
+    /** Hashes {@code password} with a fresh random salt, then wipes the array. */
+    public String hash(char[] password) {
+        try {
+            return argon2id.hash(params.iterations(), params.memoryKib(), params.parallelism(), password);
+        } finally {
+            argon2id.wipeArray(password);
+        }
+    }
+
+    /**
+     * Whether {@code password} matches {@code phcHash}; a malformed hash never matches. Wipes the array.
+     */
+    public boolean verify(String phcHash, char[] password) {
+        try {
+            Argon2 variant = phcHash.startsWith("$argon2id$") ? argon2id
+                    : phcHash.startsWith("$argon2i$") ? argon2i
+                    : phcHash.startsWith("$argon2d$") ? argon2d
+                    : null;
+            return variant != null && variant.verify(phcHash, password);
+        } catch (RuntimeException malformed) {
+            return false;
+        } finally {
+            argon2id.wipeArray(password);
+        }
+    }
+}

@@ -1,0 +1,85 @@
+package io.portcullis.core.route;
+
+import io.portcullis.core.token.Claims;
+import java.net.URI;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * One entry of the route table: requests under {@code prefix} go to {@code target}.
+ *
+ * @param prefix canonical path prefix, matched on a segment boundary ({@code /api} matches {@code /api/x}, not
+ *     {@code /apix})
+ * @param target the backend's base URI (http or https, no query)
+ * @param secure whether a valid token is required (the default)
+ * @param users who may use the route; empty means any authenticated user
+ * @param roles roles of which the user needs at least one; empty means any
+ * @param methods allowed methods; empty means all ({@code GET} also allows {@code HEAD})
+ * @param preservePrefix whether the upstream path keeps the prefix
+ */
+public record Route(
+        String prefix,
+        URI target,
+        boolean secure,
+        Set<String> users,
+        Set<String> roles,
+        Set<String> methods,
+        boolean preservePrefix) {
+
+    public Route {
+        Objects.requireNonNull(prefix, "prefix");
+        Objects.requireNonNull(target, "target");
+        users = Set.copyOf(users);
+        roles = Set.copyOf(roles);
+        methods = Set.copyOf(methods.stream().map(m -> m.toUpperCase(Locale.ROOT)).toList());
+    }
+
+    /** A secure route open to every authenticated user and method. */
+    public static Route to(String prefix, URI target) {
+        return new Route(prefix, target, true, Set.of(), Set.of(), Set.of(), false);
+    }
+
+    /** Whether {@code canonicalPath} falls under this route's prefix. */
+    public boolean matches(String canonicalPath) {
+        return prefix.equals("/")
+                || canonicalPath.startsWith(prefix)
+                        && (canonicalPath.length() == prefix.length() || canonicalPath.charAt(prefix.length()) == '/');
+    }
+
+    public boolean allowsMethod(String method) {
+        return methods.isEmpty() || methods.contains(method) || method.equals("HEAD") && methods.contains("GET");
+    }
+
+    /** The {@code Allow} header value for a 405. */
+    public String allowHeader() {
+        Set<String> allowed = new TreeSet<>(methods);
+        if (allowed.contains("GET")) {
+            allowed.add("HEAD");
+        }
+        return String.join(", ", allowed);
+    }
+
+    /** Whether the authenticated holder of {@code claims} may use this route. */
+    public boolean permits(Claims claims) {
+        return (users.isEmpty() || users.contains(claims.subject()))
+                && (roles.isEmpty() || claims.roles().stream().anyMatch(roles::contains));
+    }
+
+    /** The upstream URI for a request to {@code canonicalPath} with {@code rawQuery} (empty for none). */
+    public URI upstreamUri(String canonicalPath, String rawQuery) {
+        String rest = preservePrefix || prefix.equals("/") ? canonicalPath : canonicalPath.substring(prefix.length());
+        String base = target.getRawPath() == null ? "" : target.getRawPath();
+        if (base.endsWith("/")) {
+            base = base.substring(0, base.length() - 1);
+        }
+        String path = base + rest;
+        StringBuilder uri = new StringBuilder(target.getScheme()).append("://").append(target.getRawAuthority())
+                .append(path.isEmpty() ? "/" : path);
+        if (!rawQuery.isEmpty()) {
+            uri.append('?').append(rawQuery);
+        }
+        return URI.create(uri.toString());
+    }
+}

@@ -1,0 +1,41 @@
+package io.portcullis.core;
+
+import io.portcullis.core.config.GatewayConfig;
+import io.portcullis.core.config.PlaintextPasswords;
+import io.portcullis.core.password.Passwords;
+import java.nio.file.Path;
+import java.util.List;
+
+/** A gateway on in-memory stores and a hand-moved clock, from a config snippet. */
+final class GatewayFixture implements AutoCloseable {
+    final MutableClock clock = MutableClock.at("2026-11-22T10:00:00Z");
+    final GatewayConfig config;
+    final Gateway.Stores stores;
+    final Gateway gateway;
+
+    GatewayFixture(Path dir, String yaml) {
+        config = Fixtures.config(dir, yaml);
+        List<User> users = PlaintextPasswords.hashAndRewrite(config.users(), dir.resolve("portcullis.yaml"),
+                new Passwords(config.passwords().argon2()));
+        stores = Gateway.Stores.inMemory(users, clock);
+        gateway = Gateway.create(config, stores, clock);
+    }
+
+    /** Logs in and returns the token, failing the test if the login fails. */
+    String token(String username, String password) {
+        LoginResult result = gateway.issueToken().issue(Fixtures.login(username, password));
+        if (!(result instanceof Issued issued)) {
+            throw new AssertionError("login failed: " + result);
+        }
+        return issued.token();
+    }
+
+    static MapHeaders bearer(String token) {
+        return MapHeaders.of("Authorization", "Bearer " + token);
+    }
+
+    @Override
+    public void close() {
+        gateway.close();
+    }
+}

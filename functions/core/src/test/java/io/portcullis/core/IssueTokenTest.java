@@ -1,0 +1,158 @@
+package io.portcullis.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.portcullis.core.token.Claims;
+import java.nio.file.Path;
+import java.time.Instant;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class IssueTokenTest {
+    @TempDir
+    Path dir;
+    private GatewayFixture fixture;
+
+    @BeforeEach
+    void setUp() {
+        fixture = new GatewayFixture(dir, """
+                users:
+                  - { username: alice, password: wonderland, roles: [admin, ops] }
+                  - { username: lan, password: local-only, allow: [10.0.0.0/8] }
+                rate-limits: { auth: { requests-per-second: 1, burst: 3 } }
+                trusted-proxies: [198.51.100.0/24]
+                """);
+    }
+
+    @AfterEach
+    void tearDown() {
+        fixture.close();
+    }
+
+    @Test
+    void issue_rightPassword_returnsBearerTokenWithExpiry() throws Exception {
+        LoginResult result = issue(Fixtures.login("alice", "wonderland"));
+
+        assertThat(result).isInstanceOf(Issued.class);
+        GatewayResponse response = result.toResponse();
+        JsonNode body = new ObjectMapper().readTree(response.body());
+        assertThat(response.status()).isEqualTo(200);
+        assertThat(body.get("token_type").asText()).isEqualTo("Bearer");
+        assertThat(body.get("expires_in").asLong()).isEqualTo(3600);
+        assertThat(Instant.parse(body.get("expires_at").asText())).isEqualTo(Instant.parse("2026-11-22T11:00:00Z"));
+        assertThat(response.headers()).contains(new Header("Cache-Control", "no-store"), new Header("RateLimit-Limit", "3"));
+        Claims claims = ((Issued) result).claims();
+        assertThat(claims.subject()).isEqualTo("alice");
+        assertThat(claims.roles()).containsExactly("admin", "ops");
+        assertThat(result.toString()).doesNotContain(body.get("token").asText());
+    }
+
+    @Test
+    void issue_formBody_works() {
+        LoginResult result = issue(Fixtures.request("POST", "/auth",
+                MapHeaders.of("Content-Type", "application/x-www-form-urlencoded; charset=UTF-8"),
+                "username=alice&password=wonder%6Cand"));
+
+        assertThat(result).isInstanceOf(Issued.class);
+    }
+
+    @Test
+    void issue_wrongPasswordAndUnknownUser_lookTheSameToTheClient() {
+        Rejection wrong = (Rejection) issue(Fixtures.login("alice", "nope"));
+        Rejection unknown = (Rejection) issue(Fixtures.login("mallory", "nope"));
+
+        assertThat(wrong.status()).isEqualTo(401);
+        assertThat(new String(wrong.toResponse().body())).isEqualTo(new String(unknown.toResponse().body()));
+        assertThat(wrong.reason()).isEqualTo("wrong_password");
+        assertThat(unknown.reason()).isEqualTo("unknown_user");
+    }
+
+    @Test
+    void issue_fromAddressOutsideAllowList_isRefusedLikeAWrongPassword() {
+        Rejection outside = (Rejection) issue(Fixtures.login("lan", "local-only"));
+
+        assertThat(outside.status()).isEqualTo(401);
+        assertThat(outside.reason()).isEqualTo("address_not_allowed");
+        assertThat(issue(Fixtures.request("POST", "/auth", MapHeaders.of("Content-Type", "application/json"),
+                "{\"username\":\"lan\",\"password\":\"local-only\"}", "10.1.2.3"))).isInstanceOf(Issued.class);
+    }
+
+    @Test
+    void issue_allowListUsesForwardedForOnlyFromTrustedProxy() {
+        MapHeaders forwarded = MapHeaders.of("Content-Type", "application/json", "X-Forwarded-For", "10.9.9.9");
+        String body = "{\"username\":\"lan\",\"password\":\"local-only\"}";
+
+        assertThat(issue(Fixtures.request("POST", "/auth", forwarded, body, "198.51.100.7"))).isInstanceOf(Issued.class);
+        assertThat(issue(Fixtures.request("POST", "/auth", forwarded, body, "203.0.113.7"))).isInstanceOf(Rejection.class);
+    }
+
+    @Test
+    void issue_badBodies_are400WithJsonError() throws Exception {
+        assertBadRequest(Fixtures.request("POST", "/auth", MapHeaders.of("Content-Type", "application/json"), "{not json"),
+                "invalid_json");
+        assertBadRequest(Fixtures.request("POST", "/auth", MapHeaders.of("Content-Type", "application/json"), "[1]"),
+                "invalid_json");
+        assertBadRequest(Fixtures.request("POST", "/auth", MapHeaders.of("Content-Type", "text/plain"), "alice"),
+                "unsupported_content_type");
+        assertBadRequest(Fixtures.request("POST", "/auth", MapHeaders.empty(), "{}"), "unsupported_content_type");
+        assertBadRequest(Fixtures.request("POST", "/auth", MapHeaders.of("Content-Type", "application/json"),
+                "{\"username\":\"alice\"}"), "invalid_request");
+        assertBadRequest(Fixtures.request("POST", "/auth", MapHeaders.of("Content-Type", "application/json"),
+                "{\"username\":\"alice\",\"password\":42}"), "invalid_request");
+        assertBadRequest(Fixtures.request("POST", "/auth", MapHeaders.of("Content-Type", "application/json"),
+                "{\"username\":\"a\",\"username\":\"b\",\"password\":\"x\"}"), "invalid_json");
+        assertBadRequest(Fixtures.request("POST", "/auth", MapHeaders.of("Content-Type", "application/x-www-form-urlencoded"),
+                "username=%zz&password=x"), "invalid_request");
+    }
+
+    @Test
+    void issue_oversizedBody_is413() {
+        Rejection rejection = (Rejection) issue(Fixtures.request("POST", "/auth",
+                MapHeaders.of("Content-Type", "application/json"), "{\"username\":\"" + "a".repeat(20_000) + "\"}"));
+
+        assertThat(rejection.status()).isEqualTo(413);
+    }
+
+    @Test
+    void issue_limitedPerUsername_acrossAddresses() {
+        for (int i = 0; i < 3; i++) {
+            issue(Fixtures.request("POST", "/auth", MapHeaders.of("Content-Type", "application/json"),
+                    "{\"username\":\"alice\",\"password\":\"guess\"}", "203.0.113." + (i + 1)));
+        }
+        LoginResult fourth = issue(Fixtures.request("POST", "/auth", MapHeaders.of("Content-Type", "application/json"),
+                "{\"username\":\"alice\",\"password\":\"wonderland\"}", "203.0.113.99"));
+
+        assertThat(fourth).isInstanceOfSatisfying(Rejection.class, r -> {
+            assertThat(r.status()).isEqualTo(429);
+            assertThat(r.headers()).contains(new Header("Retry-After", "1"));
+        });
+    }
+
+    @Test
+    void issue_limitedPerAddress_acrossUsernames() {
+        for (int i = 0; i < 3; i++) {
+            issue(Fixtures.login("user" + i, "guess"));
+        }
+
+        assertThat(issue(Fixtures.login("alice", "wonderland"))).isInstanceOfSatisfying(Rejection.class,
+                r -> assertThat(r.status()).isEqualTo(429));
+    }
+
+    private LoginResult issue(GatewayRequest request) {
+        return fixture.gateway.issueToken().issue(request);
+    }
+
+    private void assertBadRequest(GatewayRequest request, String error) throws Exception {
+        fixture.clock.advance(java.time.Duration.ofSeconds(10));
+        LoginResult result = issue(request);
+        assertThat(result).as(error).isInstanceOf(Rejection.class);
+        GatewayResponse response = result.toResponse();
+        assertThat(response.status()).isEqualTo(400);
+        assertThat(new ObjectMapper().readTree(response.body()).get("error").asText()).isEqualTo(error);
+        assertThat(response.contentType()).isEqualTo("application/json");
+    }
+}

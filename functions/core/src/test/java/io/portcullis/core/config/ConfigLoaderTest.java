@@ -1,0 +1,178 @@
+package io.portcullis.core.config;
+
+import static io.portcullis.core.Fixtures.SECRET;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.portcullis.core.Fixtures;
+import io.portcullis.core.config.GatewayConfig.StoreType;
+import io.portcullis.core.route.Route;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConfigLoaderTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void load_fullExample_givesTypedValues() {
+        GatewayConfig config = Fixtures.config(dir, """
+                users:
+                  - { username: alice, password: "$argon2id$v=19$m=64,t=1,p=1$c2FsdHNhbHQ$aGFzaA", roles: [admin], allow: [10.0.0.0/8] }
+                rate-limits:
+                  proxy: { requests-per-second: 10, burst: 100, block-delay-ms: 0 }
+                  auth:  { requests-per-second: 1,  burst: 10,  block-delay: 500ms }
+                trusted-proxies: [127.0.0.1/32, "::1/128"]
+                store: { type: memory }
+                identity-headers: { user: x-user, roles: x-user-roles, token-id: x-token-id }
+                upstream: { connect-timeout: 2s, read-timeout-seconds: 10 }
+                routes:
+                  - prefix: /api
+                    target: http://127.0.0.1:9000
+                    users: [alice]
+                    roles: [admin]
+                    methods: [get, POST]
+                  - { prefix: /public/, target: "http://127.0.0.1:9001/base", secure: false, preserve-prefix: true }
+                """);
+
+        assertThat(config.tokens().ttl()).isEqualTo(Duration.ofHours(1));
+        assertThat(config.tokens().keyRing().issuingKey().id()).isEqualTo("k1");
+        assertThat(config.users()).singleElement().satisfies(u -> {
+            assertThat(u.username()).isEqualTo("alice");
+            assertThat(u.hashed()).isTrue();
+            assertThat(u.roles()).containsExactly("admin");
+        });
+        assertThat(config.rateLimits().auth().blockDelay()).isEqualTo(Duration.ofMillis(500));
+        assertThat(config.rateLimits().proxy().burst()).isEqualTo(100);
+        assertThat(config.trustedProxies()).hasSize(2);
+        assertThat(config.store().type()).isEqualTo(StoreType.MEMORY);
+        assertThat(config.upstream().connectTimeout()).isEqualTo(Duration.ofSeconds(2));
+        assertThat(config.upstream().readTimeout()).isEqualTo(Duration.ofSeconds(10));
+        Route api = config.routes().get(0);
+        assertThat(api.secure()).isTrue();
+        assertThat(api.methods()).containsExactlyInAnyOrder("GET", "POST");
+        Route open = config.routes().get(1);
+        assertThat(open.prefix()).isEqualTo("/public");
+        assertThat(open.secure()).isFalse();
+        assertThat(open.preservePrefix()).isTrue();
+    }
+
+    @Test
+    void load_routeWithoutSecureKey_isSecure() {
+        GatewayConfig config = Fixtures.config(dir, "routes: [ { prefix: /x, target: http://h:1 } ]\n");
+
+        assertThat(config.routes().getFirst().secure()).isTrue();
+    }
+
+    @Test
+    void load_everyProblemIsReported_eachNamingItsKey() {
+        Path file = Fixtures.write(dir, "bad.yaml", """
+                tokens: { keys: [ { id: k1, secret: short } ] }
+                rate-limits: { proxy: { requests-per-second: 5, burst: 0 } }
+                trusted-proxies: [ not-a-cidr ]
+                routes:
+                  - { prefix: api, target: ftp://x }
+                  - { prefix: /y, target: "http://y:1", secrue: false, users: [] }
+                colour: blue
+                """);
+
+        assertThatThrownBy(() -> ConfigLoader.load(file, Map.of()))
+                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems()).anySatisfy(
+                        p -> assertThat(p).startsWith("tokens.keys.0.secret:").contains("at least 32"))
+                        .anySatisfy(p -> assertThat(p).startsWith("rate-limits.proxy.burst:"))
+                        .anySatisfy(p -> assertThat(p).startsWith("trusted-proxies:").contains("not-a-cidr"))
+                        .anySatisfy(p -> assertThat(p).startsWith("routes.0.prefix:"))
+                        .anySatisfy(p -> assertThat(p).startsWith("routes.0.target:").contains("http"))
+                        .anySatisfy(p -> assertThat(p).startsWith("routes.1.secrue:").contains("unknown key"))
+                        .anySatisfy(p -> assertThat(p).startsWith("routes.1.users:").contains("admits nobody"))
+                        .anySatisfy(p -> assertThat(p).startsWith("colour:").contains("unknown key")));
+    }
+
+    @Test
+    void load_problems_neverEchoTheSecret() {
+        String weak = "supersecretvaluesupersecretvalue";
+        Path file = Fixtures.write(dir, "weak.yaml", "tokens: { keys: [ { id: k1, secret: " + weak + " } ] }\n");
+
+        assertThatThrownBy(() -> ConfigLoader.load(file, Map.of()))
+                .hasMessageContaining("tokens.keys.0.secret").hasMessageNotContaining(weak);
+    }
+
+    @Test
+    void load_noKeys_isRefused() {
+        Path file = Fixtures.write(dir, "nokeys.yaml", "routes: []\n");
+
+        assertThatThrownBy(() -> ConfigLoader.load(file, Map.of())).hasMessageContaining("tokens.keys");
+    }
+
+    @Test
+    void load_secretFromEnvironmentVariable() {
+        Path file = Fixtures.write(dir, "env.yaml",
+                "tokens: { keys: [ { id: k1, secret: \"${PORTCULLIS_TOKEN_SECRET}\" } ] }\n" + Fixtures.FAST_ARGON2);
+
+        GatewayConfig config = ConfigLoader.load(file, Map.of("PORTCULLIS_TOKEN_SECRET", SECRET));
+
+        assertThat(config.tokens().keyRing().issuingKey().id()).isEqualTo("k1");
+    }
+
+    @Test
+    void load_missingEnvironmentVariable_namesKeyAndVariable() {
+        Path file = Fixtures.write(dir, "env.yaml",
+                "tokens: { keys: [ { id: k1, secret: \"${PORTCULLIS_TOKEN_SECRET}\" } ] }\n");
+
+        assertThatThrownBy(() -> ConfigLoader.load(file, Map.of()))
+                .hasMessageContaining("tokens.keys.0.secret").hasMessageContaining("PORTCULLIS_TOKEN_SECRET");
+    }
+
+    @Test
+    void load_environmentOverridesAnyKey() {
+        Path file = Fixtures.write(dir, "o.yaml", Fixtures.baseYaml()
+                + "rate-limits: { proxy: { burst: 100 } }\nroutes: [ { prefix: /x, target: http://h:1 } ]\n");
+
+        GatewayConfig config = ConfigLoader.load(file, Map.of(
+                "RATE_dash_LIMITS_PROXY_BURST", "7",
+                "ROUTES_0_TARGET", "http://other:2"));
+
+        assertThat(config.rateLimits().proxy().burst()).isEqualTo(7);
+        assertThat(config.routes().getFirst().target().toString()).isEqualTo("http://other:2");
+    }
+
+    @Test
+    void load_requestsPerSecondZero_meansUnlimited() {
+        GatewayConfig config = Fixtures.config(dir, "rate-limits: { proxy: { requests-per-second: 0, burst: 0 } }\n");
+
+        assertThat(config.rateLimits().proxy().unlimited()).isTrue();
+    }
+
+    @Test
+    void load_usersAndRoutesFromTheirOwnFiles() {
+        Fixtures.write(dir, "users.yaml", "users: [ { username: bob, password: pw } ]\n");
+        Fixtures.write(dir, "routes.yaml", "routes: [ { prefix: /r, target: http://r:1 } ]\n");
+
+        GatewayConfig config = Fixtures.config(dir, "users-file: users.yaml\nroutes-file: routes.yaml\n");
+
+        assertThat(config.users()).extracting(GatewayConfig.UserEntry::username).containsExactly("bob");
+        assertThat(config.usersFile()).contains(dir.resolve("users.yaml").toAbsolutePath());
+        assertThat(config.routes()).extracting(Route::prefix).containsExactly("/r");
+    }
+
+    @Test
+    void load_missingFile_namesIt() {
+        assertThatThrownBy(() -> ConfigLoader.load(dir.resolve("absent.yaml"), Map.of()))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("absent.yaml");
+    }
+
+    @Test
+    void load_usernameWithSpaceOrRoleWithComma_isRefused() {
+        assertThatThrownBy(() -> Fixtures.config(dir, "users: [ { username: \"a b\", password: x, roles: [\"a,b\"] } ]\n"))
+                .hasMessageContaining("users.0.username").hasMessageContaining("users.0.roles");
+    }
+
+    @Test
+    void load_identityHeaderThatGatewayManages_isRefused() {
+        assertThatThrownBy(() -> Fixtures.config(dir, "identity-headers: { user: Authorization }\n"))
+                .hasMessageContaining("identity-headers.user");
+    }
+}

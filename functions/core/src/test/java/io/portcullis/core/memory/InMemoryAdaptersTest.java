@@ -1,0 +1,55 @@
+package io.portcullis.core.memory;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.portcullis.core.MutableClock;
+import io.portcullis.core.limit.RateLimit;
+import io.portcullis.core.port.RateLimiter;
+import io.portcullis.core.port.RateLimiterContract;
+import io.portcullis.core.port.RevocationStore;
+import io.portcullis.core.port.RevocationStoreContract;
+import io.portcullis.core.port.UserRegistry;
+import io.portcullis.core.port.UserRegistryContract;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+
+/** The in-memory adapters against the port contracts. */
+class InMemoryAdaptersTest {
+    @Nested
+    class RateLimiterTest extends RateLimiterContract {
+        @Override
+        protected RateLimiter limiter() {
+            return new InMemoryRateLimiter();
+        }
+
+        @Test
+        void idleKeys_areSweptOnceTheMapIsLarge() {
+            InMemoryRateLimiter limiter = new InMemoryRateLimiter();
+            RateLimit limit = new RateLimit(100, 1, Duration.ZERO);
+            for (int i = 0; i <= 10_000; i++) {
+                limiter.acquire("k" + i, limit, NOW);
+            }
+            limiter.acquire("late", limit, NOW.plusSeconds(2));
+
+            assertThat(limiter.trackedKeys()).isEqualTo(1);
+        }
+    }
+
+    @Nested
+    class RevocationsTest extends RevocationStoreContract {
+        @Override
+        protected RevocationStore store(MutableClock clock) {
+            return new InMemoryRevocations(clock);
+        }
+    }
+
+    @Nested
+    class UsersTest extends UserRegistryContract {
+        @Override
+        protected UserRegistry registry() {
+            return new InMemoryUsers(List.of());
+        }
+    }
+}

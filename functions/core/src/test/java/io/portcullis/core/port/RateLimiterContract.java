@@ -1,0 +1,138 @@
+package io.portcullis.core.port;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.portcullis.core.limit.RateDecision;
+import io.portcullis.core.limit.RateLimit;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.Test;
+
+/** What every {@link RateLimiter} must do. Subclass it per adapter. */
+public abstract class RateLimiterContract {
+    protected static final Instant NOW = Instant.parse("2026-11-22T10:00:00Z");
+    private final RateLimit limit = new RateLimit(5, 3, Duration.ZERO);
+
+    /** A limiter with no keys yet. */
+    protected abstract RateLimiter limiter();
+
+    protected String key() {
+        return "proxy:user:" + UUID.randomUUID();
+    }
+
+    @Test
+    void acquire_allowsTheBurstThenRejects() {
+        RateLimiter limiter = limiter();
+        String key = key();
+
+        List<Boolean> allowed = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            allowed.add(limiter.acquire(key, limit, NOW).allowed());
+        }
+
+        assertThat(allowed).containsExactly(true, true, true, false);
+    }
+
+    @Test
+    void acquire_reportsRemainingAndRetryAfter() {
+        RateLimiter limiter = limiter();
+        String key = key();
+
+        RateDecision first = limiter.acquire(key, limit, NOW);
+        limiter.acquire(key, limit, NOW);
+        limiter.acquire(key, limit, NOW);
+        RateDecision rejected = limiter.acquire(key, limit, NOW);
+
+        assertThat(first.limit()).isEqualTo(3);
+        assertThat(first.remaining()).isEqualTo(2);
+        assertThat(rejected.allowed()).isFalse();
+        assertThat(rejected.retryAfterSeconds()).isEqualTo(1);
+    }
+
+    @Test
+    void acquire_refillsWithTime() {
+        RateLimiter limiter = limiter();
+        String key = key();
+        for (int i = 0; i < 3; i++) {
+            limiter.acquire(key, limit, NOW);
+        }
+
+        assertThat(limiter.acquire(key, limit, NOW.plusMillis(199)).allowed()).isFalse();
+        assertThat(limiter.acquire(key, limit, NOW.plusMillis(200)).allowed()).isTrue();
+    }
+
+    @Test
+    void acquire_keysAreIndependent() {
+        RateLimiter limiter = limiter();
+        String a = key();
+        String b = key();
+        for (int i = 0; i < 3; i++) {
+            limiter.acquire(a, limit, NOW);
+        }
+
+        assertThat(limiter.acquire(a, limit, NOW).allowed()).isFalse();
+        assertThat(limiter.acquire(b, limit, NOW).allowed()).isTrue();
+    }
+
+    @Test
+    void acquire_blockDelay_holdsTheKeyAfterARejection() {
+        RateLimiter limiter = limiter();
+        RateLimit penalised = new RateLimit(5, 1, Duration.ofSeconds(2));
+        String key = key();
+        limiter.acquire(key, penalised, NOW);
+        limiter.acquire(key, penalised, NOW);
+
+        assertThat(limiter.acquire(key, penalised, NOW.plusSeconds(1)).allowed()).isFalse();
+        assertThat(limiter.acquire(key, penalised, NOW.plusSeconds(2)).allowed()).isTrue();
+    }
+
+    @Test
+    void acquire_unlimited_alwaysAllows() {
+        RateLimiter limiter = limiter();
+        String key = key();
+        for (int i = 0; i < 100; i++) {
+            assertThat(limiter.acquire(key, RateLimit.UNLIMITED, NOW).allowed()).isTrue();
+        }
+    }
+
+    @Test
+    void acquire_concurrentCallersOnOneKey_neverExceedTheLimit() throws Exception {
+        RateLimiter limiter = limiter();
+        RateLimit burst = new RateLimit(1, 25, Duration.ZERO);
+        String key = key();
+        int threads = 8;
+        int perThread = 20;
+        CountDownLatch start = new CountDownLatch(1);
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            List<Future<Integer>> counts = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                Callable<Integer> hammer = () -> {
+                    start.await();
+                    int allowed = 0;
+                    for (int i = 0; i < perThread; i++) {
+                        allowed += limiter.acquire(key, burst, NOW).allowed() ? 1 : 0;
+                    }
+                    return allowed;
+                };
+                counts.add(pool.submit(hammer));
+            }
+            start.countDown();
+            int total = 0;
+            for (Future<Integer> count : counts) {
+                total += count.get();
+            }
+            assertThat(total).isEqualTo(25);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+}
