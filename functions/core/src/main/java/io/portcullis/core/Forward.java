@@ -12,7 +12,6 @@ import io.portcullis.core.route.Route;
 import io.portcullis.core.route.RouteTable;
 import io.portcullis.core.token.Claims;
 import java.net.InetAddress;
-import java.net.URI;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -26,9 +25,12 @@ import java.util.Set;
  * routes are limited per client address.
  */
 public final class Forward {
-    /** Client headers never forwarded, besides hop-by-hop ones: the gateway sets them itself. */
+    /**
+     * Client headers never forwarded, besides hop-by-hop ones: the gateway sets them itself, or, for
+     * {@code Expect}, has already answered the client's {@code 100-continue}.
+     */
     private static final Set<String> GATEWAY_SET = Set.of("authorization", "host", "x-forwarded-for",
-            "x-forwarded-proto", "x-forwarded-host", "via");
+            "x-forwarded-proto", "x-forwarded-host", "via", "expect");
 
     private final RouteTable routes;
     private final CheckToken checkToken;
@@ -86,13 +88,8 @@ public final class Forward {
         if (!decision.allowed()) {
             return Rejection.rateLimited(decision);
         }
-        URI target;
-        try {
-            target = route.upstreamUri(path, request.rawQuery());
-        } catch (IllegalArgumentException e) {
-            return Rejection.badRequest("invalid_query", "the query string has characters that must be percent-encoded");
-        }
-        return new ForwardingPlan(route, request.method(), target, dropped(request), added(request, identity),
+        return new ForwardingPlan(route, request.method(), route.upstreamUri(path, request.rawQuery()),
+                dropped(request), added(request, identity),
                 identity, RateLimitHeaders.of(decision));
     }
 

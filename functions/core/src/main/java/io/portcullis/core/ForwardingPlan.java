@@ -2,7 +2,6 @@ package io.portcullis.core;
 
 import io.portcullis.core.route.Route;
 import io.portcullis.core.token.Claims;
-import java.net.URI;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -17,7 +16,7 @@ import java.util.Set;
  * @param route the matched route
  * @param method the request method
  * @param target the upstream URI: the route's target, the canonical path (minus the prefix unless preserved) and
- *     the raw query
+ *     the raw query, exactly as encoded
  * @param dropHeaders lower-case names of client headers not forwarded: hop-by-hop, those named in
  *     {@code Connection}, {@code Authorization}, identity and forwarding headers the gateway sets itself
  * @param addHeaders headers the gateway sets upstream: identity, {@code X-Forwarded-*}, {@code Via}
@@ -27,7 +26,7 @@ import java.util.Set;
 public record ForwardingPlan(
         Route route,
         String method,
-        URI target,
+        String target,
         Set<String> dropHeaders,
         List<Header> addHeaders,
         Optional<Claims> identity,

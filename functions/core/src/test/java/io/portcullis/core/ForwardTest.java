@@ -3,7 +3,6 @@ package io.portcullis.core;
 import static io.portcullis.core.GatewayFixture.bearer;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -48,7 +47,7 @@ class ForwardTest {
 
         ForwardingPlan plan = (ForwardingPlan) forward("GET", "/api/items/../things?x=1", headers, "203.0.113.5");
 
-        assertThat(plan.target()).isEqualTo(URI.create("http://backend:9000/v1/things?x=1"));
+        assertThat(plan.target()).isEqualTo("http://backend:9000/v1/things?x=1");
         assertThat(added(plan)).containsEntry("x-user", "alice").containsEntry("x-user-roles", "admin")
                 .containsEntry("x-token-id", plan.identity().orElseThrow().tokenId().value())
                 .containsEntry("X-Forwarded-For", "203.0.113.5").containsEntry("X-Forwarded-Proto", "http")

@@ -13,9 +13,11 @@ import java.util.List;
  *   <li>Dot segments are removed (RFC 3986 §5.2.4): {@code /public/../admin} is {@code /admin}; {@code ..} never
  *       climbs above the root.</li>
  *   <li>Repeated slashes collapse to one, as nginx's {@code merge_slashes} does; a trailing slash is kept.</li>
- *   <li>Rejected: an encoded slash or backslash ({@code %2F}, {@code %5C}), a literal backslash, encoded or raw
- *       control characters, malformed escapes, and anything not starting with {@code /}. Backends disagree on
- *       what these mean, which is how path-based access rules get bypassed.</li>
+ *   <li>Rejected: an encoded slash or backslash ({@code %2F}, {@code %5C}), a literal backslash, a literal
+ *       {@code ;} (path parameters: Java servlet containers drop {@code ;…} from each segment, so
+ *       {@code /admin;x/y} reaches them as {@code /admin/y}), encoded or raw control characters, malformed escapes,
+ *       and anything not starting with {@code /}. Backends disagree on what these mean, which is how path-based
+ *       access rules get bypassed.</li>
  * </ul>
  */
 public final class CanonicalPath {
@@ -72,6 +74,9 @@ public final class CanonicalPath {
             }
             if (c == '\\') {
                 throw new BadPathException("the request path has a backslash");
+            }
+            if (c == ';') {
+                throw new BadPathException("the request path has a ';' (path parameters); encode it as %3B");
             }
             if (c < 0x21 || c >= 0x7f) {
                 throw new BadPathException("the request path has a character that must be percent-encoded");

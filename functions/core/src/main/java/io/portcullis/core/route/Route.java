@@ -67,8 +67,11 @@ public record Route(
                 && (roles.isEmpty() || claims.roles().stream().anyMatch(roles::contains));
     }
 
-    /** The upstream URI for a request to {@code canonicalPath} with {@code rawQuery} (empty for none). */
-    public URI upstreamUri(String canonicalPath, String rawQuery) {
+    /**
+     * The upstream URI for a request to {@code canonicalPath} with {@code rawQuery} (empty for none), as text:
+     * the path and query stay exactly as encoded, never decoded and re-encoded.
+     */
+    public String upstreamUri(String canonicalPath, String rawQuery) {
         String rest = preservePrefix || prefix.equals("/") ? canonicalPath : canonicalPath.substring(prefix.length());
         String base = target.getRawPath() == null ? "" : target.getRawPath();
         if (base.endsWith("/")) {
@@ -80,6 +83,6 @@ public record Route(
         if (!rawQuery.isEmpty()) {
             uri.append('?').append(rawQuery);
         }
-        return URI.create(uri.toString());
+        return uri.toString();
     }
 }

@@ -25,6 +25,7 @@ class CanonicalPathTest {
         "/a%20b, /a%20b",
         "/a%7ex, /a~x",
         "/caf%c3%a9, /caf%C3%A9",
+        "/a%3bb, /a%3Bb",
     })
     void of_normalizes(String raw, String canonical) {
         assertThat(CanonicalPath.of(raw)).isEqualTo(canonical);
@@ -32,7 +33,7 @@ class CanonicalPathTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"/api%2Fadmin", "/api%2fadmin", "/api%5Cadmin", "/api%5cadmin", "/api\\admin", "/a%00b",
-        "/a%0Ab", "/a%", "/a%4", "/a%zz", "", "api", "/a b", "/caf\u00e9"})
+        "/a%0Ab", "/a%", "/a%4", "/a%zz", "", "api", "/a b", "/caf\u00e9", "/admin;x=1/secret"})
     void of_refusesAmbiguousOrHostilePaths(String raw) {
         assertThatThrownBy(() -> CanonicalPath.of(raw)).isInstanceOf(BadPathException.class);
     }

@@ -41,18 +41,18 @@ class RouteTableTest {
 
     @Test
     void upstreamUri_stripsPrefixByDefault_andKeepsQuery() {
-        assertThat(api.upstreamUri("/api/v1/users", "a=1&b=%20")).isEqualTo(URI.create("http://api:9000/v1/users?a=1&b=%20"));
-        assertThat(api.upstreamUri("/api", "")).isEqualTo(URI.create("http://api:9000/"));
-        assertThat(apiAdmin.upstreamUri("/api/admin/x", "")).isEqualTo(URI.create("http://admin:9000/base/x"));
-        assertThat(apiAdmin.upstreamUri("/api/admin", "")).isEqualTo(URI.create("http://admin:9000/base"));
-        assertThat(root.upstreamUri("/a/b", "")).isEqualTo(URI.create("http://web:8080/a/b"));
+        assertThat(api.upstreamUri("/api/v1/users", "a=1&b=%20")).isEqualTo("http://api:9000/v1/users?a=1&b=%20");
+        assertThat(api.upstreamUri("/api", "")).isEqualTo("http://api:9000/");
+        assertThat(apiAdmin.upstreamUri("/api/admin/x", "")).isEqualTo("http://admin:9000/base/x");
+        assertThat(apiAdmin.upstreamUri("/api/admin", "")).isEqualTo("http://admin:9000/base");
+        assertThat(root.upstreamUri("/a/b", "")).isEqualTo("http://web:8080/a/b");
     }
 
     @Test
     void upstreamUri_preservePrefix_keepsFullPath() {
         Route preserving = new Route("/api", URI.create("http://api:9000"), true, Set.of(), Set.of(), Set.of(), true);
 
-        assertThat(preserving.upstreamUri("/api/v1", "")).isEqualTo(URI.create("http://api:9000/api/v1"));
+        assertThat(preserving.upstreamUri("/api/v1", "")).isEqualTo("http://api:9000/api/v1");
     }
 
     @Test

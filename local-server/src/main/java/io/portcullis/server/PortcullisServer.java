@@ -1,0 +1,107 @@
+package io.portcullis.server;
+
+import io.helidon.config.Config;
+import io.helidon.http.encoding.ContentEncodingContext;
+import io.helidon.webserver.WebServer;
+import io.helidon.webserver.observe.ObserveFeature;
+import io.helidon.webserver.observe.health.HealthObserver;
+import io.helidon.webserver.observe.metrics.MetricsObserver;
+import io.portcullis.core.Gateway;
+import io.portcullis.core.User;
+import io.portcullis.core.config.ConfigException;
+import io.portcullis.core.config.ConfigLoader;
+import io.portcullis.core.config.GatewayConfig;
+import io.portcullis.core.config.GatewayConfig.StoreType;
+import io.portcullis.core.config.PlaintextPasswords;
+import io.portcullis.core.password.Passwords;
+import io.portcullis.infra.UpstreamClient;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The gateway as one Helidon process: loads the config (hashing plaintext passwords into it), builds the stores
+ * and the core, and serves. Also starts the demo backend when the config asks for one.
+ */
+public final class PortcullisServer implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(PortcullisServer.class.getName());
+    private static final Duration DEFAULT_GRACE = Duration.ofSeconds(10);
+    // Helidon 4.4.0's NIO socket writer can stall before the last bytes of a large response
+    // (helidon-io/helidon#11340, fixed in 4.4.1 by #11384); blocking sockets on virtual threads do not.
+    // Helidon 4.4.1 is not fully served by the registry here; revisit on upgrade. server.use-nio overrides.
+
+    private final Gateway gateway;
+    private final WebServer server;
+    private final Optional<WebServer> demoBackend;
+
+    private PortcullisServer(Gateway gateway, WebServer server, Optional<WebServer> demoBackend) {
+        this.gateway = gateway;
+        this.server = server;
+        this.demoBackend = demoBackend;
+    }
+
+    /**
+     * Starts the gateway from {@code configFile}, with {@code env} as environment variables.
+     *
+     * @throws ConfigException naming every problem, when the configuration cannot be used
+     */
+    public static PortcullisServer start(Path configFile, Map<String, String> env) {
+        Config config = ConfigLoader.helidonConfig(configFile, env);
+        GatewayConfig gatewayConfig = ConfigLoader.read(config, configFile);
+        Gateway gateway = Gateway.create(gatewayConfig, stores(gatewayConfig, configFile), Clock.systemUTC());
+        Optional<WebServer> demo = config.get("demo-backend").exists()
+                ? Optional.of(DemoBackend.start(config.get("demo-backend.host").asString().orElse("127.0.0.1"),
+                        config.get("demo-backend.port").asInt().orElse(9000)))
+                : Optional.empty();
+        UpstreamClient upstream = new UpstreamClient(gatewayConfig.upstream().connectTimeout(),
+                gatewayConfig.upstream().readTimeout());
+        WebServer server = WebServer.builder()
+                .host("127.0.0.1")
+                .port(8080)
+                .shutdownGracePeriod(DEFAULT_GRACE)
+                .useNio(false)
+                .config(config.get("server"))
+                .contentEncoding(ContentEncodingContext.builder().contentEncodingsDiscoverServices(false).build())
+                .directHandlers(JsonDirectHandler.handlers())
+                .addFeature(ObserveFeature.builder()
+                        .addObserver(HealthObserver.builder().details(true).build())
+                        .addObserver(MetricsObserver.create())
+                        .build())
+                .routing(routing -> routing.addFeature(new GatewayRouting(gateway, upstream)))
+                .build()
+                .start();
+        LOG.log(System.Logger.Level.INFO, "Portcullis listening on http://" + server.prototype().host() + ":"
+                + server.port() + " with " + gatewayConfig.routes().size() + " route(s), store "
+                + gatewayConfig.store().type().name().toLowerCase(java.util.Locale.ROOT));
+        return new PortcullisServer(gateway, server, demo);
+    }
+
+    private static Gateway.Stores stores(GatewayConfig config, Path configFile) {
+        Passwords passwords = new Passwords(config.passwords().argon2());
+        List<User> users = PlaintextPasswords.hashAndRewrite(config.users(), config.usersFile().orElse(configFile),
+                passwords);
+        if (config.store().type() != StoreType.MEMORY) {
+            throw new ConfigException("store.type: only 'memory' is available in this build");
+        }
+        return Gateway.Stores.inMemory(users, Clock.systemUTC());
+    }
+
+    public int port() {
+        return server.port();
+    }
+
+    public Optional<Integer> demoBackendPort() {
+        return demoBackend.map(WebServer::port);
+    }
+
+    /** Stops accepting connections, lets requests in flight finish (up to the grace period), then stops. */
+    @Override
+    public void close() {
+        server.stop();
+        demoBackend.ifPresent(WebServer::stop);
+        gateway.close();
+    }
+}

@@ -1,0 +1,53 @@
+package io.portcullis.server;
+
+import io.helidon.http.HeaderNames;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import io.portcullis.core.Forward;
+import io.portcullis.core.ForwardingPlan;
+import io.portcullis.core.GatewayRequest;
+import io.portcullis.core.Header;
+import io.portcullis.core.Rejection;
+import io.portcullis.infra.UpstreamClient;
+import io.portcullis.infra.UpstreamException;
+import java.io.IOException;
+
+/** Every request for a route: the core decides, the upstream client streams the bytes. */
+final class ProxyHandler {
+    private static final System.Logger LOG = System.getLogger(ProxyHandler.class.getName());
+
+    private final Forward forward;
+    private final UpstreamClient upstream;
+
+    ProxyHandler(Forward forward, UpstreamClient upstream) {
+        this.forward = forward;
+        this.upstream = upstream;
+    }
+
+    void handle(ServerRequest req, ServerResponse res) throws IOException {
+        GatewayRequest request = Exchanges.request(req);
+        switch (forward.forward(request)) {
+            case Rejection rejection -> Exchanges.write(res, rejection.toResponse());
+            case ForwardingPlan plan -> send(plan, request, req, res);
+        }
+    }
+
+    private void send(ForwardingPlan plan, GatewayRequest request, ServerRequest req, ServerResponse res)
+            throws IOException {
+        try {
+            upstream.exchange(plan, request.headers(), req.content().hasEntity() ? request.body() : null,
+                    (status, headers) -> {
+                        res.status(status);
+                        for (Header header : headers) {
+                            res.headers().add(HeaderNames.create(header.name()), header.value());
+                        }
+                        return res.outputStream();
+                    });
+        } catch (UpstreamException e) {
+            LOG.log(System.Logger.Level.WARNING, e.getMessage());
+            Exchanges.write(res, e.kind() == UpstreamException.Kind.TIMEOUT
+                    ? Rejection.gatewayTimeout().toResponse()
+                    : Rejection.badGateway().toResponse());
+        }
+    }
+}
