@@ -2,7 +2,6 @@ package io.portcullis.core.config;
 
 import io.helidon.config.Config;
 import io.helidon.config.ConfigSources;
-import io.helidon.config.EnvironmentVariables;
 import io.portcullis.core.config.GatewayConfig.IdentityHeaders;
 import io.portcullis.core.config.GatewayConfig.Passwords;
 import io.portcullis.core.config.GatewayConfig.RateLimits;
@@ -67,9 +66,25 @@ public final class ConfigLoader {
         return Config.builder()
                 .disableEnvironmentVariablesSource()
                 .disableSystemPropertiesSource()
-                .sources(ConfigSources.create(EnvironmentVariables.expand(env)).build(), ConfigSources.file(file).build())
+                .sources(ConfigSources.create(withAliases(env)).build(), ConfigSources.file(file).build())
                 .failOnMissingValueReference(true)
                 .build();
+    }
+
+    /**
+     * The environment with Helidon's aliases added, so a variable can name any key: {@code _} stands for
+     * {@code .} and {@code _dash_} for {@code -} ({@code RATE_dash_LIMITS_PROXY_BURST} is
+     * {@code rate-limits.proxy.burst}). The variables themselves stay, for {@code ${NAME}} references.
+     */
+    static Map<String, String> withAliases(Map<String, String> env) {
+        Map<String, String> all = new java.util.HashMap<>(env);
+        env.forEach((name, value) -> {
+            if (name.indexOf('_') > 0 && !name.endsWith("_") && !name.contains("__")) {
+                String key = name.replace("_dash_", "-").replace("_DASH_", "-").replace('_', '.');
+                all.putIfAbsent(key.toLowerCase(Locale.ROOT), value);
+            }
+        });
+        return all;
     }
 
     /** Validates the merged config {@code root}, which was read from {@code file}. */
