@@ -9,7 +9,7 @@ import io.portcullis.core.password.PasswordPool;
 import io.portcullis.core.password.Passwords;
 import io.portcullis.core.port.RateLimiter;
 import io.portcullis.core.port.RevocationStore;
-import io.portcullis.core.port.UserDirectory;
+import io.portcullis.core.port.UserRegistry;
 import io.portcullis.core.route.RouteTable;
 import io.portcullis.core.token.TokenCodec;
 import java.security.SecureRandom;
@@ -22,7 +22,7 @@ import java.util.Collection;
  */
 public final class Gateway implements AutoCloseable {
     /** The stores the handlers depend on. */
-    public record Stores(UserDirectory users, RevocationStore revocations, RateLimiter rateLimiter) {
+    public record Stores(UserRegistry users, RevocationStore revocations, RateLimiter rateLimiter) {
         /** Everything in process memory: lost on restart. */
         public static Stores inMemory(Collection<User> users, Clock clock) {
             return new Stores(new InMemoryUsers(users), new InMemoryRevocations(clock), new InMemoryRateLimiter());

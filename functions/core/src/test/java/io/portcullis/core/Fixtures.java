@@ -36,7 +36,7 @@ public final class Fixtures {
 
     public static Path write(Path dir, String name, String content) {
         try {
-            Path file = dir.resolve(name);
+            Path file = Files.createDirectories(dir).resolve(name);
             Files.writeString(file, content, StandardCharsets.UTF_8);
             return file;
         } catch (IOException e) {

@@ -18,6 +18,14 @@ public final class MutableClock extends Clock {
         return new MutableClock(Instant.parse(instant));
     }
 
+    /**
+     * A clock starting at the real current second. For stores that expire items by the real clock (DynamoDB's TTL
+     * deletes items whose expiry attribute is in the past): a fixed date would have them deleted under the test.
+     */
+    public static MutableClock startingNow() {
+        return new MutableClock(Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
+    }
+
     public void advance(Duration duration) {
         now = now.plus(duration);
     }

@@ -241,16 +241,43 @@ public final class ConfigLoader {
     }
 
     private static Store store(Config node, Path base, ConfigReader reader) {
-        reader.onlyKnownKeys(node, Set.of("type", "data-dir"));
-        StoreType type = reader.parsed(node.get("type"), text -> {
-            try {
-                return StoreType.valueOf(text.toUpperCase(Locale.ROOT));
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("must be memory, embedded or dynamodb");
-            }
-        }).orElse(StoreType.MEMORY);
+        reader.onlyKnownKeys(node, Set.of("type", "data-dir", "region", "endpoint", "table-prefix",
+                "shared-rate-limits", "rate-limit-lease", "rate-limit-failure", "timeout", "timeout-ms",
+                "timeout-seconds", "revocation-max-staleness", "revocation-max-staleness-ms",
+                "revocation-max-staleness-seconds", "create-tables"));
+        StoreType type = reader.parsed(node.get("type"), text -> enumValue(StoreType.class, text,
+                "must be memory, embedded or dynamodb")).orElse(StoreType.EMBEDDED);
         Path dataDir = base.resolve(reader.string(node.get("data-dir")).orElse("data"));
-        return new Store(type, dataDir);
+        Optional<java.net.URI> endpoint = reader.parsed(node.get("endpoint"), text -> {
+            java.net.URI uri = java.net.URI.create(text);
+            if (uri.getScheme() == null || uri.getHost() == null) {
+                throw new IllegalArgumentException("must be a URL such as http://localhost:8000");
+            }
+            return uri;
+        });
+        String prefix = reader.string(node.get("table-prefix")).orElse("portcullis-");
+        if (!prefix.matches("[A-Za-z0-9_.-]{0,200}")) {
+            reader.problem(node.get("table-prefix"), "may hold only A-Z a-z 0-9 _ . -");
+        }
+        Duration timeout = reader.duration(node, "timeout", Duration.ofSeconds(1));
+        Duration staleness = reader.duration(node, "revocation-max-staleness", Duration.ofSeconds(5));
+        if (timeout.isZero() || staleness.compareTo(Duration.ofSeconds(1)) < 0) {
+            reader.problem(node, "timeout must be above zero and revocation-max-staleness at least 1s");
+        }
+        return new Store(type, dataDir, reader.string(node.get("region")), endpoint, prefix,
+                reader.bool(node.get("shared-rate-limits"), type == StoreType.DYNAMODB),
+                reader.integer(node.get("rate-limit-lease"), 1, 1, 1000),
+                reader.parsed(node.get("rate-limit-failure"), text -> enumValue(GatewayConfig.FailureMode.class, text,
+                        "must be deny or allow")).orElse(GatewayConfig.FailureMode.DENY),
+                timeout, staleness, reader.bool(node.get("create-tables"), type != StoreType.DYNAMODB));
+    }
+
+    private static <E extends Enum<E>> E enumValue(Class<E> type, String text, String message) {
+        try {
+            return Enum.valueOf(type, text.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(message);
+        }
     }
 
     private static IdentityHeaders identityHeaders(Config node, ConfigReader reader) {

@@ -83,11 +83,31 @@ public record GatewayConfig(
     /** Where state lives. */
     public enum StoreType { MEMORY, EMBEDDED, DYNAMODB }
 
+    /** What the rate limiter does when its store cannot answer. */
+    public enum FailureMode { DENY, ALLOW }
+
     /**
-     * @param type memory (lost on restart), embedded (DynamoDB Local in-process, in {@code dataDir}), or dynamodb
+     * Where users, revocations, rate counters and session credentials live.
+     *
+     * @param type memory (lost on restart), embedded (DynamoDB Local in-process, persisted in {@code dataDir}; the
+     *     default), or dynamodb (AWS, or any endpoint)
      * @param dataDir the embedded store's directory
+     * @param region the AWS region for dynamodb (default: from the environment)
+     * @param endpoint an endpoint override for dynamodb (DynamoDB Local, a proxy)
+     * @param tablePrefix prefix of the four table names ({@code users}, {@code revocations}, {@code rate-limits},
+     *     {@code sessions})
+     * @param sharedRateLimits whether rate limits are counted in the table (several servers share them) or in
+     *     process memory (one server)
+     * @param rateLimitLease permits taken per table write in shared mode (1 = one write per request)
+     * @param rateLimitFailure whether requests are refused (503) or let through when the limiter's store fails
+     * @param timeout deadline for one store call, retries included
+     * @param revocationMaxStaleness how long revocations may go unrefreshed (store unreachable) before checks answer
+     *     503
+     * @param createTables whether to create missing tables at startup (embedded: yes; AWS: Terraform does)
      */
-    public record Store(StoreType type, Path dataDir) {
+    public record Store(StoreType type, Path dataDir, Optional<String> region, Optional<java.net.URI> endpoint,
+            String tablePrefix, boolean sharedRateLimits, int rateLimitLease, FailureMode rateLimitFailure,
+            Duration timeout, Duration revocationMaxStaleness, boolean createTables) {
     }
 
     /** Header names for the user, their roles and the token id. */

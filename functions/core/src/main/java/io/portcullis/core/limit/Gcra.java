@@ -35,12 +35,20 @@ public final class Gcra {
     }
 
     public static Outcome decide(State state, RateLimit limit, long now) {
+        return decide(state, limit, now, 1);
+    }
+
+    /**
+     * Decides {@code permits} requests at once: all are allowed or none. Taking several is how a shared limiter
+     * leases permits to spend locally; each is accounted in the state exactly as if requested one by one.
+     */
+    public static Outcome decide(State state, RateLimit limit, long now, int permits) {
         if (limit.unlimited()) {
             return new Outcome(RateDecision.UNLIMITED, state);
         }
         long interval = limit.emissionIntervalNanos();
         long horizon = now + interval * limit.burst();
-        long newTat = Math.max(state.tat(), now) + interval;
+        long newTat = Math.max(state.tat(), now) + interval * permits;
         if (now < state.blockedUntil()) {
             long wait = Math.max(state.blockedUntil() - now, newTat - horizon);
             return new Outcome(rejected(limit, state.tat(), now, wait), state);
@@ -53,6 +61,25 @@ public final class Gcra {
         int remaining = (int) ((horizon - newTat) / interval);
         return new Outcome(new RateDecision(true, limit.burst(), remaining, seconds(newTat - now), 0),
                 new State(newTat, state.blockedUntil()));
+    }
+
+    /** How many requests the key could make at {@code now} (0 when blocked or exhausted). */
+    public static int available(State state, RateLimit limit, long now) {
+        if (limit.unlimited()) {
+            return Integer.MAX_VALUE;
+        }
+        if (now < state.blockedUntil()) {
+            return 0;
+        }
+        long interval = limit.emissionIntervalNanos();
+        long free = now + interval * limit.burst() - Math.max(state.tat(), now);
+        return (int) Math.max(0, free / interval);
+    }
+
+    /** The earliest time (epoch nanos) at which the key may make one request again. */
+    public static long allowedFrom(State state, RateLimit limit) {
+        long interval = limit.emissionIntervalNanos();
+        return Math.max(state.blockedUntil(), state.tat() - interval * (limit.burst() - 1));
     }
 
     private static RateDecision rejected(RateLimit limit, long tat, long now, long waitNanos) {

@@ -73,6 +73,16 @@ public final class Cidr {
     }
 
     @Override
+    public boolean equals(Object o) {
+        return o instanceof Cidr other && prefixLength == other.prefixLength && Arrays.equals(network, other.network);
+    }
+
+    @Override
+    public int hashCode() {
+        return 31 * Arrays.hashCode(network) + prefixLength;
+    }
+
+    @Override
     public String toString() {
         return text;
     }

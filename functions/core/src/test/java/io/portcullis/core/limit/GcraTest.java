@@ -105,6 +105,26 @@ class GcraTest {
         assertThat(state.idleAt(START + SECOND / 2)).isTrue();
     }
 
+    @Test
+    void decide_severalPermits_areAllOrNothing_andAccountedOneByOne() {
+        Gcra.Outcome three = Gcra.decide(Gcra.State.FRESH, tenPerSecondBurstFive, START, 3);
+
+        assertThat(three.decision().allowed()).isTrue();
+        assertThat(three.decision().remaining()).isEqualTo(2);
+        assertThat(Gcra.available(three.next(), tenPerSecondBurstFive, START)).isEqualTo(2);
+        assertThat(Gcra.decide(three.next(), tenPerSecondBurstFive, START, 3).decision().allowed()).isFalse();
+        assertThat(Gcra.decide(three.next(), tenPerSecondBurstFive, START, 2).decision().allowed()).isTrue();
+    }
+
+    @Test
+    void available_isZeroWhileBlocked() {
+        RateLimit withPenalty = new RateLimit(10, 5, Duration.ofSeconds(3));
+        Gcra.State blocked = Gcra.decide(drain(withPenalty, START), withPenalty, START).next();
+
+        assertThat(Gcra.available(blocked, withPenalty, START + SECOND)).isZero();
+        assertThat(Gcra.available(blocked, withPenalty, START + 3 * SECOND)).isEqualTo(5);
+    }
+
     private static Gcra.State drain(RateLimit limit, long now) {
         Gcra.State state = Gcra.State.FRESH;
         for (int i = 0; i < limit.burst(); i++) {

@@ -8,6 +8,8 @@ import io.portcullis.core.port.RateLimiter;
 import io.portcullis.core.port.RateLimiterContract;
 import io.portcullis.core.port.RevocationStore;
 import io.portcullis.core.port.RevocationStoreContract;
+import io.portcullis.core.port.SessionCredentialStore;
+import io.portcullis.core.port.SessionCredentialStoreContract;
 import io.portcullis.core.port.UserRegistry;
 import io.portcullis.core.port.UserRegistryContract;
 import java.time.Duration;
@@ -42,6 +44,14 @@ class InMemoryAdaptersTest {
         @Override
         protected RevocationStore store(MutableClock clock) {
             return new InMemoryRevocations(clock);
+        }
+    }
+
+    @Nested
+    class SessionsTest extends SessionCredentialStoreContract {
+        @Override
+        protected SessionCredentialStore store(MutableClock clock) {
+            return new InMemorySessions(clock);
         }
     }
 

@@ -18,7 +18,8 @@ import org.junit.jupiter.api.Test;
 
 /** What every {@link RateLimiter} must do. Subclass it per adapter. */
 public abstract class RateLimiterContract {
-    protected static final Instant NOW = Instant.parse("2026-11-22T10:00:00Z");
+    /** The real current second, not a fixed date: stores expire idle keys by the real clock (DynamoDB TTL). */
+    protected static final Instant NOW = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
     private final RateLimit limit = new RateLimit(5, 3, Duration.ZERO);
 
     /** A limiter with no keys yet. */
