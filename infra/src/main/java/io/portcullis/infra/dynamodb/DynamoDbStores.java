@@ -1,0 +1,74 @@
+package io.portcullis.infra.dynamodb;
+
+import io.portcullis.core.Gateway;
+import io.portcullis.core.config.GatewayConfig;
+import io.portcullis.core.config.GatewayConfig.FailureMode;
+import io.portcullis.core.memory.InMemoryRateLimiter;
+import io.portcullis.core.port.RateLimiter;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.ScheduledExecutorService;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProviderChain;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
+import software.amazon.awssdk.http.SdkHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClientBuilder;
+
+/** Builds the DynamoDB client and the stores on it, from the {@code store} section of the configuration. */
+public final class DynamoDbStores {
+    /** How often a server refreshes its copy of the revocations in the background. */
+    public static final Duration BACKGROUND_REFRESH = Duration.ofMillis(500);
+
+    private DynamoDbStores() {
+    }
+
+    /**
+     * A client for {@code store.type: dynamodb}, on the shell's HTTP client: region and endpoint from the config,
+     * each call bounded by {@code store.timeout} with the SDK's standard retries (backoff on throttling) inside.
+     * With an endpoint override (DynamoDB Local, a proxy) and no AWS credentials in the environment, placeholder
+     * credentials are used, which DynamoDB Local accepts.
+     */
+    public static DynamoDbClient client(GatewayConfig.Store store, SdkHttpClient http) {
+        DynamoDbClientBuilder builder = DynamoDbClient.builder()
+                .httpClient(http)
+                .overrideConfiguration(o -> o.apiCallTimeout(store.timeout())
+                        .apiCallAttemptTimeout(store.timeout().dividedBy(2))
+                        .retryStrategy(AwsRetryStrategy.standardRetryStrategy()));
+        store.region().map(Region::of).ifPresent(builder::region);
+        Optional<URI> endpoint = store.endpoint();
+        endpoint.ifPresent(uri -> {
+            builder.endpointOverride(uri);
+            if (store.region().isEmpty()) {
+                builder.region(Region.US_EAST_1);
+            }
+            builder.credentialsProvider(AwsCredentialsProviderChain.of(DefaultCredentialsProvider.builder().build(),
+                    StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local"))));
+        });
+        return builder.build();
+    }
+
+    /**
+     * The gateway's stores on {@code client}. Rate limits are counted in the table when
+     * {@code store.shared-rate-limits} is on, else in memory. With {@code background}, revocations are refreshed
+     * there (a server); without, on demand by the checks (a Lambda function).
+     */
+    public static Gateway.Stores create(DynamoDbClient client, GatewayConfig config, Clock clock,
+            Optional<ScheduledExecutorService> background) {
+        GatewayConfig.Store store = config.store();
+        TableNames tables = TableNames.withPrefix(store.tablePrefix());
+        DynamoDbRevocations revocations = new DynamoDbRevocations(client, tables.revocations(),
+                config.tokens().ttl(), store.revocationMaxStaleness(), clock);
+        background.ifPresent(scheduler -> revocations.refreshEvery(BACKGROUND_REFRESH, scheduler));
+        RateLimiter limiter = store.sharedRateLimits()
+                ? new DynamoDbRateLimiter(client, tables.rateLimits(), store.rateLimitLease(),
+                        store.rateLimitFailure() == FailureMode.ALLOW)
+                : new InMemoryRateLimiter();
+        return new Gateway.Stores(new DynamoDbUsers(client, tables.users()), revocations, limiter);
+    }
+}

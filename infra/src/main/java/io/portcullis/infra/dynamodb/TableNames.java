@@ -1,0 +1,15 @@
+package io.portcullis.infra.dynamodb;
+
+import java.util.List;
+
+/** The names of Portcullis's four tables. */
+public record TableNames(String users, String revocations, String rateLimits, String sessions) {
+    /** {@code prefix + users}, {@code prefix + revocations}, {@code prefix + rate-limits}, {@code prefix + sessions}. */
+    public static TableNames withPrefix(String prefix) {
+        return new TableNames(prefix + "users", prefix + "revocations", prefix + "rate-limits", prefix + "sessions");
+    }
+
+    public List<String> all() {
+        return List.of(users, revocations, rateLimits, sessions);
+    }
+}

@@ -1,0 +1,59 @@
+package io.portcullis.infra.dynamodb;
+
+import io.portcullis.core.MutableClock;
+import io.portcullis.core.port.RateLimiter;
+import io.portcullis.core.port.RateLimiterContract;
+import io.portcullis.core.port.RevocationStore;
+import io.portcullis.core.port.RevocationStoreContract;
+import io.portcullis.core.port.SessionCredentialStore;
+import io.portcullis.core.port.SessionCredentialStoreContract;
+import io.portcullis.core.port.UserRegistry;
+import io.portcullis.core.port.UserRegistryContract;
+import java.time.Duration;
+import org.junit.jupiter.api.Nested;
+
+/** Every DynamoDB adapter against the same port contract as the in-memory ones, on DynamoDB Local in-process. */
+class DynamoDbAdaptersTest {
+    private static final TableNames TABLES = LocalDynamo.freshTables(LocalDynamo.embedded());
+
+    @Nested
+    class UsersTest extends UserRegistryContract {
+        @Override
+        protected UserRegistry registry() {
+            return new DynamoDbUsers(LocalDynamo.embedded(), LocalDynamo.freshTables(LocalDynamo.embedded()).users());
+        }
+    }
+
+    @Nested
+    class RevocationsTest extends RevocationStoreContract {
+        @Override
+        protected RevocationStore store(MutableClock clock) {
+            return new DynamoDbRevocations(LocalDynamo.embedded(), TABLES.revocations(), Duration.ofHours(1),
+                    Duration.ofSeconds(5), clock);
+        }
+    }
+
+    @Nested
+    class RateLimiterTest extends RateLimiterContract {
+        @Override
+        protected RateLimiter limiter() {
+            return new DynamoDbRateLimiter(LocalDynamo.embedded(), TABLES.rateLimits(), 1, false);
+        }
+    }
+
+    @Nested
+    class LeasingRateLimiterTest extends RateLimiterContract {
+        @Override
+        protected RateLimiter limiter() {
+            return new DynamoDbRateLimiter(LocalDynamo.embedded(), TABLES.rateLimits(), 5, false);
+        }
+    }
+
+    @Nested
+    class SessionsTest extends SessionCredentialStoreContract {
+        @Override
+        protected SessionCredentialStore store(MutableClock clock) {
+            return new DynamoDbSessions(LocalDynamo.embedded(), TABLES.sessions(), clock);
+        }
+    }
+}

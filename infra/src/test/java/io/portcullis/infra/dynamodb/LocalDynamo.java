@@ -1,0 +1,81 @@
+package io.portcullis.infra.dynamodb;
+
+import com.amazonaws.services.dynamodbv2.local.embedded.DynamoDBEmbedded;
+import com.amazonaws.services.dynamodbv2.local.main.ServerRunner;
+import com.amazonaws.services.dynamodbv2.local.server.DynamoDBProxyServer;
+import io.portcullis.core.config.GatewayConfig;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.UUID;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+
+/**
+ * DynamoDB Local for tests: in-process, or as an HTTP server that a test can stop and start again. Published in
+ * the infra test-jar for the shells' tests.
+ */
+public final class LocalDynamo {
+    private static DynamoDbClient embedded;
+
+    private LocalDynamo() {
+    }
+
+    /** One in-process DynamoDB Local (no HTTP) for the whole test run. */
+    public static synchronized DynamoDbClient embedded() {
+        if (embedded == null) {
+            embedded = DynamoDBEmbedded.create(true).dynamoDbClient();
+        }
+        return embedded;
+    }
+
+    /** Fresh tables under a random prefix, so tests never see each other's items. */
+    public static TableNames freshTables(DynamoDbClient client) {
+        TableNames names = TableNames.withPrefix("t" + UUID.randomUUID().toString().substring(0, 8) + "-");
+        Tables.ensure(client, names);
+        return names;
+    }
+
+    /** DynamoDB Local over HTTP, persisted in {@code dir} so a restart keeps the tables. */
+    public static final class HttpServer implements AutoCloseable {
+        public final int port;
+        private final Path dir;
+        private DynamoDBProxyServer server;
+
+        public HttpServer(Path dir) throws Exception {
+            this.dir = java.nio.file.Files.createDirectories(dir);
+            try (ServerSocket socket = new ServerSocket(0)) {
+                port = socket.getLocalPort();
+            }
+            start();
+        }
+
+        public void start() throws Exception {
+            server = ServerRunner.createServerFromCommandLineArgs(new String[] {
+                "-port", Integer.toString(port), "-dbPath", dir.toString(), "-sharedDb", "-disableTelemetry"});
+            server.start();
+        }
+
+        public void stop() throws Exception {
+            server.stop();
+        }
+
+        public URI endpoint() {
+            return URI.create("http://127.0.0.1:" + port);
+        }
+
+        /** A client as the gateway builds one for {@code store.type: dynamodb}, with a short deadline. */
+        public DynamoDbClient client(Duration timeout) {
+            return DynamoDbStores.client(new GatewayConfig.Store(GatewayConfig.StoreType.DYNAMODB, dir,
+                    Optional.of("us-east-1"), Optional.of(endpoint()), "", true, 1, GatewayConfig.FailureMode.DENY,
+                    timeout, Duration.ofSeconds(1), true), UrlConnectionHttpClient.create());
+        }
+
+        @Override
+        public void close() throws Exception {
+            stop();
+        }
+    }
+}
