@@ -11,7 +11,6 @@ import io.portcullis.core.User;
 import io.portcullis.core.config.ConfigException;
 import io.portcullis.core.config.ConfigLoader;
 import io.portcullis.core.config.GatewayConfig;
-import io.portcullis.core.config.GatewayConfig.StoreType;
 import io.portcullis.core.config.PlaintextPasswords;
 import io.portcullis.core.password.Passwords;
 import io.portcullis.infra.UpstreamClient;
@@ -33,11 +32,13 @@ public final class PortcullisServer implements AutoCloseable {
     // (helidon-io/helidon#11340, fixed in 4.4.1 by #11384); blocking sockets on virtual threads do not.
     // Helidon 4.4.1 is not fully served by the registry here; revisit on upgrade. server.use-nio overrides.
 
+    private final ServerStores stores;
     private final Gateway gateway;
     private final WebServer server;
     private final Optional<WebServer> demoBackend;
 
-    private PortcullisServer(Gateway gateway, WebServer server, Optional<WebServer> demoBackend) {
+    private PortcullisServer(ServerStores stores, Gateway gateway, WebServer server, Optional<WebServer> demoBackend) {
+        this.stores = stores;
         this.gateway = gateway;
         this.server = server;
         this.demoBackend = demoBackend;
@@ -51,7 +52,11 @@ public final class PortcullisServer implements AutoCloseable {
     public static PortcullisServer start(Path configFile, Map<String, String> env) {
         Config config = ConfigLoader.helidonConfig(configFile, env);
         GatewayConfig gatewayConfig = ConfigLoader.read(config, configFile);
-        Gateway gateway = Gateway.create(gatewayConfig, stores(gatewayConfig, configFile), Clock.systemUTC());
+        Clock clock = Clock.systemUTC();
+        List<User> users = PlaintextPasswords.hashAndRewrite(gatewayConfig.users(),
+                gatewayConfig.usersFile().orElse(configFile), new Passwords(gatewayConfig.passwords().argon2()));
+        ServerStores stores = ServerStores.open(gatewayConfig, users, clock);
+        Gateway gateway = Gateway.create(gatewayConfig, stores.stores(), clock);
         Optional<WebServer> demo = config.get("demo-backend").exists()
                 ? Optional.of(DemoBackend.start(config.get("demo-backend.host").asString().orElse("127.0.0.1"),
                         config.get("demo-backend.port").asInt().orElse(9000)))
@@ -76,17 +81,7 @@ public final class PortcullisServer implements AutoCloseable {
         LOG.log(System.Logger.Level.INFO, "Portcullis listening on http://" + server.prototype().host() + ":"
                 + server.port() + " with " + gatewayConfig.routes().size() + " route(s), store "
                 + gatewayConfig.store().type().name().toLowerCase(java.util.Locale.ROOT));
-        return new PortcullisServer(gateway, server, demo);
-    }
-
-    private static Gateway.Stores stores(GatewayConfig config, Path configFile) {
-        Passwords passwords = new Passwords(config.passwords().argon2());
-        List<User> users = PlaintextPasswords.hashAndRewrite(config.users(), config.usersFile().orElse(configFile),
-                passwords);
-        if (config.store().type() != StoreType.MEMORY) {
-            throw new ConfigException("store.type: only 'memory' is available in this build");
-        }
-        return Gateway.Stores.inMemory(users, Clock.systemUTC());
+        return new PortcullisServer(stores, gateway, server, demo);
     }
 
     public int port() {
@@ -103,5 +98,6 @@ public final class PortcullisServer implements AutoCloseable {
         server.stop();
         demoBackend.ifPresent(WebServer::stop);
         gateway.close();
+        stores.close();
     }
 }

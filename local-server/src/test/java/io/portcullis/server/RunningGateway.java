@@ -25,9 +25,17 @@ final class RunningGateway implements AutoCloseable {
 
     /** {@code yaml} is added to a base with one key, fast Argon2 and {@code server.port: 0}. */
     static RunningGateway start(Path dir, String yaml) {
-        Path file = Fixtures.write(dir, "portcullis.yaml",
+        return startFrom(configFile(dir, yaml));
+    }
+
+    /** Writes the config file {@link #start} would use, without starting. */
+    static Path configFile(Path dir, String yaml) {
+        return Fixtures.write(dir, "portcullis.yaml",
                 Fixtures.baseYaml() + "server: { host: 127.0.0.1, port: 0 }\n" + yaml);
-        return new RunningGateway(PortcullisServer.start(file, Map.of()));
+    }
+
+    static RunningGateway startFrom(Path configFile) {
+        return new RunningGateway(PortcullisServer.start(configFile, Map.of()));
     }
 
     URI uri(String path) {

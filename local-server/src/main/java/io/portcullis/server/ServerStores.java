@@ -1,0 +1,102 @@
+package io.portcullis.server;
+
+import com.amazonaws.services.dynamodbv2.local.embedded.DynamoDBEmbedded;
+import com.amazonaws.services.dynamodbv2.local.shared.access.AmazonDynamoDBLocal;
+import io.portcullis.core.ConfiguredUsers;
+import io.portcullis.core.Gateway;
+import io.portcullis.core.User;
+import io.portcullis.core.config.ConfigException;
+import io.portcullis.core.config.GatewayConfig;
+import io.portcullis.infra.dynamodb.DynamoDbStores;
+import io.portcullis.infra.dynamodb.TableNames;
+import io.portcullis.infra.dynamodb.Tables;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import software.amazon.awssdk.http.apache5.Apache5HttpClient;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+
+/**
+ * The server's stores, by {@code store.type}: in memory; DynamoDB Local in-process, persisted in
+ * {@code store.data-dir} (the default); or DynamoDB proper. The DynamoDB kinds go through the same adapters as the
+ * Lambda functions. Closing it stops the background refresh and DynamoDB Local.
+ */
+final class ServerStores implements AutoCloseable {
+    private final Gateway.Stores stores;
+    private final Optional<ScheduledExecutorService> scheduler;
+    private final Optional<AmazonDynamoDBLocal> embedded;
+    private final Optional<DynamoDbClient> client;
+
+    private ServerStores(Gateway.Stores stores, Optional<ScheduledExecutorService> scheduler,
+            Optional<AmazonDynamoDBLocal> embedded, Optional<DynamoDbClient> client) {
+        this.stores = stores;
+        this.scheduler = scheduler;
+        this.embedded = embedded;
+        this.client = client;
+    }
+
+    /** Opens the configured store and writes the configured users into it. */
+    static ServerStores open(GatewayConfig config, List<User> users, Clock clock) {
+        GatewayConfig.Store store = config.store();
+        if (store.type() == GatewayConfig.StoreType.MEMORY) {
+            return new ServerStores(Gateway.Stores.inMemory(users, clock), Optional.empty(), Optional.empty(),
+                    Optional.empty());
+        }
+        Optional<AmazonDynamoDBLocal> embedded = Optional.empty();
+        DynamoDbClient client;
+        if (store.type() == GatewayConfig.StoreType.EMBEDDED) {
+            // true: no telemetry. A gateway does not phone home (DynamoDB Local would report its starts to AWS).
+            embedded = Optional.of(DynamoDBEmbedded.create(databaseFile(store.dataDir()).toFile(), true));
+            client = embedded.get().dynamoDbClient();
+        } else {
+            client = DynamoDbStores.client(store, Apache5HttpClient.create());
+        }
+        if (store.createTables()) {
+            Tables.ensure(client, TableNames.withPrefix(store.tablePrefix()));
+        }
+        ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(task -> {
+            Thread thread = new Thread(task, "revocation-refresh");
+            thread.setDaemon(true);
+            return thread;
+        });
+        Gateway.Stores stores = DynamoDbStores.create(client, config, clock, Optional.of(scheduler));
+        ConfiguredUsers.seed(users, stores.users(), stores.revocations(), clock);
+        return new ServerStores(stores, Optional.of(scheduler), embedded, Optional.of(client));
+    }
+
+    /**
+     * The SQLite file DynamoDB Local keeps in the data directory. Checked here because DynamoDB Local retries an
+     * unopenable file forever instead of failing.
+     */
+    private static Path databaseFile(Path dataDir) {
+        try {
+            Files.createDirectories(dataDir);
+        } catch (IOException e) {
+            throw new ConfigException("store.data-dir: cannot create " + dataDir.toAbsolutePath() + ": " + e);
+        }
+        if (!Files.isWritable(dataDir)) {
+            throw new ConfigException("store.data-dir: " + dataDir.toAbsolutePath() + " is not writable");
+        }
+        Path file = dataDir.resolve("portcullis.db");
+        if (Files.exists(file) && !Files.isWritable(file)) {
+            throw new ConfigException("store.data-dir: " + file.toAbsolutePath() + " is not writable");
+        }
+        return file;
+    }
+
+    Gateway.Stores stores() {
+        return stores;
+    }
+
+    @Override
+    public void close() {
+        scheduler.ifPresent(ScheduledExecutorService::shutdownNow);
+        client.ifPresent(DynamoDbClient::close);
+        embedded.ifPresent(AmazonDynamoDBLocal::shutdown);
+    }
+}
