@@ -24,8 +24,7 @@ final class ProxyHandler {
         this.upstream = upstream;
     }
 
-    void handle(ServerRequest req, ServerResponse res) throws IOException {
-        GatewayRequest request = Exchanges.request(req);
+    void handle(GatewayRequest request, ServerRequest req, ServerResponse res) throws IOException {
         switch (forward.forward(request)) {
             case Rejection rejection -> Exchanges.write(res, rejection.toResponse());
             case ForwardingPlan plan -> send(plan, request, req, res);

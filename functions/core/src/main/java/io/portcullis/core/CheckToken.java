@@ -53,7 +53,7 @@ public final class CheckToken {
     /** Whether the caller may use {@code route}: 401 without a valid token, 403 when the route does not admit them. */
     public AuthResult authorize(RequestHeaders headers, Route route) {
         AuthResult result = authenticate(headers);
-        if (result instanceof Authenticated authenticated && !route.permits(authenticated.claims())) {
+        if (result instanceof Authenticated authenticated && !route.permits(authenticated.claims().identity())) {
             return Rejection.forbidden("this route does not admit you", "route_forbids_user");
         }
         return result;

@@ -10,7 +10,7 @@ import io.portcullis.core.route.BadPathException;
 import io.portcullis.core.route.CanonicalPath;
 import io.portcullis.core.route.Route;
 import io.portcullis.core.route.RouteTable;
-import io.portcullis.core.token.Claims;
+import io.portcullis.core.token.Identity;
 import java.net.InetAddress;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -60,6 +60,15 @@ public final class Forward {
     }
 
     public ForwardDecision forward(GatewayRequest request) {
+        return forward(request, Optional.empty());
+    }
+
+    /**
+     * Forwards a request whose token an API Gateway authorizer has already checked: the identity it established
+     * is used as is (its token is not opened again); the route's users and roles and the rate limit still apply.
+     * Without one, secure routes check the request's own token.
+     */
+    public ForwardDecision forward(GatewayRequest request, Optional<Identity> authorizedIdentity) {
         String path;
         try {
             path = CanonicalPath.of(request.rawPath());
@@ -74,13 +83,18 @@ public final class Forward {
         if (!route.allowsMethod(request.method())) {
             return Rejection.methodNotAllowed(route.allowHeader());
         }
-        Optional<Claims> identity = Optional.empty();
-        if (route.secure()) {
+        Optional<Identity> identity = Optional.empty();
+        if (route.secure() && authorizedIdentity.isPresent()) {
+            if (!route.permits(authorizedIdentity.get())) {
+                return Rejection.forbidden("this route does not admit you", "route_forbids_user");
+            }
+            identity = authorizedIdentity;
+        } else if (route.secure()) {
             AuthResult auth = checkToken.authorize(request.headers(), route);
             if (auth instanceof Rejection rejection) {
                 return rejection;
             }
-            identity = Optional.of(((Authenticated) auth).claims());
+            identity = Optional.of(((Authenticated) auth).claims().identity());
         }
         InetAddress client = proxies.clientAddress(request.peer(), request.headers());
         String key = identity.map(c -> "proxy:user:" + c.subject()).orElseGet(() -> "proxy:ip:" + client.getHostAddress());
@@ -105,14 +119,14 @@ public final class Forward {
         return dropped;
     }
 
-    private List<Header> added(GatewayRequest request, Optional<Claims> identity) {
+    private List<Header> added(GatewayRequest request, Optional<Identity> identity) {
         RequestHeaders headers = request.headers();
         boolean trustedPeer = proxies.trusts(request.peer());
         List<Header> added = new ArrayList<>(7);
-        identity.ifPresent(claims -> {
-            added.add(new Header(identityHeaders.user(), claims.subject()));
-            added.add(new Header(identityHeaders.roles(), String.join(",", claims.roles())));
-            added.add(new Header(identityHeaders.tokenId(), claims.tokenId().value()));
+        identity.ifPresent(who -> {
+            added.add(new Header(identityHeaders.user(), who.subject()));
+            added.add(new Header(identityHeaders.roles(), String.join(",", who.roles())));
+            added.add(new Header(identityHeaders.tokenId(), who.tokenId().value()));
         });
         String peer = request.peer().getHostAddress();
         List<String> chain = trustedPeer ? headers.all("X-Forwarded-For") : List.of();

@@ -1,7 +1,7 @@
 package io.portcullis.core;
 
 import io.portcullis.core.route.Route;
-import io.portcullis.core.token.Claims;
+import io.portcullis.core.token.Identity;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -29,7 +29,7 @@ public record ForwardingPlan(
         String target,
         Set<String> dropHeaders,
         List<Header> addHeaders,
-        Optional<Claims> identity,
+        Optional<Identity> identity,
         List<Header> responseHeaders) implements ForwardDecision {
 
     public ForwardingPlan {

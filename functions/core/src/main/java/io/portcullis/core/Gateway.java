@@ -15,6 +15,8 @@ import io.portcullis.core.token.TokenCodec;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.Collection;
+import java.util.Optional;
+import java.util.Set;
 
 /**
  * The gateway assembled from its configuration and stores: the handlers every shell calls. Built once per process
@@ -28,6 +30,9 @@ public final class Gateway implements AutoCloseable {
             return new Stores(new InMemoryUsers(users), new InMemoryRevocations(clock), new InMemoryRateLimiter());
         }
     }
+
+    /** The paths the gateway answers itself, all {@code POST}. */
+    public static final Set<String> OWN_ENDPOINTS = Set.of("/auth", "/auth/revoke", "/logout", "/admin/revoke");
 
     private final PasswordPool pool;
     private final IssueToken issueToken;
@@ -51,6 +56,26 @@ public final class Gateway implements AutoCloseable {
 
     public static Gateway create(GatewayConfig config, Stores stores, Clock clock) {
         return new Gateway(config, stores, clock);
+    }
+
+    /**
+     * Answers the gateway's own endpoints ({@code POST /auth}, {@code /auth/revoke}, {@code /logout},
+     * {@code /admin/revoke}; other methods there get 405); empty for every other path, which belongs to the
+     * routes. Every shell dispatches through here, so the endpoints are the same everywhere.
+     */
+    public Optional<Reply> ownEndpoint(GatewayRequest request) {
+        String path = request.rawPath();
+        if (!OWN_ENDPOINTS.contains(path)) {
+            return Optional.empty();
+        }
+        if (!request.method().equals("POST")) {
+            return Optional.of(Rejection.methodNotAllowed("POST"));
+        }
+        return Optional.of(switch (path) {
+            case "/auth" -> issueToken.issue(request);
+            case "/admin/revoke" -> revokeTokens.revokeAsAdmin(request);
+            default -> revokeTokens.revokeOwn(request);
+        });
     }
 
     public IssueToken issueToken() {

@@ -1,6 +1,5 @@
 package io.portcullis.core;
 
 /** What a login comes to: a token, or a refusal. */
-public sealed interface LoginResult permits Issued, Rejection {
-    GatewayResponse toResponse();
+public sealed interface LoginResult extends Reply permits Issued, Rejection {
 }

@@ -1,6 +1,5 @@
 package io.portcullis.core;
 
 /** A revocation request: done (204), or refused. */
-public sealed interface RevokeResult permits Revoked, Rejection {
-    GatewayResponse toResponse();
+public sealed interface RevokeResult extends Reply permits Revoked, Rejection {
 }

@@ -3,6 +3,8 @@ package io.portcullis.core;
 import static io.portcullis.core.GatewayFixture.bearer;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.portcullis.core.token.Identity;
+import io.portcullis.core.token.TokenId;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -150,6 +152,22 @@ class ForwardTest {
         Rejection rejection = (Rejection) forward("GET", "/api", bearer(alice), "203.0.113.5");
 
         assertThat(rejection.reason()).isEqualTo("revoked");
+    }
+
+    @Test
+    void forward_identityFromAnAuthorizer_isUsedWithoutAToken_butRoutesAndLimitsStillApply() {
+        Identity carol = new Identity("carol", java.util.List.of("admin"), TokenId.random(new java.security.SecureRandom()));
+        Identity dave = new Identity("dave", java.util.List.of(), TokenId.random(new java.security.SecureRandom()));
+
+        ForwardingPlan plan = (ForwardingPlan) fixture.gateway.forward().forward(
+                Fixtures.request("GET", "/admin/x", MapHeaders.empty(), "", "203.0.113.5"), java.util.Optional.of(carol));
+
+        assertThat(added(plan)).containsEntry("x-user", "carol").containsEntry("x-token-id", carol.tokenId().value());
+        assertStatus(fixture.gateway.forward().forward(Fixtures.request("GET", "/admin/x", MapHeaders.empty(), "",
+                "203.0.113.5"), java.util.Optional.of(dave)), 403);
+        fixture.gateway.forward().forward(Fixtures.get("/api", MapHeaders.empty()), java.util.Optional.of(carol));
+        assertStatus(fixture.gateway.forward().forward(Fixtures.get("/api", MapHeaders.empty()),
+                java.util.Optional.of(carol)), 429);
     }
 
     private ForwardDecision forward(String method, String path, MapHeaders headers, String peer) {

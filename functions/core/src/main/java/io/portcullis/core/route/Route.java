@@ -1,6 +1,6 @@
 package io.portcullis.core.route;
 
-import io.portcullis.core.token.Claims;
+import io.portcullis.core.token.Identity;
 import java.net.URI;
 import java.util.Locale;
 import java.util.Objects;
@@ -61,10 +61,10 @@ public record Route(
         return String.join(", ", allowed);
     }
 
-    /** Whether the authenticated holder of {@code claims} may use this route. */
-    public boolean permits(Claims claims) {
-        return (users.isEmpty() || users.contains(claims.subject()))
-                && (roles.isEmpty() || claims.roles().stream().anyMatch(roles::contains));
+    /** Whether {@code identity} may use this route. */
+    public boolean permits(Identity identity) {
+        return (users.isEmpty() || users.contains(identity.subject()))
+                && (roles.isEmpty() || identity.roles().stream().anyMatch(roles::contains));
     }
 
     /**

@@ -38,4 +38,9 @@ public record Claims(String subject, TokenId tokenId, Instant issuedAt, Instant 
     public boolean hasRole(String role) {
         return roles.contains(role);
     }
+
+    /** The identity these claims establish. */
+    public Identity identity() {
+        return new Identity(subject, roles, tokenId);
+    }
 }
