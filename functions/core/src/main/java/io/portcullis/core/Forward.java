@@ -107,6 +107,29 @@ public final class Forward {
                 identity, RateLimitHeaders.of(decision));
     }
 
+    /**
+     * The access half of {@link #forward}, for an authorizer in front of it: the caller's token is valid and
+     * unrevoked, and the route for {@code rawPath}, if any, admits them. Paths without a route are left for the
+     * forwarder to answer 404.
+     */
+    public AuthResult checkAccess(RequestHeaders headers, String rawPath) {
+        AuthResult auth = checkToken.authenticate(headers);
+        if (auth instanceof Rejection) {
+            return auth;
+        }
+        Optional<Route> route;
+        try {
+            route = routes.match(CanonicalPath.of(rawPath));
+        } catch (BadPathException e) {
+            return Rejection.badRequest("invalid_path", e.getMessage());
+        }
+        if (route.isPresent() && route.get().secure()
+                && !route.get().permits(((Authenticated) auth).claims().identity())) {
+            return Rejection.forbidden("this route does not admit you", "route_forbids_user");
+        }
+        return auth;
+    }
+
     /** A {@code Forwarded} header is passed on only from a trusted proxy; from anyone else it is a claim. */
     private Set<String> dropped(GatewayRequest request) {
         Set<String> base = proxies.trusts(request.peer()) ? droppedFromTrusted : droppedFromOthers;

@@ -170,6 +170,15 @@ class ForwardTest {
                 java.util.Optional.of(carol)), 429);
     }
 
+    @Test
+    void checkAccess_isTheTokenAndRouteHalfOfForward() {
+        assertThat(fixture.gateway.forward().checkAccess(bearer(bob), "/api/x")).isInstanceOf(Authenticated.class);
+        assertThat(fixture.gateway.forward().checkAccess(bearer(bob), "/nowhere")).isInstanceOf(Authenticated.class);
+        assertThat(((Rejection) fixture.gateway.forward().checkAccess(bearer(bob), "/admin/x")).status()).isEqualTo(403);
+        assertThat(((Rejection) fixture.gateway.forward().checkAccess(MapHeaders.empty(), "/api")).status()).isEqualTo(401);
+        assertThat(((Rejection) fixture.gateway.forward().checkAccess(bearer(bob), "/a%2Fb")).status()).isEqualTo(400);
+    }
+
     private ForwardDecision forward(String method, String path, MapHeaders headers, String peer) {
         return fixture.gateway.forward().forward(Fixtures.request(method, path, headers, "", peer));
     }

@@ -1,5 +1,6 @@
 package io.portcullis.core.config;
 
+import io.helidon.common.media.type.MediaTypes;
 import io.helidon.config.Config;
 import io.helidon.config.ConfigSources;
 import io.portcullis.core.config.GatewayConfig.IdentityHeaders;
@@ -89,10 +90,29 @@ public final class ConfigLoader {
 
     /** Validates the merged config {@code root}, which was read from {@code file}. */
     public static GatewayConfig read(Config root, Path file) {
+        return read(root, Config.just(ConfigSources.file(file).build()), file.toAbsolutePath().getParent());
+    }
+
+    /**
+     * Reads YAML given as text (a Lambda function's {@code PORTCULLIS_CONFIG_YAML}), with {@code env} as
+     * environment variables; relative paths resolve against the working directory.
+     */
+    public static GatewayConfig fromYaml(String yaml, Map<String, String> env) {
+        Config text = Config.just(ConfigSources.create(yaml, MediaTypes.APPLICATION_YAML));
+        Config root = Config.builder()
+                .disableEnvironmentVariablesSource()
+                .disableSystemPropertiesSource()
+                .sources(ConfigSources.create(withAliases(env)).build(),
+                        ConfigSources.create(yaml, MediaTypes.APPLICATION_YAML))
+                .failOnMissingValueReference(true)
+                .build();
+        return read(root, text, Path.of("").toAbsolutePath());
+    }
+
+    /** Validates {@code root}; unknown keys are looked for in {@code written}, what the user wrote themselves. */
+    private static GatewayConfig read(Config root, Config written, Path base) {
         ConfigReader reader = new ConfigReader();
-        Config fileOnly = Config.just(ConfigSources.file(file).build());
-        reader.onlyKnownKeys(fileOnly, SECTIONS);
-        Path base = file.toAbsolutePath().getParent();
+        reader.onlyKnownKeys(written, SECTIONS);
 
         Tokens tokens = tokens(root.get("tokens"), reader);
         Passwords passwords = passwords(root.get("passwords"), reader);

@@ -159,6 +159,20 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void fromYaml_readsTextWithEnvironment_andStillRefusesUnknownKeys() {
+        String yaml = "tokens: { keys: [ { id: k1, secret: \"${PORTCULLIS_TOKEN_SECRET}\" } ] }\n"
+                + "routes: [ { prefix: /x, target: \"http://h:1\" } ]\n";
+
+        GatewayConfig config = ConfigLoader.fromYaml(yaml, Map.of("PORTCULLIS_TOKEN_SECRET", SECRET,
+                "STORE_TYPE", "memory"));
+
+        assertThat(config.routes()).extracting(Route::prefix).containsExactly("/x");
+        assertThat(config.store().type()).isEqualTo(StoreType.MEMORY);
+        assertThatThrownBy(() -> ConfigLoader.fromYaml(yaml + "routs: []\n", Map.of("PORTCULLIS_TOKEN_SECRET", SECRET)))
+                .hasMessageContaining("routs: unknown key");
+    }
+
+    @Test
     void load_missingFile_namesIt() {
         assertThatThrownBy(() -> ConfigLoader.load(dir.resolve("absent.yaml"), Map.of()))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("absent.yaml");

@@ -1,0 +1,45 @@
+package io.portcullis.lambda;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.function.UnaryOperator;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
+
+/**
+ * Secrets named in the environment by ARN, fetched once per execution environment: every variable
+ * {@code NAME_ARN} whose name ends in {@code _SECRET_ARN} becomes {@code NAME} with the secret's value, so the
+ * configuration refers to {@code ${PORTCULLIS_TOKEN_SECRET}} here exactly as on a server. Secret values never
+ * appear in Lambda's environment, in Terraform outputs or in logs.
+ */
+final class Secrets {
+    private static final String SUFFIX = "_SECRET_ARN";
+
+    private Secrets() {
+    }
+
+    /** {@code env} plus each {@code *_SECRET_ARN}'s value under its name without {@code _ARN}. */
+    static Map<String, String> resolve(Map<String, String> env, UnaryOperator<String> fetch) {
+        Map<String, String> resolved = new HashMap<>(env);
+        env.forEach((name, arn) -> {
+            if (name.endsWith(SUFFIX) && !arn.isBlank()) {
+                resolved.put(name.substring(0, name.length() - "_ARN".length()), fetch.apply(arn));
+            }
+        });
+        return resolved;
+    }
+
+    /**
+     * Reads secrets from AWS Secrets Manager (region and credentials from the function's environment; an endpoint
+     * from {@code AWS_ENDPOINT_URL_SECRETS_MANAGER} if set).
+     */
+    static UnaryOperator<String> secretsManager() {
+        return arn -> {
+            try (SecretsManagerClient client = SecretsManagerClient.builder()
+                    .httpClient(UrlConnectionHttpClient.create())
+                    .build()) {
+                return client.getSecretValue(b -> b.secretId(arn)).secretString();
+            }
+        };
+    }
+}

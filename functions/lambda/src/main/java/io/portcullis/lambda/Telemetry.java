@@ -1,0 +1,76 @@
+package io.portcullis.lambda;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.portcullis.core.Issued;
+import io.portcullis.core.Json;
+import io.portcullis.core.Rejection;
+import io.portcullis.core.Reply;
+import io.portcullis.core.Revoked;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Structured logs and CloudWatch metrics, both as JSON lines through Lambda's logger: a log line carries the
+ * function, the request id and whether this invocation was a cold start; a metric line is in CloudWatch's
+ * embedded metric format (namespace {@value #NAMESPACE}), so metrics cost no API call. Never a token, password
+ * or secret: only user names, token ids and reasons.
+ */
+final class Telemetry {
+    static final String NAMESPACE = "Portcullis";
+    /** One JVM is one execution environment: the first invocation in it is the cold one. */
+    private static final AtomicBoolean COLD = new AtomicBoolean(true);
+
+    private final String function;
+
+    Telemetry(String function) {
+        this.function = function;
+    }
+
+    /** Marks the start of an invocation; true for the first one in this execution environment. */
+    boolean coldStart() {
+        return COLD.getAndSet(false);
+    }
+
+    void log(Context context, boolean coldStart, String level, String message, Map<String, String> fields) {
+        ObjectNode line = Json.object()
+                .put("level", level)
+                .put("function", function)
+                .put("request_id", context.getAwsRequestId())
+                .put("cold_start", coldStart)
+                .put("message", message);
+        fields.forEach(line::put);
+        context.getLogger().log(new String(Json.bytes(line), StandardCharsets.UTF_8));
+    }
+
+    /** One metric in the embedded metric format, with the function as a dimension plus {@code dimensions}. */
+    void metric(Context context, String name, double value, String unit, Map<String, String> dimensions) {
+        ObjectNode line = Json.object();
+        ObjectNode directive = line.putObject("_aws").put("Timestamp", System.currentTimeMillis())
+                .putArray("CloudWatchMetrics").addObject().put("Namespace", NAMESPACE);
+        ArrayNode dimensionSet = directive.putArray("Dimensions").addArray().add("Function");
+        dimensions.keySet().forEach(dimensionSet::add);
+        directive.putArray("Metrics").addObject().put("Name", name).put("Unit", unit);
+        line.put("Function", function);
+        dimensions.forEach(line::put);
+        line.put(name, value);
+        context.getLogger().log(new String(Json.bytes(line), StandardCharsets.UTF_8));
+    }
+
+    /** Counts what a reply says: logins by outcome, refusals by reason. */
+    void count(Context context, Reply reply) {
+        switch (reply) {
+            case Issued issued -> metric(context, "LoginSucceeded", 1, "Count", Map.of());
+            case Revoked revoked -> metric(context, "Revocations", 1, "Count", Map.of());
+            case Rejection rejection -> {
+                metric(context, "Rejected", 1, "Count", Map.of("Reason", rejection.reason()));
+                if (rejection.status() == 429) {
+                    metric(context, "RateLimited", 1, "Count", Map.of());
+                }
+            }
+            default -> { }
+        }
+    }
+}

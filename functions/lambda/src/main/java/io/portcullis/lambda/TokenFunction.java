@@ -1,0 +1,47 @@
+package io.portcullis.lambda;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import io.portcullis.core.Issued;
+import io.portcullis.core.Rejection;
+import io.portcullis.core.Reply;
+import java.util.Map;
+
+/**
+ * {@code POST /auth}, {@code POST /auth/revoke}, {@code POST /logout} and {@code POST /admin/revoke} behind an
+ * HTTP API (payload 2.0), with the server's contract and status codes.
+ * Handler: {@code io.portcullis.lambda.TokenFunction::handleRequest}.
+ */
+public final class TokenFunction implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
+    private final LambdaGateway gateway;
+    private final Telemetry telemetry = new Telemetry("token");
+
+    /** For the Lambda runtime: configured from the environment on the first invocation. */
+    public TokenFunction() {
+        this(LambdaGateway.fromEnvironment());
+        Priming.register();
+    }
+
+    TokenFunction(LambdaGateway gateway) {
+        this.gateway = gateway;
+    }
+
+    @Override
+    public APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
+        boolean coldStart = telemetry.coldStart();
+        return Invocations.answer(context, telemetry, coldStart, () -> {
+            Reply reply = gateway.parts().gateway().ownEndpoint(HttpApiExchange.request(event))
+                    .orElseGet(Rejection::notFound);
+            telemetry.count(context, reply);
+            telemetry.log(context, coldStart, "INFO", event.getRawPath(), switch (reply) {
+                case Issued issued -> Map.of("outcome", "issued", "user", issued.claims().subject(),
+                        "token_id", issued.claims().tokenId().value());
+                case Rejection rejection -> Map.of("outcome", "rejected", "reason", rejection.reason());
+                default -> Map.of("outcome", "done");
+            });
+            return HttpApiExchange.response(reply.toResponse());
+        });
+    }
+}

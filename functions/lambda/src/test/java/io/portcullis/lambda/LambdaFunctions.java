@@ -1,0 +1,43 @@
+package io.portcullis.lambda;
+
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import io.portcullis.core.Fixtures;
+import io.portcullis.core.Gateway;
+import java.util.Base64;
+import java.util.Map;
+
+/** The three functions on one in-memory gateway, as an API Gateway deployment would invoke them. */
+final class LambdaFunctions {
+    final LambdaGateway gateway;
+    final TokenFunction token;
+    final AuthorizerFunction authorizer;
+    final ForwarderFunction forwarder;
+    final TestContext context = new TestContext();
+
+    /** {@code yaml} is added to the fixture base config (one key, fast Argon2); the secret comes by ARN. */
+    LambdaFunctions(String yaml) {
+        String config = Fixtures.baseYaml().replace(Fixtures.SECRET, "${PORTCULLIS_TOKEN_SECRET}") + yaml;
+        gateway = new LambdaGateway(() -> Map.of("PORTCULLIS_CONFIG_YAML", config,
+                "PORTCULLIS_TOKEN_SECRET_ARN", "arn:aws:secretsmanager:us-east-1:123456789012:secret:token"),
+                arn -> Fixtures.SECRET);
+        token = new TokenFunction(gateway);
+        authorizer = new AuthorizerFunction(gateway, false);
+        forwarder = new ForwarderFunction(gateway);
+    }
+
+    /** Like API Gateway's routes: the gateway's own paths to the token function, the rest to the forwarder. */
+    APIGatewayV2HTTPResponse invoke(APIGatewayV2HTTPEvent event) {
+        return Gateway.OWN_ENDPOINTS.contains(event.getRawPath())
+                ? token.handleRequest(event, context)
+                : forwarder.handleRequest(event, context);
+    }
+
+    static byte[] body(APIGatewayV2HTTPResponse response) {
+        if (response.getBody() == null) {
+            return new byte[0];
+        }
+        return response.getIsBase64Encoded() ? Base64.getDecoder().decode(response.getBody())
+                : response.getBody().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    }
+}
