@@ -37,7 +37,7 @@ public final class AuthorizerFunction implements RequestHandler<APIGatewayV2Cust
 
     /** For the Lambda runtime: configured from the environment on the first invocation. */
     public AuthorizerFunction() {
-        this(LambdaGateway.fromEnvironment(), cacheTtl(System.getenv("AUTHORIZER_CACHE_TTL_SECONDS")) > 0);
+        this(LambdaGateway.fromEnvironment(false), cacheTtl(System.getenv("AUTHORIZER_CACHE_TTL_SECONDS")) > 0);
         Priming.register();
     }
 
@@ -78,7 +78,9 @@ public final class AuthorizerFunction implements RequestHandler<APIGatewayV2Cust
 
     private AuthResult check(Context context, RequestHeaders headers, String path) {
         boolean coldStart = telemetry.coldStart();
-        AuthResult result = gateway.parts().gateway().forward().checkAccess(headers, path);
+        LambdaGateway.Parts parts = gateway.parts();
+        telemetry.coldStart(context, coldStart, parts);
+        AuthResult result = parts.gateway().forward().checkAccess(headers, path);
         switch (result) {
             case Authenticated ok -> telemetry.log(context, coldStart, "INFO", "allowed",
                     Map.of("user", ok.claims().subject(), "token_id", ok.claims().tokenId().value()));

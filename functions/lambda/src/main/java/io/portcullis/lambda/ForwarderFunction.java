@@ -36,7 +36,7 @@ public final class ForwarderFunction implements RequestHandler<APIGatewayV2HTTPE
 
     /** For the Lambda runtime: configured from the environment on the first invocation. */
     public ForwarderFunction() {
-        this(LambdaGateway.fromEnvironment());
+        this(LambdaGateway.fromEnvironment(false));
         Priming.register();
     }
 
@@ -49,6 +49,7 @@ public final class ForwarderFunction implements RequestHandler<APIGatewayV2HTTPE
         boolean coldStart = telemetry.coldStart();
         return Invocations.answer(context, telemetry, coldStart, () -> {
             LambdaGateway.Parts parts = gateway.parts();
+            telemetry.coldStart(context, coldStart, parts);
             GatewayRequest request = HttpApiExchange.request(event);
             return switch (parts.gateway().forward().forward(request, authorizerIdentity(event))) {
                 case Rejection rejection -> {

@@ -27,22 +27,31 @@ import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
  * (see {@link Secrets}). Users listed in the config must carry Argon2 hashes: there is no file to rewrite.
  */
 public final class LambdaGateway {
-    /** The parts every handler uses. */
-    record Parts(GatewayConfig config, Gateway gateway, UpstreamClient upstream) {
+    /**
+     * The parts every handler uses, and how long building them took (secrets, config, clients): the part of a
+     * cold start this code owns, logged by the first invocation.
+     */
+    record Parts(GatewayConfig config, Gateway gateway, UpstreamClient upstream, long buildMillis) {
     }
 
     private final Supplier<Map<String, String>> environment;
     private final UnaryOperator<String> secrets;
+    private final boolean ownsUsers;
     private volatile Parts parts;
 
-    LambdaGateway(Supplier<Map<String, String>> environment, UnaryOperator<String> secrets) {
+    /**
+     * @param ownsUsers whether this function writes the config's users into the users table at a cold start
+     *     (the token function; the others never touch that table)
+     */
+    LambdaGateway(Supplier<Map<String, String>> environment, UnaryOperator<String> secrets, boolean ownsUsers) {
         this.environment = environment;
         this.secrets = secrets;
+        this.ownsUsers = ownsUsers;
     }
 
     /** The production wiring: the process environment and Secrets Manager. */
-    public static LambdaGateway fromEnvironment() {
-        return new LambdaGateway(System::getenv, Secrets.secretsManager());
+    public static LambdaGateway fromEnvironment(boolean ownsUsers) {
+        return new LambdaGateway(System::getenv, Secrets.secretsManager(), ownsUsers);
     }
 
     Parts parts() {
@@ -51,7 +60,8 @@ public final class LambdaGateway {
             synchronized (this) {
                 ready = parts;
                 if (ready == null) {
-                    ready = build(Secrets.resolve(environment.get(), secrets));
+                    long started = System.nanoTime();
+                    ready = build(Secrets.resolve(environment.get(), secrets), ownsUsers, started);
                     parts = ready;
                 }
             }
@@ -59,7 +69,7 @@ public final class LambdaGateway {
         return ready;
     }
 
-    private static Parts build(Map<String, String> env) {
+    private static Parts build(Map<String, String> env, boolean ownsUsers, long startedNanos) {
         String yaml = env.get("PORTCULLIS_CONFIG_YAML");
         if (yaml == null || yaml.isBlank()) {
             throw new ConfigException("PORTCULLIS_CONFIG_YAML: the function's configuration is not set");
@@ -73,12 +83,13 @@ public final class LambdaGateway {
             return new User(entry.username(), entry.password(), entry.roles(), entry.allow());
         }).toList();
         Clock clock = Clock.systemUTC();
-        Gateway.Stores stores = stores(config, users, clock);
-        return new Parts(config, Gateway.create(config, stores, clock),
-                new UpstreamClient(config.upstream().connectTimeout(), config.upstream().readTimeout()));
+        Gateway.Stores stores = stores(config, users, ownsUsers, clock);
+        Gateway built = Gateway.create(config, stores, clock);
+        UpstreamClient upstream = new UpstreamClient(config.upstream().connectTimeout(), config.upstream().readTimeout());
+        return new Parts(config, built, upstream, (System.nanoTime() - startedNanos) / 1_000_000);
     }
 
-    private static Gateway.Stores stores(GatewayConfig config, List<User> users, Clock clock) {
+    private static Gateway.Stores stores(GatewayConfig config, List<User> users, boolean ownsUsers, Clock clock) {
         StoreType type = config.store().type();
         if (type == StoreType.MEMORY) {
             return Gateway.Stores.inMemory(users, clock);
@@ -90,7 +101,9 @@ public final class LambdaGateway {
         Gateway.Stores stores = DynamoDbStores.create(
                 DynamoDbStores.client(config.store(), UrlConnectionHttpClient.create()), config, clock,
                 Optional.empty());
-        ConfiguredUsers.seed(users, stores.users(), stores.revocations(), clock);
+        if (ownsUsers) {
+            ConfiguredUsers.seed(users, stores.users(), stores.revocations(), clock);
+        }
         return stores;
     }
 }

@@ -20,7 +20,7 @@ public final class TokenFunction implements RequestHandler<APIGatewayV2HTTPEvent
 
     /** For the Lambda runtime: configured from the environment on the first invocation. */
     public TokenFunction() {
-        this(LambdaGateway.fromEnvironment());
+        this(LambdaGateway.fromEnvironment(true));
         Priming.register();
     }
 
@@ -32,7 +32,9 @@ public final class TokenFunction implements RequestHandler<APIGatewayV2HTTPEvent
     public APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
         boolean coldStart = telemetry.coldStart();
         return Invocations.answer(context, telemetry, coldStart, () -> {
-            Reply reply = gateway.parts().gateway().ownEndpoint(HttpApiExchange.request(event))
+            LambdaGateway.Parts parts = gateway.parts();
+            telemetry.coldStart(context, coldStart, parts);
+            Reply reply = parts.gateway().ownEndpoint(HttpApiExchange.request(event))
                     .orElseGet(Rejection::notFound);
             telemetry.count(context, reply);
             telemetry.log(context, coldStart, "INFO", event.getRawPath(), switch (reply) {

@@ -20,7 +20,7 @@ final class LambdaFunctions {
         String config = Fixtures.baseYaml().replace(Fixtures.SECRET, "${PORTCULLIS_TOKEN_SECRET}") + yaml;
         gateway = new LambdaGateway(() -> Map.of("PORTCULLIS_CONFIG_YAML", config,
                 "PORTCULLIS_TOKEN_SECRET_ARN", "arn:aws:secretsmanager:us-east-1:123456789012:secret:token"),
-                arn -> Fixtures.SECRET);
+                arn -> Fixtures.SECRET, true);
         token = new TokenFunction(gateway);
         authorizer = new AuthorizerFunction(gateway, false);
         forwarder = new ForwarderFunction(gateway);

@@ -69,7 +69,7 @@ final class TestContext implements Context {
         return new LambdaLogger() {
             @Override
             public void log(String message) {
-                lines.add(message);
+                lines.add(message.strip());
             }
 
             @Override

@@ -1,0 +1,37 @@
+package io.portcullis.lambda;
+
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * What each function calls on AWS, and nothing more: the IAM policy of each function's role is derived from this
+ * (Terraform's test checks its roles against it). Tables are named by their role in {@code TableNames}
+ * ({@code users}, {@code revocations}, {@code rateLimits}, {@code sessions}).
+ *
+ * <ul>
+ *   <li>token: logins read users and count attempts; {@code /logout} and {@code /admin/revoke} append to the
+ *       revocation feed and read it; the users the config lists are written at a cold start.</li>
+ *   <li>authorizer: reads the revocation feed.</li>
+ *   <li>forwarder: counts per-user limits; reads the revocation feed when it checks tokens itself.</li>
+ * </ul>
+ * All three read the token secret.
+ */
+public final class FunctionPermissions {
+    /** Function name → table role → DynamoDB actions (without the {@code dynamodb:} prefix). */
+    public static final Map<String, Map<String, Set<String>>> DYNAMODB = Map.of(
+            "token", Map.of(
+                    "users", Set.of("GetItem", "PutItem"),
+                    "revocations", Set.of("Query", "PutItem"),
+                    "rateLimits", Set.of("UpdateItem")),
+            "authorizer", Map.of(
+                    "revocations", Set.of("Query")),
+            "forwarder", Map.of(
+                    "revocations", Set.of("Query"),
+                    "rateLimits", Set.of("UpdateItem")));
+
+    /** Every function reads the token secret, and nothing else from Secrets Manager. */
+    public static final Set<String> SECRETS_MANAGER = Set.of("GetSecretValue");
+
+    private FunctionPermissions() {
+    }
+}
