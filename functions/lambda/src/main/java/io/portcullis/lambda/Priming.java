@@ -48,7 +48,8 @@ final class Priming implements Resource {
         // Nothing to rebuild: no connection, key or random state was made before the snapshot.
     }
 
-    static void prime() {
+    /** Runs the priming request; returns the statuses of the login and of the forwarded call, for its test. */
+    static int[] prime() {
         GatewayConfig config = ConfigLoader.fromYaml(YAML, Map.of());
         Clock clock = Clock.systemUTC();
         try (Gateway gateway = Gateway.create(config, Gateway.Stores.inMemory(List.of(), clock), clock)) {
@@ -61,8 +62,13 @@ final class Priming implements Resource {
                                     .withMethod("POST").withSourceIp("127.0.0.1").build())
                             .build())
                     .build();
-            HttpApiExchange.response(gateway.ownEndpoint(HttpApiExchange.request(login)).orElseThrow().toResponse());
-            gateway.forward().forward(HttpApiExchange.request(login));
+            int loginStatus = HttpApiExchange.response(gateway.ownEndpoint(HttpApiExchange.request(login))
+                    .orElseThrow().toResponse()).getStatusCode();
+            int forwardStatus = switch (gateway.forward().forward(HttpApiExchange.request(login))) {
+                case io.portcullis.core.Rejection rejection -> rejection.status();
+                case io.portcullis.core.ForwardingPlan plan -> 200;
+            };
+            return new int[] {loginStatus, forwardStatus};
         }
     }
 }

@@ -78,6 +78,16 @@ class AuthorizerFunctionTest {
     }
 
     @Test
+    void httpApiPayload10_getsAnIamPolicy() throws Exception {
+        String bob = login("bob", "builder");
+
+        assertThat(statement(functions.authorizer.handleRestRequest(Events.httpApiV1("/api/x", "Bearer " + bob),
+                functions.context))).containsEntry("Effect", "Allow");
+        assertThat(statement(functions.authorizer.handleRestRequest(Events.httpApiV1("/admin/x", "Bearer " + bob),
+                functions.context))).containsEntry("Effect", "Deny");
+    }
+
+    @Test
     void rest_missingOrInvalidToken_failsWithTheLiteralUnauthorized() {
         assertThatThrownBy(() -> functions.authorizer.handleRestRequest(Events.restToken("/api/x", "Bearer nope"),
                 functions.context)).hasMessage("Unauthorized");

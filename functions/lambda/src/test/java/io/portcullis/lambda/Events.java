@@ -75,6 +75,15 @@ final class Events {
         return read(APIGatewayCustomAuthorizerEvent.class, event);
     }
 
+    /** HTTP API payload 1.0: the REST REQUEST shape plus version, identitySource and authorizationToken. */
+    static APIGatewayCustomAuthorizerEvent httpApiV1(String path, String authorization) {
+        ObjectNode event = fixture("http-api-authorizer-v1.json");
+        event.put("path", path).put("identitySource", authorization).put("authorizationToken", authorization);
+        event.put("methodArn", "arn:aws:execute-api:us-east-1:123456789012:abcdef123/$default/GET" + path);
+        ((ObjectNode) event.get("headers")).put("authorization", authorization);
+        return read(APIGatewayCustomAuthorizerEvent.class, event);
+    }
+
     static APIGatewayCustomAuthorizerEvent restToken(String path, String authorization) {
         ObjectNode event = fixture("rest-authorizer-token.json");
         event.put("authorizationToken", authorization);
