@@ -13,6 +13,7 @@ import io.portcullis.core.config.ConfigLoader;
 import io.portcullis.core.config.GatewayConfig;
 import io.portcullis.core.config.PlaintextPasswords;
 import io.portcullis.core.password.Passwords;
+import io.portcullis.infra.HelidonMappers;
 import io.portcullis.infra.UpstreamClient;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -50,6 +51,7 @@ public final class PortcullisServer implements AutoCloseable {
      * @throws ConfigException naming every problem, when the configuration cannot be used
      */
     public static PortcullisServer start(Path configFile, Map<String, String> env) {
+        HelidonMappers.pinGlobal();
         Config config = ConfigLoader.helidonConfig(configFile, env);
         GatewayConfig gatewayConfig = ConfigLoader.read(config, configFile);
         Clock clock = Clock.systemUTC();
