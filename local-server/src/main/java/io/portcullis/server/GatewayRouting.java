@@ -50,6 +50,12 @@ final class GatewayRouting implements HttpFeature, Weighted {
                     LOG.log(System.Logger.Level.WARNING, "store unavailable: " + e.getMessage());
                     Exchanges.write(res, Rejection.unavailable().toResponse());
                 })
+                .error(java.io.IOException.class, (req, res, e) -> {
+                    // Already logged where it happened; the answer had started, so the connection just closes.
+                    if (!res.isSent()) {
+                        Exchanges.write(res, Rejection.badGateway().toResponse());
+                    }
+                })
                 .error(Exception.class, (req, res, e) -> {
                     LOG.log(System.Logger.Level.ERROR, "request failed", e);
                     if (!res.isSent()) {

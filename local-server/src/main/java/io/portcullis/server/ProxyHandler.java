@@ -47,6 +47,15 @@ final class ProxyHandler {
             Exchanges.write(res, e.kind() == UpstreamException.Kind.TIMEOUT
                     ? Rejection.gatewayTimeout().toResponse()
                     : Rejection.badGateway().toResponse());
+        } catch (IOException e) {
+            // The client went away, or the backend broke off mid-answer: nothing more can be said to the client
+            // once the answer has started; Helidon closes the connection when this propagates.
+            LOG.log(System.Logger.Level.WARNING, "stream to " + plan.route().prefix() + " broke off: " + e.getMessage());
+            if (!res.isSent()) {
+                Exchanges.write(res, Rejection.badGateway().toResponse());
+                return;
+            }
+            throw e;
         }
     }
 }

@@ -20,7 +20,7 @@ public final class MapHeaders implements RequestHeaders {
         return new MapHeaders();
     }
 
-    /** Headers from alternating names and values: {@code of("Host", "a", "Accept", "*&#47;*")}. */
+    /** Headers from alternating names and values: {@code of("Host", "example.com", "Accept", "text/plain")}. */
     public static MapHeaders of(String... namesAndValues) {
         if (namesAndValues.length % 2 != 0) {
             throw new IllegalArgumentException("names and values come in pairs");

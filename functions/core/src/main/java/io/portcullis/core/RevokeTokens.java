@@ -8,6 +8,7 @@ import io.portcullis.core.token.TokenId;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Locale;
 
 /**
  * Server-side revocation: {@code POST /auth/revoke} and {@code POST /logout} revoke the presented token;
@@ -55,7 +56,7 @@ public final class RevokeTokens {
         }
         ObjectNode body;
         try {
-            if (!request.headers().first("Content-Type").orElse("").toLowerCase(java.util.Locale.ROOT)
+            if (!request.headers().first("Content-Type").orElse("").toLowerCase(Locale.ROOT)
                     .startsWith("application/json")) {
                 throw new BadRequestException("unsupported_content_type", "send application/json");
             }

@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.Objects;
@@ -107,8 +108,8 @@ public final class TokenCodec {
         TokenKey key = keys.key(keyId)
                 .orElseThrow(() -> new InvalidTokenException(Reason.UNKNOWN_KEY, "unknown key id"));
 
-        byte[] header = java.util.Arrays.copyOfRange(bytes, 0, headerLength);
-        byte[] nonce = java.util.Arrays.copyOfRange(bytes, headerLength, cipherOffset);
+        byte[] header = Arrays.copyOfRange(bytes, 0, headerLength);
+        byte[] nonce = Arrays.copyOfRange(bytes, headerLength, cipherOffset);
         XChaCha20Poly1305 aead = new XChaCha20Poly1305();
         aead.init(false, new AEADParameters(key.keyParameter(), TAG_BITS, nonce, header));
         int cipherLength = bytes.length - cipherOffset;

@@ -1,6 +1,7 @@
 package io.portcullis.core.token;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.regex.Pattern;
 import org.bouncycastle.crypto.digests.SHA256Digest;
 import org.bouncycastle.crypto.generators.HKDFBytesGenerator;
@@ -49,10 +50,10 @@ public final class TokenKey {
             byte[] okm = new byte[KEY_BYTES];
             hkdf.generateBytes(okm, 0, okm.length);
             KeyParameter key = new KeyParameter(okm);
-            java.util.Arrays.fill(okm, (byte) 0);
+            Arrays.fill(okm, (byte) 0);
             return new TokenKey(id, key);
         } finally {
-            java.util.Arrays.fill(ikm, (byte) 0);
+            Arrays.fill(ikm, (byte) 0);
         }
     }
 
