@@ -92,8 +92,11 @@ public final class AuthorizerFunction implements RequestHandler<APIGatewayV2Cust
         return result;
     }
 
-    /** What the forwarder and HTTP_PROXY integrations receive: strings only, as REST APIs require. */
-    static Map<String, String> context(Identity identity) {
+    /**
+     * What the forwarder and HTTP_PROXY integrations receive ({@code $context.authorizer.user}, {@code .roles},
+     * {@code .token_id}): strings only, as REST APIs require.
+     */
+    public static Map<String, String> context(Identity identity) {
         return Map.of("user", identity.subject(), "roles", String.join(",", identity.roles()),
                 "token_id", identity.tokenId().value());
     }

@@ -12,14 +12,15 @@ import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
  * configuration refers to {@code ${PORTCULLIS_TOKEN_SECRET}} here exactly as on a server. Secret values never
  * appear in Lambda's environment, in Terraform outputs or in logs.
  */
-final class Secrets {
-    private static final String SUFFIX = "_SECRET_ARN";
+public final class Secrets {
+    /** Variables with this suffix name a secret by ARN. */
+    public static final String SUFFIX = "_SECRET_ARN";
 
     private Secrets() {
     }
 
     /** {@code env} plus each {@code *_SECRET_ARN}'s value under its name without {@code _ARN}. */
-    static Map<String, String> resolve(Map<String, String> env, UnaryOperator<String> fetch) {
+    public static Map<String, String> resolve(Map<String, String> env, UnaryOperator<String> fetch) {
         Map<String, String> resolved = new HashMap<>(env);
         env.forEach((name, arn) -> {
             if (name.endsWith(SUFFIX) && !arn.isBlank()) {
