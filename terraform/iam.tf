@@ -1,0 +1,133 @@
+# One role per function, granting exactly what FunctionPermissions lists for it: its DynamoDB actions on its
+# tables, GetSecretValue on the token key secrets, and writing to its own log group. No managed policies (the
+# basic execution role would add logs:CreateLogGroup on *), no wildcards.
+
+data "aws_iam_policy_document" "lambda_assume" {
+  statement {
+    actions = ["sts:AssumeRole"]
+
+    principals {
+      type        = "Service"
+      identifiers = ["lambda.amazonaws.com"]
+    }
+  }
+}
+
+# token: logins read users and count attempts; /logout, /auth/revoke and /admin/revoke append to the revocation
+# feed and read it; users listed in the config are written at a cold start.
+resource "aws_iam_role" "token" {
+  name               = "${local.function_names.token}-role"
+  assume_role_policy = data.aws_iam_policy_document.lambda_assume.json
+  tags               = local.tags
+}
+
+data "aws_iam_policy_document" "token" {
+  statement {
+    sid       = "Users"
+    actions   = ["dynamodb:GetItem", "dynamodb:PutItem"]
+    resources = [aws_dynamodb_table.users.arn]
+  }
+
+  statement {
+    sid       = "Revocations"
+    actions   = ["dynamodb:PutItem", "dynamodb:Query"]
+    resources = [aws_dynamodb_table.revocations.arn]
+  }
+
+  statement {
+    sid       = "RateLimits"
+    actions   = ["dynamodb:UpdateItem"]
+    resources = [aws_dynamodb_table.rate_limits.arn]
+  }
+
+  statement {
+    sid       = "TokenKeys"
+    actions   = ["secretsmanager:GetSecretValue"]
+    resources = values(aws_secretsmanager_secret.token)[*].arn
+  }
+
+  statement {
+    sid       = "Logs"
+    actions   = ["logs:CreateLogStream", "logs:PutLogEvents"]
+    resources = ["${aws_cloudwatch_log_group.token.arn}:*"]
+  }
+}
+
+resource "aws_iam_role_policy" "token" {
+  name   = "portcullis-token"
+  role   = aws_iam_role.token.id
+  policy = data.aws_iam_policy_document.token.json
+}
+
+# authorizer: reads the revocation feed.
+resource "aws_iam_role" "authorizer" {
+  name               = "${local.function_names.authorizer}-role"
+  assume_role_policy = data.aws_iam_policy_document.lambda_assume.json
+  tags               = local.tags
+}
+
+data "aws_iam_policy_document" "authorizer" {
+  statement {
+    sid       = "Revocations"
+    actions   = ["dynamodb:Query"]
+    resources = [aws_dynamodb_table.revocations.arn]
+  }
+
+  statement {
+    sid       = "TokenKeys"
+    actions   = ["secretsmanager:GetSecretValue"]
+    resources = values(aws_secretsmanager_secret.token)[*].arn
+  }
+
+  statement {
+    sid       = "Logs"
+    actions   = ["logs:CreateLogStream", "logs:PutLogEvents"]
+    resources = ["${aws_cloudwatch_log_group.authorizer.arn}:*"]
+  }
+}
+
+resource "aws_iam_role_policy" "authorizer" {
+  name   = "portcullis-authorizer"
+  role   = aws_iam_role.authorizer.id
+  policy = data.aws_iam_policy_document.authorizer.json
+}
+
+# forwarder: counts per-user limits; reads the revocation feed when it checks tokens itself (public prefixes
+# with secure routes under them).
+resource "aws_iam_role" "forwarder" {
+  name               = "${local.function_names.forwarder}-role"
+  assume_role_policy = data.aws_iam_policy_document.lambda_assume.json
+  tags               = local.tags
+}
+
+data "aws_iam_policy_document" "forwarder" {
+  statement {
+    sid       = "Revocations"
+    actions   = ["dynamodb:Query"]
+    resources = [aws_dynamodb_table.revocations.arn]
+  }
+
+  statement {
+    sid       = "RateLimits"
+    actions   = ["dynamodb:UpdateItem"]
+    resources = [aws_dynamodb_table.rate_limits.arn]
+  }
+
+  statement {
+    sid       = "TokenKeys"
+    actions   = ["secretsmanager:GetSecretValue"]
+    resources = values(aws_secretsmanager_secret.token)[*].arn
+  }
+
+  statement {
+    sid       = "Logs"
+    actions   = ["logs:CreateLogStream", "logs:PutLogEvents"]
+    resources = ["${aws_cloudwatch_log_group.forwarder.arn}:*"]
+  }
+}
+
+resource "aws_iam_role_policy" "forwarder" {
+  name   = "portcullis-forwarder"
+  role   = aws_iam_role.forwarder.id
+  policy = data.aws_iam_policy_document.forwarder.json
+}
