@@ -14,7 +14,11 @@ public final class HelidonMappers {
     private HelidonMappers() {
     }
 
-    /** Idempotent; call before serving. */
+    /**
+     * Idempotent; call before serving. Uses the deprecated {@code MapperManager.global(…)}: it is what Helidon's
+     * own header code reads, and the only way to fill its fast path in 4.4.0.
+     */
+    @SuppressWarnings("removal")
     public static void pinGlobal() {
         if (PINNED.compareAndSet(false, true)) {
             MapperManager.global(MapperManager.create());

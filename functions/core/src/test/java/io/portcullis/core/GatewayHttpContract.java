@@ -40,6 +40,9 @@ public abstract class GatewayHttpContract {
     /** Carries one request to the gateway under test. */
     public interface Transport extends AutoCloseable {
         Answer send(String method, String path, Map<String, String> headers, String body) throws Exception;
+
+        @Override
+        void close();
     }
 
     /** Hashed, as a function's configuration requires (it has no file to rewrite). */

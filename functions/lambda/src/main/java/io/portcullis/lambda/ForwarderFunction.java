@@ -46,10 +46,7 @@ public final class ForwarderFunction implements RequestHandler<APIGatewayV2HTTPE
 
     @Override
     public APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
-        boolean coldStart = telemetry.coldStart();
-        return Invocations.answer(context, telemetry, coldStart, () -> {
-            LambdaGateway.Parts parts = gateway.parts();
-            telemetry.coldStart(context, coldStart, parts);
+        return Invocations.answer(context, telemetry, gateway, (parts, coldStart) -> {
             GatewayRequest request = HttpApiExchange.request(event);
             return switch (parts.gateway().forward().forward(request, authorizerIdentity(event))) {
                 case Rejection rejection -> {

@@ -30,10 +30,7 @@ public final class TokenFunction implements RequestHandler<APIGatewayV2HTTPEvent
 
     @Override
     public APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
-        boolean coldStart = telemetry.coldStart();
-        return Invocations.answer(context, telemetry, coldStart, () -> {
-            LambdaGateway.Parts parts = gateway.parts();
-            telemetry.coldStart(context, coldStart, parts);
+        return Invocations.answer(context, telemetry, gateway, (parts, coldStart) -> {
             Reply reply = parts.gateway().ownEndpoint(HttpApiExchange.request(event))
                     .orElseGet(Rejection::notFound);
             telemetry.count(context, reply);

@@ -206,9 +206,13 @@ class RuntimeClientIT {
         }
 
         @Override
-        public void close() throws Exception {
+        public void close() throws IOException {
             process.destroy();
-            process.waitFor(10, TimeUnit.SECONDS);
+            try {
+                process.waitFor(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
             runtime.close();
         }
     }

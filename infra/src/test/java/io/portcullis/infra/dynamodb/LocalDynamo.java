@@ -74,8 +74,12 @@ public final class LocalDynamo {
         }
 
         @Override
-        public void close() throws Exception {
-            stop();
+        public void close() {
+            try {
+                stop();
+            } catch (Exception e) {
+                throw new IllegalStateException("DynamoDB Local did not stop", e);
+            }
         }
     }
 }
