@@ -30,7 +30,10 @@ public record Claims(String subject, TokenId tokenId, Instant issuedAt, Instant 
     }
 
     private static void requireText(String text, String what) {
-        if (text == null || text.isEmpty() || text.getBytes(StandardCharsets.UTF_8).length > MAX_TEXT_BYTES) {
+        // A character is at most 3 UTF-8 bytes here, so short texts need no encoding to be measured.
+        boolean fits = text != null && !text.isEmpty() && (text.length() * 3 <= MAX_TEXT_BYTES
+                || text.getBytes(StandardCharsets.UTF_8).length <= MAX_TEXT_BYTES);
+        if (!fits) {
             throw new IllegalArgumentException("a token " + what + " is 1 to " + MAX_TEXT_BYTES + " bytes of UTF-8");
         }
     }

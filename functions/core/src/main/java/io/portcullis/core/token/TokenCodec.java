@@ -7,7 +7,6 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
@@ -39,6 +38,9 @@ public final class TokenCodec {
     private static final Base64.Encoder ENCODER = Base64.getUrlEncoder().withoutPadding();
     private static final Base64.Decoder DECODER = Base64.getUrlDecoder();
 
+    /** An AEAD object is reusable after each init but not thread-safe: one per thread. */
+    private static final ThreadLocal<XChaCha20Poly1305> AEAD = ThreadLocal.withInitial(XChaCha20Poly1305::new);
+
     private final KeyRing keys;
     private final SecureRandom random;
 
@@ -55,7 +57,7 @@ public final class TokenCodec {
         random.nextBytes(nonce);
         byte[] payload = encodePayload(claims);
 
-        XChaCha20Poly1305 aead = new XChaCha20Poly1305();
+        XChaCha20Poly1305 aead = AEAD.get();
         aead.init(true, new AEADParameters(key.keyParameter(), TAG_BITS, nonce, header));
         byte[] out = new byte[header.length + NONCE_BYTES + aead.getOutputSize(payload.length)];
         System.arraycopy(header, 0, out, 0, header.length);
@@ -108,10 +110,10 @@ public final class TokenCodec {
         TokenKey key = keys.key(keyId)
                 .orElseThrow(() -> new InvalidTokenException(Reason.UNKNOWN_KEY, "unknown key id"));
 
-        byte[] header = Arrays.copyOfRange(bytes, 0, headerLength);
         byte[] nonce = Arrays.copyOfRange(bytes, headerLength, cipherOffset);
-        XChaCha20Poly1305 aead = new XChaCha20Poly1305();
-        aead.init(false, new AEADParameters(key.keyParameter(), TAG_BITS, nonce, header));
+        XChaCha20Poly1305 aead = AEAD.get();
+        aead.init(false, new AEADParameters(key.keyParameter(), TAG_BITS, nonce));
+        aead.processAADBytes(bytes, 0, headerLength);
         int cipherLength = bytes.length - cipherOffset;
         byte[] payload = new byte[aead.getOutputSize(cipherLength)];
         try {
@@ -159,15 +161,14 @@ public final class TokenCodec {
             Instant issuedAt = Instant.ofEpochMilli(buffer.getLong());
             Instant expiresAt = Instant.ofEpochMilli(buffer.getLong());
             String subject = text(buffer);
-            int roleCount = buffer.get() & 0xff;
-            List<String> roles = new ArrayList<>(roleCount);
-            for (int i = 0; i < roleCount; i++) {
-                roles.add(text(buffer));
+            String[] roles = new String[buffer.get() & 0xff];
+            for (int i = 0; i < roles.length; i++) {
+                roles[i] = text(buffer);
             }
             if (buffer.hasRemaining()) {
                 throw new InvalidTokenException(Reason.MALFORMED, "trailing bytes in token payload");
             }
-            return new Claims(subject, TokenId.fromBytes(id), issuedAt, expiresAt, roles);
+            return new Claims(subject, TokenId.fromBytes(id), issuedAt, expiresAt, List.of(roles));
         } catch (BufferUnderflowException | IllegalArgumentException e) {
             throw new InvalidTokenException(Reason.MALFORMED, "unreadable token payload");
         }
