@@ -1,48 +1,107 @@
 package io.portcullis.core;
 
+import io.portcullis.core.jwt.InvalidJwtException;
+import io.portcullis.core.jwt.JwtVerifier;
+import io.portcullis.core.jwt.VerifiedJwt;
 import io.portcullis.core.port.RevocationStore;
 import io.portcullis.core.route.Route;
+import io.portcullis.core.token.Claims;
 import io.portcullis.core.token.InvalidTokenException;
 import io.portcullis.core.token.TokenCodec;
+import io.portcullis.core.token.TokenType;
 import io.portcullis.core.token.VerifiedToken;
 import java.time.Clock;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 
 /**
- * Checks the bearer token of a request: parse, open under the key its key id names, expiry, revocation (the
- * token's id and its user's cutoff), and, for a route, whether the route admits the user.
+ * Checks the token of a request: parse, verify (a Portcullis token is opened under the key its key id names; a JWT
+ * is verified under a key bound to its algorithm), expiry, revocation (the token's id and its user's cutoff), and,
+ * for a route, whether the route admits the user.
+ *
+ * <p>Where the token is found: {@code Authorization: Bearer} first; for JWTs, when there is no bearer header, the
+ * configured cookie ({@code jwt.cookie}). A route of type {@link TokenType#ANY} reads a bearer value with dots as a
+ * JWT and one without as a Portcullis token; a cookie only ever carries a JWT.
  */
 public final class CheckToken {
     private final TokenCodec codec;
+    private final Optional<JwtVerifier> jwts;
+    private final Optional<JwtCookie> cookie;
     private final RevocationStore revocations;
     private final Clock clock;
 
     public CheckToken(TokenCodec codec, RevocationStore revocations, Clock clock) {
+        this(codec, Optional.empty(), Optional.empty(), false, revocations, clock);
+    }
+
+    /**
+     * @param jwts the JWT verifier, when the {@code jwt} section configures keys
+     * @param cookie the cookie a JWT may come in
+     * @param cookieBase64 whether that cookie holds base64 of the JWT (hyper-auth-proxy's form)
+     */
+    public CheckToken(TokenCodec codec, Optional<JwtVerifier> jwts, Optional<String> cookie, boolean cookieBase64,
+            RevocationStore revocations, Clock clock) {
         this.codec = codec;
+        this.jwts = jwts;
+        this.cookie = cookie.map(name -> new JwtCookie(name, cookieBase64));
         this.revocations = revocations;
         this.clock = clock;
     }
 
-    /** Who is calling: valid token → its claims; otherwise 401. */
+    /** Who is calling, by a Portcullis token: valid token → its claims; otherwise 401. */
     public AuthResult authenticate(RequestHeaders headers) {
+        return authenticate(headers, TokenType.PORTCULLIS);
+    }
+
+    /** Who is calling, by a token of {@code type}: valid token → its claims; otherwise 401. */
+    public AuthResult authenticate(RequestHeaders headers, TokenType type) {
         List<String> authorization = headers.all("Authorization");
-        if (authorization.isEmpty()) {
-            return Rejection.missingToken();
-        }
         if (authorization.size() > 1) {
             return Rejection.invalidToken("send one Authorization header", "several_authorization_headers");
         }
-        String value = authorization.getFirst().strip();
-        if (value.length() < 7 || !value.substring(0, 7).toLowerCase(Locale.ROOT).equals("bearer ")) {
+        Optional<String> bearer = authorization.stream().findFirst().flatMap(CheckToken::bearerValue);
+        if (bearer.isPresent()) {
+            boolean jwt = type == TokenType.JWT || type == TokenType.ANY && bearer.get().indexOf('.') >= 0;
+            return jwt ? jwt(bearer.get()) : portcullis(bearer.get());
+        }
+        if (type.acceptsJwt() && cookie.isPresent()) {
+            try {
+                Optional<String> fromCookie = cookie.get().find(headers);
+                if (fromCookie.isPresent()) {
+                    return jwt(fromCookie.get());
+                }
+            } catch (JwtCookie.MalformedCookieException e) {
+                return Rejection.invalidToken("the token cookie is malformed", "malformed_cookie");
+            }
+        }
+        if (!authorization.isEmpty()) {
             return Rejection.invalidToken("the Authorization header must be 'Bearer <token>'", "not_bearer");
         }
+        return Rejection.missingToken();
+    }
+
+    /** Whether the caller may use {@code route}: 401 without a valid token, 403 when the route does not admit them. */
+    public AuthResult authorize(RequestHeaders headers, Route route) {
+        AuthResult result = authenticate(headers, route.tokenType());
+        if (result instanceof Authenticated authenticated && !route.permits(authenticated.claims().identity())) {
+            return Rejection.forbidden("this route does not admit you", "route_forbids_user");
+        }
+        return result;
+    }
+
+    private static Optional<String> bearerValue(String header) {
+        String value = header.strip();
+        if (value.length() < 7 || !value.substring(0, 7).toLowerCase(Locale.ROOT).equals("bearer ")) {
+            return Optional.empty();
+        }
+        return Optional.of(value.substring(7).strip());
+    }
+
+    private AuthResult portcullis(String token) {
         try {
-            VerifiedToken token = codec.verifyAndDecode(value.substring(7).strip(), clock.instant());
-            if (revocations.isRevoked(token.claims())) {
-                return Rejection.invalidToken("the token has been revoked", "revoked");
-            }
-            return new Authenticated(token.claims());
+            VerifiedToken verified = codec.verifyAndDecode(token, clock.instant());
+            return unlessRevoked(verified.claims(), Optional.empty());
         } catch (InvalidTokenException e) {
             return e.reason() == InvalidTokenException.Reason.EXPIRED
                     ? Rejection.invalidToken("the token has expired", "expired")
@@ -50,12 +109,25 @@ public final class CheckToken {
         }
     }
 
-    /** Whether the caller may use {@code route}: 401 without a valid token, 403 when the route does not admit them. */
-    public AuthResult authorize(RequestHeaders headers, Route route) {
-        AuthResult result = authenticate(headers);
-        if (result instanceof Authenticated authenticated && !route.permits(authenticated.claims().identity())) {
-            return Rejection.forbidden("this route does not admit you", "route_forbids_user");
+    private AuthResult jwt(String token) {
+        if (jwts.isEmpty()) {
+            return Rejection.invalidToken("the token is not valid", "jwt_not_configured");
         }
-        return result;
+        try {
+            VerifiedJwt verified = jwts.get().verifyAndDecode(token, clock.instant());
+            return unlessRevoked(verified.claims(), Optional.of(verified));
+        } catch (InvalidJwtException e) {
+            String reason = "jwt_" + e.reason().name().toLowerCase(Locale.ROOT);
+            return e.reason() == InvalidJwtException.Reason.EXPIRED
+                    ? Rejection.invalidToken("the token has expired", reason)
+                    : Rejection.invalidToken("the token is not valid", reason);
+        }
+    }
+
+    private AuthResult unlessRevoked(Claims claims, Optional<VerifiedJwt> jwt) {
+        if (revocations.isRevoked(claims)) {
+            return Rejection.invalidToken("the token has been revoked", "revoked");
+        }
+        return new Authenticated(claims, jwt);
     }
 }

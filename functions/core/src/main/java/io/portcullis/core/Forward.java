@@ -3,6 +3,7 @@ package io.portcullis.core;
 import io.portcullis.core.config.GatewayConfig.IdentityHeaders;
 import io.portcullis.core.limit.RateDecision;
 import io.portcullis.core.limit.RateLimit;
+import io.portcullis.core.net.Cookies;
 import io.portcullis.core.net.HopByHop;
 import io.portcullis.core.net.TrustedProxies;
 import io.portcullis.core.port.RateLimiter;
@@ -11,6 +12,7 @@ import io.portcullis.core.route.CanonicalPath;
 import io.portcullis.core.route.Route;
 import io.portcullis.core.route.RouteTable;
 import io.portcullis.core.token.Identity;
+import io.portcullis.core.token.TokenType;
 import java.net.InetAddress;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -21,8 +23,9 @@ import java.util.Set;
 
 /**
  * Every request that is not the gateway's own: canonical path → route (404) → method (405) → token on secure
- * routes (401/403) → rate limit (429) → a {@link ForwardingPlan}. The limit is per user over all routes; open
- * routes are limited per client address.
+ * routes (401/403) → rate limit (429) → on routes that inject credentials, the session's backend credentials
+ * (401/503) → a {@link ForwardingPlan}. The limit is per user over all routes; open routes are limited per client
+ * address. The session store is read after the rate limit, so a flood cannot be passed on to it.
  */
 public final class Forward {
     /**
@@ -38,18 +41,30 @@ public final class Forward {
     private final RateLimit limit;
     private final TrustedProxies proxies;
     private final IdentityHeaders identityHeaders;
+    private final TokenType defaultTokenType;
+    private final Optional<String> jwtCookie;
+    private final InjectCredentials injectCredentials;
     private final Set<String> droppedFromTrusted;
     private final Set<String> droppedFromOthers;
     private final Clock clock;
 
+    /**
+     * @param defaultTokenType what {@link #checkAccess} accepts on paths without a route
+     * @param jwtCookie the cookie JWTs come in: never forwarded upstream (the backend must not get the caller's
+     *     token), whatever the route
+     */
     Forward(RouteTable routes, CheckToken checkToken, RateLimiter limiter, RateLimit limit, TrustedProxies proxies,
-            IdentityHeaders identityHeaders, Clock clock) {
+            IdentityHeaders identityHeaders, TokenType defaultTokenType, Optional<String> jwtCookie,
+            InjectCredentials injectCredentials, Clock clock) {
         this.routes = routes;
         this.checkToken = checkToken;
         this.limiter = limiter;
         this.limit = limit;
         this.proxies = proxies;
         this.identityHeaders = identityHeaders;
+        this.defaultTokenType = defaultTokenType;
+        this.jwtCookie = jwtCookie;
+        this.injectCredentials = injectCredentials;
         this.clock = clock;
         Set<String> dropped = new HashSet<>(HopByHop.HEADERS);
         dropped.addAll(GATEWAY_SET);
@@ -66,7 +81,8 @@ public final class Forward {
     /**
      * Forwards a request whose token an API Gateway authorizer has already checked: the identity it established
      * is used as is (its token is not opened again); the route's users and roles and the rate limit still apply.
-     * Without one, secure routes check the request's own token.
+     * Without one, secure routes check the request's own token. Routes that inject credentials always check the
+     * JWT here: the session it names is taken from the verified token, never from an authorizer's context.
      */
     public ForwardDecision forward(GatewayRequest request, Optional<Identity> authorizedIdentity) {
         String path;
@@ -84,7 +100,8 @@ public final class Forward {
             return Rejection.methodNotAllowed(route.allowHeader());
         }
         Optional<Identity> identity = Optional.empty();
-        if (route.secure() && authorizedIdentity.isPresent()) {
+        Optional<Authenticated> caller = Optional.empty();
+        if (route.secure() && authorizedIdentity.isPresent() && !route.injectsCredentials()) {
             if (!route.permits(authorizedIdentity.get())) {
                 return Rejection.forbidden("this route does not admit you", "route_forbids_user");
             }
@@ -94,7 +111,8 @@ public final class Forward {
             if (auth instanceof Rejection rejection) {
                 return rejection;
             }
-            identity = Optional.of(((Authenticated) auth).claims().identity());
+            caller = Optional.of((Authenticated) auth);
+            identity = Optional.of(caller.get().claims().identity());
         }
         InetAddress client = proxies.clientAddress(request.peer(), request.headers());
         String key = identity.map(c -> "proxy:user:" + c.subject()).orElseGet(() -> "proxy:ip:" + client.getHostAddress());
@@ -102,26 +120,39 @@ public final class Forward {
         if (!decision.allowed()) {
             return Rejection.rateLimited(decision);
         }
+        Optional<Header> credentials = Optional.empty();
+        if (route.injectsCredentials() && caller.isPresent()) {
+            switch (injectCredentials.credentials(caller.get(), route)) {
+                case Rejection rejection -> {
+                    return rejection;
+                }
+                case SessionResult.Found found -> credentials = Optional.of(
+                        new Header("Authorization", found.credentials().headerValue()));
+            }
+        }
+        Cookies.Without cookies = jwtCookie.map(name -> Cookies.without(request.headers().all("Cookie"), name))
+                .orElse(new Cookies.Without(false, Optional.empty()));
         return new ForwardingPlan(route, request.method(), route.upstreamUri(path, request.rawQuery()),
-                dropped(request), added(request, identity),
+                dropped(request, cookies.removed()), added(request, identity, credentials, cookies),
                 identity, RateLimitHeaders.of(decision));
     }
 
     /**
-     * The access half of {@link #forward}, for an authorizer in front of it: the caller's token is valid and
-     * unrevoked, and the route for {@code rawPath}, if any, admits them. Paths without a route are left for the
-     * forwarder to answer 404.
+     * The access half of {@link #forward}, for an authorizer in front of it: the caller's token, of the type the
+     * route accepts (the configured default on paths without a route), is valid and unrevoked, and the route, if
+     * any, admits them. Paths without a route are left for the forwarder to answer 404.
      */
     public AuthResult checkAccess(RequestHeaders headers, String rawPath) {
-        AuthResult auth = checkToken.authenticate(headers);
-        if (auth instanceof Rejection) {
-            return auth;
-        }
         Optional<Route> route;
         try {
             route = routes.match(CanonicalPath.of(rawPath));
         } catch (BadPathException e) {
             return Rejection.badRequest("invalid_path", e.getMessage());
+        }
+        AuthResult auth = checkToken.authenticate(headers, route.filter(Route::secure).map(Route::tokenType)
+                .orElse(defaultTokenType));
+        if (auth instanceof Rejection) {
+            return auth;
         }
         if (route.isPresent() && route.get().secure()
                 && !route.get().permits(((Authenticated) auth).claims().identity())) {
@@ -131,21 +162,31 @@ public final class Forward {
     }
 
     /** A {@code Forwarded} header is passed on only from a trusted proxy; from anyone else it is a claim. */
-    private Set<String> dropped(GatewayRequest request) {
+    private Set<String> dropped(GatewayRequest request, boolean cookieRewritten) {
         Set<String> base = proxies.trusts(request.peer()) ? droppedFromTrusted : droppedFromOthers;
         Set<String> listed = HopByHop.connectionListed(request.headers().all("Connection"));
-        if (listed.isEmpty()) {
+        if (listed.isEmpty() && !cookieRewritten) {
             return base;
         }
         Set<String> dropped = new HashSet<>(base);
         dropped.addAll(listed);
+        if (cookieRewritten) {
+            dropped.add("cookie");
+        }
         return dropped;
     }
 
-    private List<Header> added(GatewayRequest request, Optional<Identity> identity) {
+    /**
+     * Identity and forwarding headers; the session's credentials as {@code Authorization} (the client's own is
+     * always dropped); the client's cookies without the JWT cookie, when it was there.
+     */
+    private List<Header> added(GatewayRequest request, Optional<Identity> identity, Optional<Header> credentials,
+            Cookies.Without cookies) {
         RequestHeaders headers = request.headers();
         boolean trustedPeer = proxies.trusts(request.peer());
-        List<Header> added = new ArrayList<>(7);
+        List<Header> added = new ArrayList<>(9);
+        credentials.ifPresent(added::add);
+        cookies.remaining().ifPresent(rest -> added.add(new Header("Cookie", rest)));
         identity.ifPresent(who -> {
             added.add(new Header(identityHeaders.user(), who.subject()));
             added.add(new Header(identityHeaders.roles(), String.join(",", who.roles())));

@@ -1,14 +1,20 @@
 package io.portcullis.core;
 
 import io.portcullis.core.config.GatewayConfig;
+import io.portcullis.core.jwt.JwksKeys;
+import io.portcullis.core.jwt.JwtSettings;
+import io.portcullis.core.jwt.JwtVerifier;
 import io.portcullis.core.memory.InMemoryRateLimiter;
 import io.portcullis.core.memory.InMemoryRevocations;
+import io.portcullis.core.memory.InMemorySessions;
 import io.portcullis.core.memory.InMemoryUsers;
 import io.portcullis.core.net.TrustedProxies;
 import io.portcullis.core.password.PasswordPool;
 import io.portcullis.core.password.Passwords;
+import io.portcullis.core.port.JwksFetcher;
 import io.portcullis.core.port.RateLimiter;
 import io.portcullis.core.port.RevocationStore;
+import io.portcullis.core.port.SessionCredentialStore;
 import io.portcullis.core.port.UserRegistry;
 import io.portcullis.core.route.RouteTable;
 import io.portcullis.core.token.TokenCodec;
@@ -23,11 +29,27 @@ import java.util.Set;
  * (or Lambda execution environment).
  */
 public final class Gateway implements AutoCloseable {
-    /** The stores the handlers depend on. */
-    public record Stores(UserRegistry users, RevocationStore revocations, RateLimiter rateLimiter) {
+    /**
+     * The stores the handlers depend on.
+     *
+     * @param sessions backend credentials per session id, for routes that inject them (JWT mode)
+     */
+    public record Stores(UserRegistry users, RevocationStore revocations, RateLimiter rateLimiter,
+            SessionCredentialStore sessions) {
+        /** Stores without session credentials (an empty in-memory store stands in). */
+        public Stores(UserRegistry users, RevocationStore revocations, RateLimiter rateLimiter) {
+            this(users, revocations, rateLimiter, new InMemorySessions(Clock.systemUTC()));
+        }
+
         /** Everything in process memory: lost on restart. */
         public static Stores inMemory(Collection<User> users, Clock clock) {
-            return new Stores(new InMemoryUsers(users), new InMemoryRevocations(clock), new InMemoryRateLimiter());
+            return new Stores(new InMemoryUsers(users), new InMemoryRevocations(clock), new InMemoryRateLimiter(),
+                    new InMemorySessions(clock));
+        }
+
+        /** These stores with another session credential store (Redis, say, beside DynamoDB). */
+        public Stores withSessions(SessionCredentialStore other) {
+            return new Stores(users, revocations, rateLimiter, other);
         }
     }
 
@@ -40,22 +62,35 @@ public final class Gateway implements AutoCloseable {
     private final Forward forward;
     private final RevokeTokens revokeTokens;
 
-    private Gateway(GatewayConfig config, Stores stores, Clock clock) {
+    private Gateway(GatewayConfig config, Stores stores, JwksFetcher jwksFetcher, Clock clock) {
         SecureRandom random = new SecureRandom();
         TokenCodec codec = new TokenCodec(config.tokens().keyRing(), random);
         TrustedProxies proxies = new TrustedProxies(config.trustedProxies());
+        JwtSettings jwt = config.jwt();
+        Optional<JwtVerifier> jwts = jwt.enabled() ? Optional.of(new JwtVerifier(jwt, jwt.jwksUrl().map(url ->
+                new JwksKeys(url, jwksFetcher, jwt.jwksRefresh(), jwt.jwksMaxAge(), clock)))) : Optional.empty();
         this.pool = new PasswordPool(config.passwords().threads(), config.passwords().queue());
-        this.checkToken = new CheckToken(codec, stores.revocations(), clock);
+        this.checkToken = new CheckToken(codec, jwts, jwt.cookie(), jwt.cookieBase64(), stores.revocations(), clock);
         this.issueToken = new IssueToken(stores.users(), new Passwords(config.passwords().argon2()), pool,
                 stores.rateLimiter(), config.rateLimits().auth(), proxies, codec, config.tokens().ttl(), random,
                 clock);
         this.forward = new Forward(new RouteTable(config.routes()), checkToken, stores.rateLimiter(),
-                config.rateLimits().proxy(), proxies, config.identityHeaders(), clock);
-        this.revokeTokens = new RevokeTokens(checkToken, stores.revocations(), config.tokens().ttl(), clock);
+                config.rateLimits().proxy(), proxies, config.identityHeaders(), jwt.defaultRouteToken(),
+                jwt.cookie(), new InjectCredentials(stores.sessions(), config.sessions().format()), clock);
+        this.revokeTokens = new RevokeTokens(checkToken, stores.revocations(), config.maxTokenLifetime(), clock);
     }
 
+    /** A gateway whose configuration names no JWKS URL. */
     public static Gateway create(GatewayConfig config, Stores stores, Clock clock) {
-        return new Gateway(config, stores, clock);
+        return create(config, stores, JwksFetcher.none(), clock);
+    }
+
+    /**
+     * A gateway that fetches {@code jwt.jwks-url} through {@code jwksFetcher} (an infra adapter), lazily on the
+     * first JWT that needs it.
+     */
+    public static Gateway create(GatewayConfig config, Stores stores, JwksFetcher jwksFetcher, Clock clock) {
+        return new Gateway(config, stores, jwksFetcher, clock);
     }
 
     /**

@@ -15,7 +15,7 @@ import java.util.List;
  * @param headers extra response headers
  */
 public record Rejection(int status, String error, String message, String reason, List<Header> headers)
-        implements LoginResult, AuthResult, ForwardDecision, RevokeResult {
+        implements LoginResult, AuthResult, ForwardDecision, RevokeResult, SessionResult {
 
     private static final Header BEARER_CHALLENGE = new Header("WWW-Authenticate", "Bearer realm=\"portcullis\"");
 
@@ -42,6 +42,15 @@ public record Rejection(int status, String error, String message, String reason,
 
     public static Rejection invalidToken(String message, String reason) {
         return new Rejection(401, "invalid_token", message, reason, List.of(new Header("WWW-Authenticate",
+                "Bearer realm=\"portcullis\", error=\"invalid_token\"")));
+    }
+
+    /**
+     * The token is valid but names no session with usable backend credentials (ended, never started, or stored
+     * unreadably): the client must sign in again.
+     */
+    public static Rejection invalidSession(String message, String reason) {
+        return new Rejection(401, "invalid_session", message, reason, List.of(new Header("WWW-Authenticate",
                 "Bearer realm=\"portcullis\", error=\"invalid_token\"")));
     }
 

@@ -30,9 +30,9 @@ public final class RevokeTokens {
         this.clock = clock;
     }
 
-    /** Revokes the caller's own token. */
+    /** Revokes the caller's own token: a Portcullis token, or a JWT (by its derived token id, until its expiry). */
     public RevokeResult revokeOwn(GatewayRequest request) {
-        AuthResult auth = checkToken.authenticate(request.headers());
+        AuthResult auth = checkToken.authenticate(request.headers(), io.portcullis.core.token.TokenType.ANY);
         if (auth instanceof Rejection rejection) {
             return rejection;
         }

@@ -6,11 +6,13 @@ import io.helidon.config.ConfigSources;
 import io.portcullis.core.config.GatewayConfig.IdentityHeaders;
 import io.portcullis.core.config.GatewayConfig.Passwords;
 import io.portcullis.core.config.GatewayConfig.RateLimits;
+import io.portcullis.core.config.GatewayConfig.Sessions;
 import io.portcullis.core.config.GatewayConfig.Store;
 import io.portcullis.core.config.GatewayConfig.StoreType;
 import io.portcullis.core.config.GatewayConfig.Tokens;
 import io.portcullis.core.config.GatewayConfig.Upstream;
 import io.portcullis.core.config.GatewayConfig.UserEntry;
+import io.portcullis.core.jwt.JwtSettings;
 import io.portcullis.core.limit.RateLimit;
 import io.portcullis.core.memory.StaticKeyRing;
 import io.portcullis.core.net.Cidr;
@@ -42,7 +44,7 @@ public final class ConfigLoader {
     /** Top-level sections; anything else in the file is refused. */
     public static final Set<String> SECTIONS = Set.of("server", "demo-backend", "tokens", "passwords", "users",
             "users-file", "rate-limits", "trusted-proxies", "store", "identity-headers", "routes", "routes-file",
-            "upstream");
+            "upstream", "jwt", "sessions");
 
     private static final Pattern USERNAME = Pattern.compile("[\\x21-\\x7e]{1,128}");
     private static final Pattern ROLE = Pattern.compile("[A-Za-z0-9._:-]{1,64}");
@@ -118,20 +120,23 @@ public final class ConfigLoader {
         Passwords passwords = passwords(root.get("passwords"), reader);
         Optional<Path> usersFile = reader.string(root.get("users-file")).map(base::resolve);
         List<UserEntry> users = users(listSource(root, "users", usersFile, reader), reader);
+        Store store = store(root.get("store"), base, reader);
+        JwtSettings jwt = JwtConfig.read(root.get("jwt"), reader);
+        Sessions sessions = SessionsConfig.read(root.get("sessions"), store.type(), reader);
         Optional<Path> routesFile = reader.string(root.get("routes-file")).map(base::resolve);
-        var routes = RouteConfig.routes(listSource(root, "routes", routesFile, reader), reader);
+        var routes = RouteConfig.routes(listSource(root, "routes", routesFile, reader), reader, jwt,
+                sessions.format().isPresent());
         RateLimits limits = new RateLimits(
                 rateLimit(root.get("rate-limits.proxy"), DEFAULT_PROXY_LIMIT, reader),
                 rateLimit(root.get("rate-limits.auth"), DEFAULT_AUTH_LIMIT, reader));
         reader.onlyKnownKeys(root.get("rate-limits"), Set.of("proxy", "auth"));
         List<Cidr> trusted = reader.strings(root.get("trusted-proxies")).stream()
                 .flatMap(text -> cidr(root.get("trusted-proxies"), text, reader).stream()).toList();
-        Store store = store(root.get("store"), base, reader);
         IdentityHeaders identity = identityHeaders(root.get("identity-headers"), reader);
         Upstream upstream = upstream(root.get("upstream"), reader);
         reader.throwIfAny();
         return new GatewayConfig(tokens, passwords, users, usersFile, limits, trusted, store, identity, routes,
-                upstream);
+                upstream, jwt, sessions);
     }
 
     /** The list under {@code key}: inline, or from its own file ({@code users-file: users.yaml}). */

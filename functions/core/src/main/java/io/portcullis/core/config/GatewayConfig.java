@@ -1,10 +1,12 @@
 package io.portcullis.core.config;
 
+import io.portcullis.core.jwt.JwtSettings;
 import io.portcullis.core.limit.RateLimit;
 import io.portcullis.core.net.Cidr;
 import io.portcullis.core.password.Argon2Params;
 import io.portcullis.core.port.KeyRing;
 import io.portcullis.core.route.Route;
+import io.portcullis.core.session.CredentialFormat;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -24,6 +26,9 @@ import java.util.Optional;
  * @param identityHeaders the headers that carry the identity to backends
  * @param routes the route table
  * @param upstream backend connection settings
+ * @param jwt JWT verification (keys, issuer, audience, where tokens are found); {@link JwtSettings#none()} when
+ *     not configured
+ * @param sessions where session credentials live and how they are stored, for routes that inject them
  */
 public record GatewayConfig(
         Tokens tokens,
@@ -35,12 +40,22 @@ public record GatewayConfig(
         Store store,
         IdentityHeaders identityHeaders,
         List<Route> routes,
-        Upstream upstream) {
+        Upstream upstream,
+        JwtSettings jwt,
+        Sessions sessions) {
 
     public GatewayConfig {
         users = List.copyOf(users);
         trustedProxies = List.copyOf(trustedProxies);
         routes = List.copyOf(routes);
+    }
+
+    /**
+     * The longest any accepted token can live: Portcullis tokens' lifetime, or {@code jwt.max-lifetime} when JWTs
+     * are accepted and that is longer. Revocations are kept this long, so no revoked token outlives its revocation.
+     */
+    public Duration maxTokenLifetime() {
+        return jwt.enabled() && jwt.maxLifetime().compareTo(tokens.ttl()) > 0 ? jwt.maxLifetime() : tokens.ttl();
     }
 
     /** @param ttl how long a token lives; @param keyRing the keys, one issuing */
@@ -119,5 +134,23 @@ public record GatewayConfig(
 
     /** Backend connect and read timeouts. */
     public record Upstream(Duration connectTimeout, Duration readTimeout) {
+    }
+
+    /** Where session credentials live. */
+    public enum SessionStoreType { MEMORY, DYNAMODB, REDIS }
+
+    /**
+     * The {@code sessions} section: the session credential store and the stored format.
+     *
+     * @param store memory (tests), dynamodb (the {@code <prefix>sessions} table of the {@code store} section) or
+     *     redis (hyper-auth-proxy's layout: key = session id, value {@code {"credentials": "..."}})
+     * @param redisUri {@code redis://[user:password@]host[:port][/db]} or {@code rediss://…} (TLS), for redis
+     * @param connectTimeout deadline to open a Redis connection (and to wait for a free pooled one)
+     * @param readTimeout deadline of one Redis command
+     * @param poolSize most Redis connections held open
+     * @param format how stored credentials are opened; empty when the section is absent (no route injects then)
+     */
+    public record Sessions(SessionStoreType store, Optional<java.net.URI> redisUri, Duration connectTimeout,
+            Duration readTimeout, int poolSize, Optional<CredentialFormat> format) {
     }
 }

@@ -1,9 +1,11 @@
 package io.portcullis.core.config;
 
 import io.helidon.config.Config;
+import io.portcullis.core.jwt.JwtSettings;
 import io.portcullis.core.route.BadPathException;
 import io.portcullis.core.route.CanonicalPath;
 import io.portcullis.core.route.Route;
+import io.portcullis.core.token.TokenType;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.ArrayList;
@@ -17,13 +19,20 @@ import java.util.regex.Pattern;
 /** Reads the route table. */
 final class RouteConfig {
     private static final Set<String> KEYS = Set.of("prefix", "target", "secure", "users", "roles", "methods",
-            "preserve-prefix");
+            "preserve-prefix", "token", "inject-credentials", "session-claim");
     private static final Pattern METHOD = Pattern.compile("[A-Z]{1,20}");
+    private static final Pattern CLAIM_NAME = Pattern.compile("[\\x21-\\x7e]{1,64}");
+    /** hyper-auth-proxy's claim. */
+    static final String DEFAULT_SESSION_CLAIM = "sid";
 
     private RouteConfig() {
     }
 
-    static List<Route> routes(Config list, ConfigReader reader) {
+    /**
+     * @param jwt the {@code jwt} section (its default token type; whether JWTs can be verified at all)
+     * @param canInject whether a {@code sessions} section with a credential format exists
+     */
+    static List<Route> routes(Config list, ConfigReader reader, JwtSettings jwt, boolean canInject) {
         List<Route> routes = new ArrayList<>();
         Set<String> prefixes = new HashSet<>();
         for (Config node : reader.nodes(list)) {
@@ -49,11 +58,50 @@ final class RouteConfig {
             if (prefix.isPresent() && !prefixes.add(prefix.get())) {
                 reader.problem(node.get("prefix"), "prefix '" + prefix.get() + "' is routed twice");
             }
+            TokenType token = reader.parsed(node.get("token"), RouteConfig::tokenType)
+                    .orElse(jwt.defaultRouteToken());
+            boolean inject = reader.bool(node.get("inject-credentials"), false);
+            Optional<String> sessionClaim = reader.string(node.get("session-claim"));
+            tokenProblems(node, secure, token, inject, sessionClaim, jwt, canInject, reader);
             if (prefix.isPresent() && target.isPresent()) {
-                routes.add(new Route(prefix.get(), target.get(), secure, users, roles, methods, preservePrefix));
+                routes.add(new Route(prefix.get(), target.get(), secure, users, roles, methods, preservePrefix,
+                        inject ? TokenType.JWT : token,
+                        inject ? Optional.of(sessionClaim.orElse(DEFAULT_SESSION_CLAIM)) : Optional.empty()));
             }
         }
         return routes;
+    }
+
+    private static void tokenProblems(Config node, boolean secure, TokenType token, boolean inject,
+            Optional<String> sessionClaim, JwtSettings jwt, boolean canInject, ConfigReader reader) {
+        if (!secure && (node.get("token").exists() || inject)) {
+            reader.problem(node.get(inject ? "inject-credentials" : "token"),
+                    "a route open to anyone (secure: false) takes no token");
+            return;
+        }
+        if (token.acceptsJwt() && !jwt.enabled() && secure) {
+            reader.problem(node.get("token"), "JWTs need the jwt section (keys or jwks-url)");
+        }
+        if (inject && token != TokenType.JWT) {
+            reader.problem(node.get("inject-credentials"), "needs token: jwt (the session is named by a JWT claim)");
+        }
+        if (inject && !canInject) {
+            reader.problem(node.get("inject-credentials"), "needs the sessions section (store and credential format)");
+        }
+        if (sessionClaim.isPresent() && !inject) {
+            reader.problem(node.get("session-claim"), "only applies with inject-credentials: true");
+        } else if (sessionClaim.isPresent() && !CLAIM_NAME.matcher(sessionClaim.get()).matches()) {
+            reader.problem(node.get("session-claim"), "is not a claim name (1 to 64 visible ASCII characters)");
+        }
+    }
+
+    static TokenType tokenType(String text) {
+        return switch (text.toLowerCase(Locale.ROOT)) {
+            case "portcullis" -> TokenType.PORTCULLIS;
+            case "jwt" -> TokenType.JWT;
+            case "any" -> TokenType.ANY;
+            default -> throw new IllegalArgumentException("must be portcullis, jwt or any");
+        };
     }
 
     private static Set<String> nonEmpty(Config node, ConfigReader reader) {

@@ -1,9 +1,11 @@
 package io.portcullis.core.route;
 
 import io.portcullis.core.token.Identity;
+import io.portcullis.core.token.TokenType;
 import java.net.URI;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -18,6 +20,9 @@ import java.util.TreeSet;
  * @param roles roles of which the user needs at least one; empty means any
  * @param methods allowed methods; empty means all ({@code GET} also allows {@code HEAD})
  * @param preservePrefix whether the upstream path keeps the prefix
+ * @param tokenType which tokens the route accepts: Portcullis's own, JWTs, or either
+ * @param sessionClaim present when the route injects backend credentials: the JWT claim naming the session whose
+ *     credentials go upstream as {@code Authorization: Basic} (hyper-auth-proxy's job)
  */
 public record Route(
         String prefix,
@@ -26,14 +31,32 @@ public record Route(
         Set<String> users,
         Set<String> roles,
         Set<String> methods,
-        boolean preservePrefix) {
+        boolean preservePrefix,
+        TokenType tokenType,
+        Optional<String> sessionClaim) {
 
     public Route {
         Objects.requireNonNull(prefix, "prefix");
         Objects.requireNonNull(target, "target");
+        Objects.requireNonNull(tokenType, "tokenType");
+        Objects.requireNonNull(sessionClaim, "sessionClaim");
         users = Set.copyOf(users);
         roles = Set.copyOf(roles);
         methods = Set.copyOf(methods.stream().map(m -> m.toUpperCase(Locale.ROOT)).toList());
+        if (sessionClaim.isPresent() && tokenType != TokenType.JWT) {
+            throw new IllegalArgumentException("a route injecting session credentials accepts JWTs only");
+        }
+    }
+
+    /** A route for Portcullis tokens that injects no credentials. */
+    public Route(String prefix, URI target, boolean secure, Set<String> users, Set<String> roles, Set<String> methods,
+            boolean preservePrefix) {
+        this(prefix, target, secure, users, roles, methods, preservePrefix, TokenType.PORTCULLIS, Optional.empty());
+    }
+
+    /** Whether requests get the session's backend credentials as {@code Authorization: Basic}. */
+    public boolean injectsCredentials() {
+        return sessionClaim.isPresent();
     }
 
     /** A secure route open to every authenticated user and method. */
