@@ -54,7 +54,8 @@ public final class DynamoDbStores {
     }
 
     /**
-     * The gateway's stores on {@code client}. Rate limits are counted in the table when
+     * The gateway's stores on {@code client}, session credentials in the sessions table included (a shell puts
+     * another session store in their place when {@code sessions.store} says so). Rate limits are counted in the table when
      * {@code store.shared-rate-limits} is on, else in memory. With {@code background}, revocations are refreshed
      * there (a server); without, on demand by the checks (a Lambda function).
      */
@@ -63,12 +64,13 @@ public final class DynamoDbStores {
         GatewayConfig.Store store = config.store();
         TableNames tables = TableNames.withPrefix(store.tablePrefix());
         DynamoDbRevocations revocations = new DynamoDbRevocations(client, tables.revocations(),
-                config.tokens().ttl(), store.revocationMaxStaleness(), clock);
+                config.maxTokenLifetime(), store.revocationMaxStaleness(), clock);
         background.ifPresent(scheduler -> revocations.refreshEvery(BACKGROUND_REFRESH, scheduler));
         RateLimiter limiter = store.sharedRateLimits()
                 ? new DynamoDbRateLimiter(client, tables.rateLimits(), store.rateLimitLease(),
                         store.rateLimitFailure() == FailureMode.ALLOW)
                 : new InMemoryRateLimiter();
-        return new Gateway.Stores(new DynamoDbUsers(client, tables.users()), revocations, limiter);
+        return new Gateway.Stores(new DynamoDbUsers(client, tables.users()), revocations, limiter,
+                new DynamoDbSessions(client, tables.sessions(), clock));
     }
 }
