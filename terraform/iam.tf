@@ -93,7 +93,7 @@ resource "aws_iam_role_policy" "authorizer" {
 }
 
 # forwarder: counts per-user limits; reads the revocation feed when it checks tokens itself (public prefixes
-# with secure routes under them).
+# with secure routes under them); reads a session's backend credentials on routes that inject them (JWT mode).
 resource "aws_iam_role" "forwarder" {
   name               = "${local.function_names.forwarder}-role"
   assume_role_policy = data.aws_iam_policy_document.lambda_assume.json
@@ -111,6 +111,12 @@ data "aws_iam_policy_document" "forwarder" {
     sid       = "RateLimits"
     actions   = ["dynamodb:UpdateItem"]
     resources = [aws_dynamodb_table.rate_limits.arn]
+  }
+
+  statement {
+    sid       = "Sessions"
+    actions   = ["dynamodb:GetItem"]
+    resources = [aws_dynamodb_table.sessions.arn]
   }
 
   statement {

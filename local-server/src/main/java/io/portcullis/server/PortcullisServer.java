@@ -15,6 +15,7 @@ import io.portcullis.core.config.PlaintextPasswords;
 import io.portcullis.core.password.Passwords;
 import io.portcullis.infra.HelidonMappers;
 import io.portcullis.infra.UpstreamClient;
+import io.portcullis.infra.jwks.HttpJwksFetcher;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -58,7 +59,8 @@ public final class PortcullisServer implements AutoCloseable {
         List<User> users = PlaintextPasswords.hashAndRewrite(gatewayConfig.users(),
                 gatewayConfig.usersFile().orElse(configFile), new Passwords(gatewayConfig.passwords().argon2()));
         ServerStores stores = ServerStores.open(gatewayConfig, users, clock);
-        Gateway gateway = Gateway.create(gatewayConfig, stores.stores(), clock);
+        Gateway gateway = Gateway.create(gatewayConfig, stores.stores(),
+                new HttpJwksFetcher(gatewayConfig.jwt().jwksTimeout()), clock);
         Optional<WebServer> demo = config.get("demo-backend").exists()
                 ? Optional.of(DemoBackend.start(config.get("demo-backend.host").asString().orElse("127.0.0.1"),
                         config.get("demo-backend.port").asInt().orElse(9000)))

@@ -7,6 +7,7 @@ import io.portcullis.core.Gateway;
 import io.portcullis.core.User;
 import io.portcullis.core.config.ConfigException;
 import io.portcullis.core.config.GatewayConfig;
+import io.portcullis.infra.SessionStores;
 import io.portcullis.infra.dynamodb.DynamoDbStores;
 import io.portcullis.infra.dynamodb.TableNames;
 import io.portcullis.infra.dynamodb.Tables;
@@ -24,17 +25,18 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 /**
  * The server's stores, by {@code store.type}: in memory; DynamoDB Local in-process, persisted in
  * {@code store.data-dir} (the default); or DynamoDB proper. The DynamoDB kinds go through the same adapters as the
- * Lambda functions. Closing it stops the background refresh and DynamoDB Local.
+ * Lambda functions. Session credentials live where {@code sessions.store} says: in memory, in the sessions table,
+ * or in Redis. Closing it stops the background refresh, the Redis pool and DynamoDB Local.
  */
 final class ServerStores implements AutoCloseable {
-    private final Gateway.Stores stores;
+    private final SessionStores.Opened opened;
     private final Optional<ScheduledExecutorService> scheduler;
     private final Optional<AmazonDynamoDBLocal> embedded;
     private final Optional<DynamoDbClient> client;
 
-    private ServerStores(Gateway.Stores stores, Optional<ScheduledExecutorService> scheduler,
+    private ServerStores(SessionStores.Opened opened, Optional<ScheduledExecutorService> scheduler,
             Optional<AmazonDynamoDBLocal> embedded, Optional<DynamoDbClient> client) {
-        this.stores = stores;
+        this.opened = opened;
         this.scheduler = scheduler;
         this.embedded = embedded;
         this.client = client;
@@ -44,8 +46,8 @@ final class ServerStores implements AutoCloseable {
     static ServerStores open(GatewayConfig config, List<User> users, Clock clock) {
         GatewayConfig.Store store = config.store();
         if (store.type() == GatewayConfig.StoreType.MEMORY) {
-            return new ServerStores(Gateway.Stores.inMemory(users, clock), Optional.empty(), Optional.empty(),
-                    Optional.empty());
+            return new ServerStores(SessionStores.open(config, Gateway.Stores.inMemory(users, clock), clock),
+                    Optional.empty(), Optional.empty(), Optional.empty());
         }
         Optional<AmazonDynamoDBLocal> embedded = Optional.empty();
         DynamoDbClient client;
@@ -66,7 +68,8 @@ final class ServerStores implements AutoCloseable {
         });
         Gateway.Stores stores = DynamoDbStores.create(client, config, clock, Optional.of(scheduler));
         ConfiguredUsers.seed(users, stores.users(), stores.revocations(), clock);
-        return new ServerStores(stores, Optional.of(scheduler), embedded, Optional.of(client));
+        return new ServerStores(SessionStores.open(config, stores, clock), Optional.of(scheduler), embedded,
+                Optional.of(client));
     }
 
     /**
@@ -90,12 +93,13 @@ final class ServerStores implements AutoCloseable {
     }
 
     Gateway.Stores stores() {
-        return stores;
+        return opened.stores();
     }
 
     @Override
     public void close() {
         scheduler.ifPresent(ScheduledExecutorService::shutdownNow);
+        opened.close();
         client.ifPresent(DynamoDbClient::close);
         embedded.ifPresent(AmazonDynamoDBLocal::shutdown);
     }

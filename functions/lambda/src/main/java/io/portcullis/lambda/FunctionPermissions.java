@@ -12,7 +12,8 @@ import java.util.Set;
  *   <li>token: logins read users and count attempts; {@code /logout} and {@code /admin/revoke} append to the
  *       revocation feed and read it; the users the config lists are written at a cold start.</li>
  *   <li>authorizer: reads the revocation feed.</li>
- *   <li>forwarder: counts per-user limits; reads the revocation feed when it checks tokens itself.</li>
+ *   <li>forwarder: counts per-user limits; reads the revocation feed when it checks tokens itself; reads a
+ *       session's backend credentials on routes that inject them (JWT mode, {@code sessions.store: dynamodb}).</li>
  * </ul>
  * All three read the token secret.
  */
@@ -27,7 +28,8 @@ public final class FunctionPermissions {
                     "revocations", Set.of("Query")),
             "forwarder", Map.of(
                     "revocations", Set.of("Query"),
-                    "rateLimits", Set.of("UpdateItem")));
+                    "rateLimits", Set.of("UpdateItem"),
+                    "sessions", Set.of("GetItem")));
 
     /** Every function reads the token secret, and nothing else from Secrets Manager. */
     public static final Set<String> SECRETS_MANAGER = Set.of("GetSecretValue");

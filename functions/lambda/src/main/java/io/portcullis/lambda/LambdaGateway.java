@@ -7,7 +7,9 @@ import io.portcullis.core.config.ConfigException;
 import io.portcullis.core.config.ConfigLoader;
 import io.portcullis.core.config.GatewayConfig;
 import io.portcullis.core.config.GatewayConfig.StoreType;
+import io.portcullis.infra.SessionStores;
 import io.portcullis.infra.UpstreamClient;
+import io.portcullis.infra.jwks.HttpJwksFetcher;
 import io.portcullis.infra.dynamodb.DynamoDbStores;
 import java.time.Clock;
 import java.util.List;
@@ -25,6 +27,10 @@ import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
  * <p>Configuration: {@code PORTCULLIS_CONFIG_YAML} holds the same YAML as a server's config file; environment
  * variables override keys as on a server; {@code *_SECRET_ARN} variables are resolved through Secrets Manager
  * (see {@link Secrets}). Users listed in the config must carry Argon2 hashes: there is no file to rewrite.
+ *
+ * <p>Session credentials (JWT mode) come from the sessions table by default, or from Redis when
+ * {@code sessions.store: redis}; a Redis pool lives as long as the execution environment. A JWKS URL is fetched on
+ * the first JWT that needs it, never during init.
  */
 public final class LambdaGateway {
     /**
@@ -83,8 +89,8 @@ public final class LambdaGateway {
             return new User(entry.username(), entry.password(), entry.roles(), entry.allow());
         }).toList();
         Clock clock = Clock.systemUTC();
-        Gateway.Stores stores = stores(config, users, ownsUsers, clock);
-        Gateway built = Gateway.create(config, stores, clock);
+        Gateway.Stores stores = SessionStores.open(config, stores(config, users, ownsUsers, clock), clock).stores();
+        Gateway built = Gateway.create(config, stores, new HttpJwksFetcher(config.jwt().jwksTimeout()), clock);
         UpstreamClient upstream = new UpstreamClient(config.upstream().connectTimeout(), config.upstream().readTimeout());
         return new Parts(config, built, upstream, (System.nanoTime() - startedNanos) / 1_000_000);
     }

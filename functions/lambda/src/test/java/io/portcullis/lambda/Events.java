@@ -47,6 +47,20 @@ final class Events {
         return read(APIGatewayV2HTTPEvent.class, event);
     }
 
+    /** An HTTP API request whose cookies arrive as API Gateway sends them: in {@code cookies}, not a header. */
+    static APIGatewayV2HTTPEvent httpApiWithCookies(String method, String path, Map<String, String> headers,
+            java.util.List<String> cookies) {
+        ObjectNode json;
+        try {
+            json = (ObjectNode) JSON.readTree(write(APIGatewayV2HTTPEvent.class, httpApi(method, path, headers,
+                    new byte[0])));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        cookies.forEach(json.putArray("cookies")::add);
+        return read(APIGatewayV2HTTPEvent.class, json);
+    }
+
     static APIGatewayV2HTTPEvent withAuthorizerContext(APIGatewayV2HTTPEvent event, Map<String, String> context) {
         ObjectNode json = JSON.valueToTree(Map.of());
         try {
