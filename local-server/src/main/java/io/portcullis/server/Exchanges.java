@@ -27,9 +27,19 @@ final class Exchanges {
     }
 
     static void write(ServerResponse res, GatewayResponse response) {
+        write(res, response, java.util.List.of());
+    }
+
+    /** Writes {@code response} with {@code extra} headers (a CORS grant) that it does not set itself. */
+    static void write(ServerResponse res, GatewayResponse response, java.util.List<Header> extra) {
         res.status(response.status());
         for (Header header : response.headers()) {
             res.headers().add(HeaderNames.create(header.name()), header.value());
+        }
+        for (Header header : extra) {
+            if (response.headers().stream().noneMatch(h -> h.name().equalsIgnoreCase(header.name()))) {
+                res.headers().add(HeaderNames.create(header.name()), header.value());
+            }
         }
         if (response.body().length == 0) {
             res.send();

@@ -41,7 +41,7 @@ final class GatewayRouting implements HttpFeature, Weighted {
             GatewayRequest request = Exchanges.request(req);
             Optional<Reply> own = gateway.ownEndpoint(request);
             if (own.isPresent()) {
-                Exchanges.write(res, own.get().toResponse());
+                Exchanges.write(res, own.get().toResponse(), gateway.corsHeaders(request));
             } else {
                 proxy.handle(request, req, res);
             }

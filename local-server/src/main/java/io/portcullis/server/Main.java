@@ -12,9 +12,12 @@ import java.util.Map;
 public final class Main {
     static final String USAGE = """
             Usage: java -jar portcullis-server.jar --config FILE
+                   java -jar portcullis-server.jar --proxyauth-config config.json --proxyauth-routes routes.yml
 
-              --config FILE   the YAML configuration (default: $PORTCULLIS_CONFIG)
-              --help          this text
+              --config FILE              the YAML configuration (default: $PORTCULLIS_CONFIG)
+              --proxyauth-config FILE    ProxyAuth's config.json, read unchanged (with --proxyauth-routes)
+              --proxyauth-routes FILE    ProxyAuth's routes.yml
+              --help                     this text
 
             Any config key can be overridden by an environment variable: SERVER_PORT=9090,
             RATE_dash_LIMITS_PROXY_BURST=50 (see README.md).
@@ -26,20 +29,21 @@ public final class Main {
     public static void main(String[] args) {
         LogConfig.configureRuntime();
         Map<String, String> env = System.getenv();
-        Path config;
+        Files files;
         try {
-            config = configFile(args, env);
+            files = files(args, env);
         } catch (IllegalArgumentException e) {
             System.err.println("portcullis: " + e.getMessage() + "\n\n" + USAGE);
             System.exit(2);
             return;
         }
-        if (config == null) {
+        if (files == null) {
             System.out.print(USAGE);
             return;
         }
         try {
-            PortcullisServer server = PortcullisServer.start(config, env);
+            PortcullisServer server = files.config() != null ? PortcullisServer.start(files.config(), env)
+                    : PortcullisServer.startProxyAuth(files.proxyAuthConfig(), files.proxyAuthRoutes(), env);
             Runtime.getRuntime().addShutdownHook(new Thread(server::close, "portcullis-shutdown"));
         } catch (ConfigException e) {
             System.err.println("portcullis: cannot start, " + e.getMessage());
@@ -47,23 +51,40 @@ public final class Main {
         }
     }
 
-    /** The config file from the arguments or the environment; {@code null} when only help was asked for. */
-    static Path configFile(String[] args, Map<String, String> env) {
-        String file = null;
+    /** What to start from: a Portcullis YAML file, or ProxyAuth's two files. */
+    record Files(Path config, Path proxyAuthConfig, Path proxyAuthRoutes) {
+    }
+
+    /** The files from the arguments or the environment; {@code null} when only help was asked for. */
+    static Files files(String[] args, Map<String, String> env) {
+        java.util.Map<String, String> given = new java.util.HashMap<>();
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--help", "-h" -> {
                     return null;
                 }
-                case "--config" -> {
+                case "--config", "--proxyauth-config", "--proxyauth-routes" -> {
                     if (i + 1 >= args.length) {
-                        throw new IllegalArgumentException("--config needs a file");
+                        throw new IllegalArgumentException(args[i] + " needs a file");
                     }
-                    file = args[++i];
+                    given.put(args[i], args[++i]);
                 }
                 default -> throw new IllegalArgumentException("unknown argument '" + args[i] + "'");
             }
         }
+        String paConfig = given.get("--proxyauth-config");
+        String paRoutes = given.get("--proxyauth-routes");
+        if (paConfig != null || paRoutes != null) {
+            if (paConfig == null || paRoutes == null || given.containsKey("--config")) {
+                throw new IllegalArgumentException("give --proxyauth-config and --proxyauth-routes together, "
+                        + "without --config");
+            }
+            return new Files(null, Path.of(paConfig), Path.of(paRoutes));
+        }
+        return new Files(configFile(given.get("--config"), env), null, null);
+    }
+
+    private static Path configFile(String file, Map<String, String> env) {
         if (file == null) {
             file = env.get("PORTCULLIS_CONFIG");
         }

@@ -12,6 +12,7 @@ import io.portcullis.core.config.ConfigException;
 import io.portcullis.core.config.ConfigLoader;
 import io.portcullis.core.config.GatewayConfig;
 import io.portcullis.core.config.PlaintextPasswords;
+import io.portcullis.core.config.ProxyAuthFiles;
 import io.portcullis.core.password.Passwords;
 import io.portcullis.infra.HelidonMappers;
 import io.portcullis.infra.UpstreamClient;
@@ -55,9 +56,27 @@ public final class PortcullisServer implements AutoCloseable {
         HelidonMappers.pinGlobal();
         Config config = ConfigLoader.helidonConfig(configFile, env);
         GatewayConfig gatewayConfig = ConfigLoader.read(config, configFile);
+        return start(config, gatewayConfig, gatewayConfig.usersFile().orElse(configFile));
+    }
+
+    /**
+     * Starts the gateway from ProxyAuth's own {@code config.json} and {@code routes.yml}, read unchanged; what
+     * they cannot mean here is logged as a warning, naming the key.
+     *
+     * @throws ConfigException naming every problem, each with its ProxyAuth file and key
+     */
+    public static PortcullisServer startProxyAuth(Path configJson, Path routesYml, Map<String, String> env) {
+        HelidonMappers.pinGlobal();
+        ProxyAuthFiles.Loaded loaded = ProxyAuthFiles.load(configJson, routesYml, env);
+        loaded.warnings().forEach(warning -> LOG.log(System.Logger.Level.WARNING, warning));
+        return start(loaded.root(), loaded.config(), configJson);
+    }
+
+    /** @param usersFile the file plaintext passwords are read from, and their hashes written back into */
+    private static PortcullisServer start(Config config, GatewayConfig gatewayConfig, Path usersFile) {
         Clock clock = Clock.systemUTC();
-        List<User> users = PlaintextPasswords.hashAndRewrite(gatewayConfig.users(),
-                gatewayConfig.usersFile().orElse(configFile), new Passwords(gatewayConfig.passwords().argon2()));
+        List<User> users = PlaintextPasswords.hashAndRewrite(gatewayConfig.users(), usersFile,
+                new Passwords(gatewayConfig.passwords().argon2()));
         ServerStores stores = ServerStores.open(gatewayConfig, users, clock);
         Gateway gateway = Gateway.create(gatewayConfig, stores.stores(),
                 new HttpJwksFetcher(gatewayConfig.jwt().jwksTimeout()), clock);
@@ -82,7 +101,8 @@ public final class PortcullisServer implements AutoCloseable {
                 .routing(routing -> routing.addFeature(new GatewayRouting(gateway, upstream)))
                 .build()
                 .start();
-        LOG.log(System.Logger.Level.INFO, "Portcullis listening on http://" + server.prototype().host() + ":"
+        LOG.log(System.Logger.Level.INFO, "Portcullis listening on " + (server.hasTls() ? "https" : "http")
+                + "://" + server.prototype().host() + ":"
                 + server.port() + " with " + gatewayConfig.routes().size() + " route(s), store "
                 + gatewayConfig.store().type().name().toLowerCase(java.util.Locale.ROOT));
         return new PortcullisServer(stores, gateway, server, demo);

@@ -35,6 +35,7 @@ final class TestBackend implements AutoCloseable {
     }
 
     private final BlockingQueue<Received> received = new LinkedBlockingQueue<>();
+    private final java.util.concurrent.atomic.AtomicInteger forcedStatus = new java.util.concurrent.atomic.AtomicInteger();
     private final WebServer server;
 
     TestBackend() {
@@ -45,6 +46,16 @@ final class TestBackend implements AutoCloseable {
                 .routing(routing -> routing.any(this::handle))
                 .build()
                 .start();
+    }
+
+    /** From now on, every request is answered with {@code status} (0: answer normally again). */
+    void answerEverythingWith(int status) {
+        forcedStatus.set(status);
+    }
+
+    /** How many requests reached the backend and were not yet taken with {@link #next()}. */
+    int count() {
+        return received.size();
     }
 
     int port() {
@@ -82,7 +93,10 @@ final class TestBackend implements AutoCloseable {
         received.add(new Received(req.prologue().method().text(), path, req.prologue().query().rawValue(), headers,
                 bytes, HexFormat.of().formatHex(sha.digest())));
 
-        if (path.endsWith("/slow")) {
+        if (forcedStatus.get() != 0) {
+            res.status(Status.create(forcedStatus.get()));
+            res.send("forced " + forcedStatus.get());
+        } else if (path.endsWith("/slow")) {
             Thread.sleep(3000);
             res.send("late");
         } else if (path.contains("/bytes/")) {

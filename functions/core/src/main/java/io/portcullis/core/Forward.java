@@ -7,7 +7,9 @@ import io.portcullis.core.net.Cookies;
 import io.portcullis.core.net.HopByHop;
 import io.portcullis.core.net.TrustedProxies;
 import io.portcullis.core.port.RateLimiter;
+import io.portcullis.core.route.Backend;
 import io.portcullis.core.route.BadPathException;
+import io.portcullis.core.route.Filters;
 import io.portcullis.core.route.CanonicalPath;
 import io.portcullis.core.route.Route;
 import io.portcullis.core.route.RouteTable;
@@ -23,9 +25,11 @@ import java.util.Set;
 
 /**
  * Every request that is not the gateway's own: canonical path → route (404) → method (405) → token on secure
- * routes (401/403) → rate limit (429) → on routes that inject credentials, the session's backend credentials
- * (401/503) → a {@link ForwardingPlan}. The limit is per user over all routes; open routes are limited per client
- * address. The session store is read after the rate limit, so a flood cannot be passed on to it.
+ * routes (401/403) → rate limit (429) → the route's filters (403; a body they read is bounded, 413) → on routes
+ * that inject credentials, the session's backend credentials (401/503) → a {@link ForwardingPlan}. The limit is
+ * per user over all routes; open routes are limited per client address. The session store is read after the rate
+ * limit, so a flood cannot be passed on to it. Every answer, refusal or forwarded, carries the CORS grant for an
+ * allowed origin.
  */
 public final class Forward {
     /**
@@ -34,6 +38,13 @@ public final class Forward {
      */
     private static final Set<String> GATEWAY_SET = Set.of("authorization", "host", "x-forwarded-for",
             "x-forwarded-proto", "x-forwarded-host", "via", "expect");
+
+    /** Methods a backend may be sent twice (RFC 9110 §9.2.2): failover only replays these, unless a route opts in. */
+    private static final Set<String> IDEMPOTENT = Set.of("GET", "HEAD", "OPTIONS", "TRACE", "PUT", "DELETE");
+    private static final List<Header> NO_STORE = List.of(
+            new Header("Cache-Control", "no-store, no-cache, must-revalidate, max-age=0"),
+            new Header("Pragma", "no-cache"),
+            new Header("Expires", "0"));
 
     private final RouteTable routes;
     private final CheckToken checkToken;
@@ -46,6 +57,9 @@ public final class Forward {
     private final InjectCredentials injectCredentials;
     private final Set<String> droppedFromTrusted;
     private final Set<String> droppedFromOthers;
+    private final Cors cors;
+    private final Optional<TokenStats> stats;
+    private final boolean proxyAuthRateLimitBody;
     private final Clock clock;
 
     /**
@@ -55,7 +69,8 @@ public final class Forward {
      */
     Forward(RouteTable routes, CheckToken checkToken, RateLimiter limiter, RateLimit limit, TrustedProxies proxies,
             IdentityHeaders identityHeaders, TokenType defaultTokenType, Optional<String> jwtCookie,
-            InjectCredentials injectCredentials, Clock clock) {
+            InjectCredentials injectCredentials, Cors cors, Optional<TokenStats> stats, boolean proxyAuthRateLimitBody,
+            Clock clock) {
         this.routes = routes;
         this.checkToken = checkToken;
         this.limiter = limiter;
@@ -65,6 +80,9 @@ public final class Forward {
         this.defaultTokenType = defaultTokenType;
         this.jwtCookie = jwtCookie;
         this.injectCredentials = injectCredentials;
+        this.cors = cors;
+        this.stats = stats;
+        this.proxyAuthRateLimitBody = proxyAuthRateLimitBody;
         this.clock = clock;
         Set<String> dropped = new HashSet<>(HopByHop.HEADERS);
         dropped.addAll(GATEWAY_SET);
@@ -85,6 +103,15 @@ public final class Forward {
      * JWT here: the session it names is taken from the verified token, never from an authorizer's context.
      */
     public ForwardDecision forward(GatewayRequest request, Optional<Identity> authorizedIdentity) {
+        ForwardDecision decision = decide(request, authorizedIdentity);
+        if (decision instanceof Rejection rejection) {
+            List<Header> grant = cors.responseHeaders(request.headers());
+            return grant.isEmpty() ? rejection : rejection.withHeaders(grant);
+        }
+        return decision;
+    }
+
+    private ForwardDecision decide(GatewayRequest request, Optional<Identity> authorizedIdentity) {
         String path;
         try {
             path = CanonicalPath.of(request.rawPath());
@@ -113,12 +140,31 @@ public final class Forward {
             }
             caller = Optional.of((Authenticated) auth);
             identity = Optional.of(caller.get().claims().identity());
+            stats.ifPresent(counter -> counter.record(((Authenticated) auth).claims()));
         }
         InetAddress client = proxies.clientAddress(request.peer(), request.headers());
         String key = identity.map(c -> "proxy:user:" + c.subject()).orElseGet(() -> "proxy:ip:" + client.getHostAddress());
         RateDecision decision = limiter.acquire(key, limit, clock.instant());
         if (!decision.allowed()) {
-            return Rejection.rateLimited(decision);
+            return proxyAuthRateLimitBody ? Rejection.rateLimitedProxyAuthStyle(decision)
+                    : Rejection.rateLimited(decision);
+        }
+        Optional<byte[]> body = Optional.empty();
+        if (route.filters().active()) {
+            try {
+                body = route.filters().needsBody()
+                        ? Optional.of(Json.readBounded(request.body().get(), Filters.MAX_BODY_BYTES))
+                        : Optional.empty();
+                byte[] read = body.orElse(null);
+                if (!route.filters().allow(new Filters.Input(request.method(), path, request.rawQuery(),
+                        request.headers(), () -> read))) {
+                    return Rejection.forbidden("the route's filters refuse this request", "filtered");
+                }
+            } catch (BadRequestException e) {
+                return e.rejection();
+            } catch (IllegalArgumentException e) {
+                return Rejection.badRequest("invalid_query", "the query string is not valid URL encoding");
+            }
         }
         Optional<Header> credentials = Optional.empty();
         if (route.injectsCredentials() && caller.isPresent()) {
@@ -132,9 +178,29 @@ public final class Forward {
         }
         Cookies.Without cookies = jwtCookie.map(name -> Cookies.without(request.headers().all("Cookie"), name))
                 .orElse(new Cookies.Without(false, Optional.empty()));
-        return new ForwardingPlan(route, request.method(), route.upstreamUri(path, request.rawQuery()),
-                dropped(request, cookies.removed()), added(request, identity, credentials, cookies),
-                identity, RateLimitHeaders.of(decision));
+        List<ForwardingPlan.Target> targets = new ArrayList<>(1);
+        for (Backend backend : route.upstream().backends().order()) {
+            targets.add(new ForwardingPlan.Target(route.upstreamUri(backend.base(), path, request.rawQuery()), backend));
+        }
+        boolean failover = targets.size() > 1
+                && (IDEMPOTENT.contains(request.method()) || route.upstream().replayNonIdempotent());
+        return new ForwardingPlan(route, request.method(), targets, failover, dropped(request, cookies.removed()),
+                added(request, identity, credentials, cookies), identity, responseHeaders(request, route, decision),
+                body);
+    }
+
+    /** {@code RateLimit-*}, the CORS grant for an allowed origin, and no-store on routes with {@code cache: false}. */
+    private List<Header> responseHeaders(GatewayRequest request, Route route, RateDecision decision) {
+        List<Header> grant = cors.responseHeaders(request.headers());
+        if (grant.isEmpty() && !route.noStore()) {
+            return RateLimitHeaders.of(decision);
+        }
+        List<Header> headers = new ArrayList<>(RateLimitHeaders.of(decision));
+        headers.addAll(grant);
+        if (route.noStore()) {
+            headers.addAll(NO_STORE);
+        }
+        return headers;
     }
 
     /**

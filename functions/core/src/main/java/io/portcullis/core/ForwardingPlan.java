@@ -1,5 +1,6 @@
 package io.portcullis.core;
 
+import io.portcullis.core.route.Backend;
 import io.portcullis.core.route.Route;
 import io.portcullis.core.token.Identity;
 import java.util.List;
@@ -9,33 +10,53 @@ import java.util.Set;
 
 /**
  * How to forward an admitted request; the shell moves the bytes. The upstream request is the client's method and
- * body, sent to {@code target} with every client header that {@link #forwardsRequestHeader} keeps, plus
- * {@code addHeaders}. The backend's answer goes back with every header that {@link #returnsResponseHeader} keeps,
- * plus {@code responseHeaders}.
+ * body, sent to the first of {@code targets} with every client header that {@link #forwardsRequestHeader} keeps,
+ * plus {@code addHeaders}. The backend's answer goes back with every header that {@link #returnsResponseHeader}
+ * keeps and {@code responseHeaders} does not replace, plus {@code responseHeaders}.
  *
  * @param route the matched route
  * @param method the request method
- * @param target the upstream URI: the route's target, the canonical path (minus the prefix unless preserved) and
- *     the raw query, exactly as encoded
+ * @param targets the upstream URIs in the order to try them, one per backend: the backend's base, the canonical
+ *     path (minus the prefix unless preserved) and the raw query, exactly as encoded
+ * @param failover whether a backend that cannot be reached, times out or answers 502/503/504 may be followed by
+ *     the next target: only for idempotent methods (or where the route allows replaying others)
  * @param dropHeaders lower-case names of client headers not forwarded: hop-by-hop, those named in
  *     {@code Connection}, {@code Authorization}, identity and forwarding headers the gateway sets itself
  * @param addHeaders headers the gateway sets upstream: identity, {@code X-Forwarded-*}, {@code Via}
  * @param identity the authenticated caller, on secure routes
- * @param responseHeaders headers added to the backend's response ({@code RateLimit-*})
+ * @param responseHeaders headers set on the backend's response ({@code RateLimit-*}, CORS, no-store), replacing
+ *     the backend's headers of the same names ({@code Vary} is added to)
+ * @param body the request body when the gateway had to read it (the route's filters look into bodies): send these
+ *     bytes instead of the client's stream
  */
 public record ForwardingPlan(
         Route route,
         String method,
-        String target,
+        List<Target> targets,
+        boolean failover,
         Set<String> dropHeaders,
         List<Header> addHeaders,
         Optional<Identity> identity,
-        List<Header> responseHeaders) implements ForwardDecision {
+        List<Header> responseHeaders,
+        Optional<byte[]> body) implements ForwardDecision {
+
+    /** One backend's upstream URI. */
+    public record Target(String uri, Backend backend) {
+    }
 
     public ForwardingPlan {
+        if (targets.isEmpty()) {
+            throw new IllegalArgumentException("a plan needs a target");
+        }
+        targets = List.copyOf(targets);
         dropHeaders = Set.copyOf(dropHeaders);
         addHeaders = List.copyOf(addHeaders);
         responseHeaders = List.copyOf(responseHeaders);
+    }
+
+    /** The first target's URI: where the request goes when nothing fails. */
+    public String target() {
+        return targets.get(0).uri();
     }
 
     /** Whether the client's header with this name goes upstream. */
@@ -51,5 +72,18 @@ public record ForwardingPlan(
     public static boolean returnsResponseHeader(String name, Set<String> connectionListed) {
         String lower = name.toLowerCase(Locale.ROOT);
         return !io.portcullis.core.net.HopByHop.stopsHere(lower, connectionListed);
+    }
+
+    /** Whether the gateway's {@code responseHeaders} replace the backend's header of this name. */
+    public boolean replacesResponseHeader(String name) {
+        if (name.equalsIgnoreCase("Vary")) {
+            return false;
+        }
+        for (Header header : responseHeaders) {
+            if (header.name().equalsIgnoreCase(name)) {
+                return true;
+            }
+        }
+        return false;
     }
 }

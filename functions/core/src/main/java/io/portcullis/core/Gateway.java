@@ -21,6 +21,7 @@ import io.portcullis.core.token.TokenCodec;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.Collection;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
@@ -61,6 +62,8 @@ public final class Gateway implements AutoCloseable {
     private final CheckToken checkToken;
     private final Forward forward;
     private final RevokeTokens revokeTokens;
+    private final Cors cors;
+    private final Optional<ProxyAuthEndpoints> proxyAuth;
 
     private Gateway(GatewayConfig config, Stores stores, JwksFetcher jwksFetcher, Clock clock) {
         SecureRandom random = new SecureRandom();
@@ -73,11 +76,16 @@ public final class Gateway implements AutoCloseable {
         this.checkToken = new CheckToken(codec, jwts, jwt.cookie(), jwt.cookieBase64(), stores.revocations(), clock);
         this.issueToken = new IssueToken(stores.users(), new Passwords(config.passwords().argon2()), pool,
                 stores.rateLimiter(), config.rateLimits().auth(), proxies, codec, config.tokens().ttl(), random,
-                clock);
+                config.proxyAuth(), clock);
+        Optional<TokenStats> stats = config.proxyAuth().filter(GatewayConfig.ProxyAuthCompat::stats)
+                .map(compat -> new TokenStats(clock));
+        this.cors = config.cors();
         this.forward = new Forward(new RouteTable(config.routes()), checkToken, stores.rateLimiter(),
                 config.rateLimits().proxy(), proxies, config.identityHeaders(), jwt.defaultRouteToken(),
-                jwt.cookie(), new InjectCredentials(stores.sessions(), config.sessions().format()), clock);
+                jwt.cookie(), new InjectCredentials(stores.sessions(), config.sessions().format()), cors, stats,
+                config.proxyAuth().isPresent(), clock);
         this.revokeTokens = new RevokeTokens(checkToken, stores.revocations(), config.maxTokenLifetime(), clock);
+        this.proxyAuth = config.proxyAuth().map(compat -> new ProxyAuthEndpoints(compat, revokeTokens, stats));
     }
 
     /** A gateway whose configuration names no JWKS URL. */
@@ -95,10 +103,22 @@ public final class Gateway implements AutoCloseable {
 
     /**
      * Answers the gateway's own endpoints ({@code POST /auth}, {@code /auth/revoke}, {@code /logout},
-     * {@code /admin/revoke}; other methods there get 405); empty for every other path, which belongs to the
-     * routes. Every shell dispatches through here, so the endpoints are the same everywhere.
+     * {@code /admin/revoke}; other methods there get 405), ProxyAuth's when configured ({@code /adm/revoke},
+     * {@code /adm/stats}, {@code GET /logout}), and CORS preflights from allowed origins, on any path; empty for
+     * every other request, which belongs to the routes. Every shell dispatches through here, so the endpoints are
+     * the same everywhere. The CORS grant for the answer comes from {@link #corsHeaders}.
      */
     public Optional<Reply> ownEndpoint(GatewayRequest request) {
+        Optional<Reply> preflight = cors.preflight(request);
+        if (preflight.isPresent()) {
+            return preflight;
+        }
+        if (proxyAuth.isPresent()) {
+            Optional<Reply> answer = proxyAuth.get().answer(request);
+            if (answer.isPresent()) {
+                return answer;
+            }
+        }
         String path = request.rawPath();
         if (!OWN_ENDPOINTS.contains(path)) {
             return Optional.empty();
@@ -111,6 +131,11 @@ public final class Gateway implements AutoCloseable {
             case "/admin/revoke" -> revokeTokens.revokeAsAdmin(request);
             default -> revokeTokens.revokeOwn(request);
         });
+    }
+
+    /** The CORS grant for an answer to {@code request} (empty unless its origin is allowed). */
+    public List<Header> corsHeaders(GatewayRequest request) {
+        return cors.responseHeaders(request.headers());
     }
 
     public IssueToken issueToken() {

@@ -16,6 +16,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+import io.portcullis.core.config.GatewayConfig.ProxyAuthCompat;
 
 /**
  * {@code POST /auth}: rate-limit by client address and by username, verify the password with Argon2 on the
@@ -37,9 +38,12 @@ public final class IssueToken {
     private final SecureRandom random;
     private final Clock clock;
     private final String dummyHash;
+    private final Optional<ProxyAuthCompat> proxyAuth;
 
     IssueToken(UserDirectory users, Passwords passwords, PasswordPool pool, RateLimiter limiter, RateLimit limit,
-            TrustedProxies proxies, TokenCodec codec, Duration ttl, SecureRandom random, Clock clock) {
+            TrustedProxies proxies, TokenCodec codec, Duration ttl, SecureRandom random,
+            Optional<ProxyAuthCompat> proxyAuth, Clock clock) {
+        this.proxyAuth = proxyAuth;
         this.users = users;
         this.passwords = passwords;
         this.pool = pool;
@@ -58,7 +62,7 @@ public final class IssueToken {
         InetAddress client = proxies.clientAddress(request.peer(), request.headers());
         RateDecision byAddress = limiter.acquire("auth:ip:" + client.getHostAddress(), limit, now);
         if (!byAddress.allowed()) {
-            return Rejection.rateLimited(byAddress);
+            return rateLimited(byAddress);
         }
         Credentials credentials;
         try {
@@ -68,7 +72,7 @@ public final class IssueToken {
         }
         RateDecision byUser = limiter.acquire("auth:user:" + credentials.username(), limit, now);
         if (!byUser.allowed()) {
-            return Rejection.rateLimited(byUser);
+            return rateLimited(byUser);
         }
         RateDecision tightest = byUser.remaining() < byAddress.remaining() ? byUser : byAddress;
 
@@ -91,6 +95,10 @@ public final class IssueToken {
         }
         Claims claims = new Claims(user.get().username(), TokenId.random(random), now, now.plus(ttl),
                 user.get().roles());
-        return new Issued(codec.mintAndEncode(claims), claims, tightest);
+        return new Issued(codec.mintAndEncode(claims), claims, tightest, proxyAuth);
+    }
+
+    private Rejection rateLimited(RateDecision decision) {
+        return proxyAuth.isPresent() ? Rejection.rateLimitedProxyAuthStyle(decision) : Rejection.rateLimited(decision);
     }
 }

@@ -5,6 +5,8 @@ import io.portcullis.core.token.Claims;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import io.portcullis.core.config.GatewayConfig.ProxyAuthCompat;
 
 /**
  * A login succeeded and a token was minted.
@@ -12,15 +14,29 @@ import java.util.List;
  * @param token the sealed token, for the client only: never log it ({@link #toString()} leaves it out)
  * @param claims what the token says
  * @param rate the login limit's state, reported in headers
+ * @param proxyAuth when set, {@code expires_at} is written as ProxyAuth writes it (its date format, in its
+ *     configured zone) and the keys come in its (alphabetical) order
  */
-public record Issued(String token, Claims claims, RateDecision rate) implements LoginResult {
+public record Issued(String token, Claims claims, RateDecision rate, Optional<ProxyAuthCompat> proxyAuth)
+        implements LoginResult {
+    public Issued(String token, Claims claims, RateDecision rate) {
+        this(token, claims, rate, Optional.empty());
+    }
+
     @Override
     public GatewayResponse toResponse() {
-        byte[] body = Json.bytes(Json.object()
-                .put("token", token)
-                .put("token_type", "Bearer")
-                .put("expires_in", Duration.between(claims.issuedAt(), claims.expiresAt()).toSeconds())
-                .put("expires_at", claims.expiresAt().toString()));
+        long expiresIn = Duration.between(claims.issuedAt(), claims.expiresAt()).toSeconds();
+        byte[] body = Json.bytes(proxyAuth.isPresent()
+                ? Json.object()
+                        .put("expires_at", proxyAuth.get().format(claims.expiresAt()))
+                        .put("expires_in", expiresIn)
+                        .put("token", token)
+                        .put("token_type", "Bearer")
+                : Json.object()
+                        .put("token", token)
+                        .put("token_type", "Bearer")
+                        .put("expires_in", expiresIn)
+                        .put("expires_at", claims.expiresAt().toString()));
         List<Header> headers = new ArrayList<>();
         headers.add(new Header("Content-Type", "application/json"));
         headers.add(new Header("Cache-Control", "no-store"));

@@ -49,6 +49,15 @@ public final class Json {
         throw new BadRequestException("invalid_json", "the body must be a JSON object");
     }
 
+    /** Parses a JSON object for the route filters; anything else is an {@link IllegalArgumentException}. */
+    public static ObjectNode tree(byte[] body) {
+        try {
+            return parseObject(body);
+        } catch (BadRequestException e) {
+            throw new IllegalArgumentException(e.getMessage());
+        }
+    }
+
     /** Reads at most {@code limit} bytes of a request body; more is refused with 413. */
     static byte[] readBounded(InputStream in, int limit) throws BadRequestException {
         try (in) {

@@ -3,6 +3,8 @@ package io.portcullis.core;
 import io.portcullis.core.limit.RateDecision;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
  * The gateway refuses a request and answers it itself, with a JSON body {@code {"error", "message"}}.
@@ -14,13 +16,19 @@ import java.util.List;
  *     user is unknown or the password wrong; the reason tells them apart)
  * @param headers extra response headers
  */
-public record Rejection(int status, String error, String message, String reason, List<Header> headers)
-        implements LoginResult, AuthResult, ForwardDecision, RevokeResult, SessionResult {
+public record Rejection(int status, String error, String message, String reason, List<Header> headers,
+        Optional<ObjectNode> extraFields) implements LoginResult, AuthResult, ForwardDecision, RevokeResult,
+        SessionResult {
 
     private static final Header BEARER_CHALLENGE = new Header("WWW-Authenticate", "Bearer realm=\"portcullis\"");
 
     public Rejection {
         headers = List.copyOf(headers);
+        extraFields = extraFields.map(ObjectNode::deepCopy);
+    }
+
+    public Rejection(int status, String error, String message, String reason, List<Header> headers) {
+        this(status, error, message, reason, headers, Optional.empty());
     }
 
     public GatewayResponse toResponse() {
@@ -28,7 +36,16 @@ public record Rejection(int status, String error, String message, String reason,
         all.add(new Header("Content-Type", "application/json"));
         all.add(new Header("Cache-Control", "no-store"));
         all.addAll(headers);
-        return new GatewayResponse(status, all, Json.error(error, message));
+        ObjectNode body = Json.object().put("error", error).put("message", message);
+        extraFields.ifPresent(body::setAll);
+        return new GatewayResponse(status, all, Json.bytes(body));
+    }
+
+    /** This refusal with more headers (a CORS grant, say). */
+    public Rejection withHeaders(List<Header> more) {
+        List<Header> all = new ArrayList<>(headers);
+        all.addAll(more);
+        return new Rejection(status, error, message, reason, all, extraFields);
     }
 
     public static Rejection badRequest(String error, String message) {
@@ -76,6 +93,16 @@ public record Rejection(int status, String error, String message, String reason,
         return new Rejection(429, "rate_limited",
                 "too many requests; retry in " + decision.retryAfterSeconds() + " s", "rate_limited",
                 RateLimitHeaders.of(decision));
+    }
+
+    /**
+     * A 429 in ProxyAuth's body shape, {@code {"code":429,"error":"TooManyRequests","message":"Too Many
+     * Requests","after":N}}, for clients written against it (its {@code error} and {@code message} keys too).
+     */
+    public static Rejection rateLimitedProxyAuthStyle(RateDecision decision) {
+        return new Rejection(429, "TooManyRequests", "Too Many Requests", "rate_limited",
+                RateLimitHeaders.of(decision), Optional.of(Json.object().put("code", 429)
+                        .put("after", decision.retryAfterSeconds())));
     }
 
     public static Rejection overloaded() {

@@ -8,6 +8,9 @@ import io.portcullis.core.token.TokenId;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -38,7 +41,7 @@ public final class RevokeTokens {
         }
         Claims claims = ((Authenticated) auth).claims();
         revocations.revokeToken(claims.tokenId(), claims.expiresAt());
-        return new Revoked(claims.subject(), "token " + claims.tokenId());
+        return new Revoked(claims.subject(), "token " + claims.tokenId(), false);
     }
 
     /**
@@ -54,6 +57,25 @@ public final class RevokeTokens {
         if (!admin.hasRole(ADMIN_ROLE)) {
             return Rejection.forbidden("revoking others' tokens needs the admin role", "not_admin");
         }
+        return revokeFromBody(request, admin.subject());
+    }
+
+    /**
+     * ProxyAuth's {@code POST /adm/revoke}: the caller proves itself with {@code X-Auth-Token: <token_admin>}
+     * (compared in constant time) instead of a token of role admin. The body is {@link #revokeAsAdmin}'s, and
+     * {@code {"token_id": "…", "exp": <unix seconds>}} keeps a token's revocation only until {@code exp}.
+     */
+    public RevokeResult revokeWithAdminToken(GatewayRequest request, byte[] adminToken) {
+        List<String> presented = request.headers().all("X-Auth-Token");
+        if (presented.size() != 1 || !MessageDigest.isEqual(
+                presented.get(0).getBytes(StandardCharsets.UTF_8), adminToken)) {
+            return new Rejection(401, "invalid_admin_token", "Invalid or missing token", "invalid_admin_token",
+                    List.of());
+        }
+        return revokeFromBody(request, "token_admin");
+    }
+
+    private RevokeResult revokeFromBody(GatewayRequest request, String actor) {
         ObjectNode body;
         try {
             if (!request.headers().first("Content-Type").orElse("").toLowerCase(Locale.ROOT)
@@ -66,10 +88,12 @@ public final class RevokeTokens {
         }
         JsonNode tokenId = body.get("token_id");
         JsonNode user = body.get("user");
+        JsonNode exp = body.get("exp");
         if ((tokenId == null) == (user == null)) {
             return Rejection.badRequest("invalid_request", "give exactly one of token_id and user");
         }
         Instant now = clock.instant();
+        Instant longest = now.plus(maxTokenLifetime);
         if (tokenId != null) {
             TokenId id;
             try {
@@ -77,13 +101,22 @@ public final class RevokeTokens {
             } catch (IllegalArgumentException e) {
                 return Rejection.badRequest("invalid_request", "token_id must be 32 lower-case hex digits");
             }
-            revocations.revokeToken(id, now.plus(maxTokenLifetime));
-            return new Revoked(admin.subject(), "token " + id);
+            if (exp != null && !exp.isNull() && (!exp.canConvertToLong() || exp.asLong() <= now.getEpochSecond())) {
+                return Rejection.badRequest("invalid_request", "exp must be a future time in unix seconds");
+            }
+            boolean until = exp != null && !exp.isNull();
+            Instant keep = until && Instant.ofEpochSecond(exp.asLong()).isBefore(longest)
+                    ? Instant.ofEpochSecond(exp.asLong()) : longest;
+            revocations.revokeToken(id, keep);
+            return new Revoked(actor, "token " + id, until);
+        }
+        if (exp != null) {
+            return Rejection.badRequest("invalid_request", "exp applies to a token_id only");
         }
         if (!user.isTextual() || user.asText().isEmpty()) {
             return Rejection.badRequest("invalid_request", "user must be a non-empty string");
         }
         revocations.revokeIssuedUpTo(user.asText(), now);
-        return new Revoked(admin.subject(), "user " + user.asText());
+        return new Revoked(actor, "user " + user.asText(), false);
     }
 }

@@ -55,7 +55,7 @@ class RevokeTokensTest {
 
         RevokeResult result = admin("{\"user\":\"bob\"}");
 
-        assertThat(result).isEqualTo(new Revoked("root", "user bob"));
+        assertThat(result).isEqualTo(new Revoked("root", "user bob", false));
         assertThat(authenticate(first)).isInstanceOf(Rejection.class);
         assertThat(authenticate(second)).isInstanceOf(Rejection.class);
         fixture.clock.advance(java.time.Duration.ofMillis(1));

@@ -3,7 +3,9 @@ package io.portcullis.core.config;
 import io.helidon.common.media.type.MediaTypes;
 import io.helidon.config.Config;
 import io.helidon.config.ConfigSources;
+import io.portcullis.core.Cors;
 import io.portcullis.core.config.GatewayConfig.IdentityHeaders;
+import io.portcullis.core.config.GatewayConfig.ProxyAuthCompat;
 import io.portcullis.core.config.GatewayConfig.Passwords;
 import io.portcullis.core.config.GatewayConfig.RateLimits;
 import io.portcullis.core.config.GatewayConfig.Sessions;
@@ -44,7 +46,7 @@ public final class ConfigLoader {
     /** Top-level sections; anything else in the file is refused. */
     public static final Set<String> SECTIONS = Set.of("server", "demo-backend", "tokens", "passwords", "users",
             "users-file", "rate-limits", "trusted-proxies", "store", "identity-headers", "routes", "routes-file",
-            "upstream", "jwt", "sessions");
+            "upstream", "jwt", "sessions", "cors", "proxyauth");
 
     private static final Pattern USERNAME = Pattern.compile("[\\x21-\\x7e]{1,128}");
     private static final Pattern ROLE = Pattern.compile("[A-Za-z0-9._:-]{1,64}");
@@ -112,7 +114,7 @@ public final class ConfigLoader {
     }
 
     /** Validates {@code root}; unknown keys are looked for in {@code written}, what the user wrote themselves. */
-    private static GatewayConfig read(Config root, Config written, Path base) {
+    static GatewayConfig read(Config root, Config written, Path base) {
         ConfigReader reader = new ConfigReader();
         reader.onlyKnownKeys(written, SECTIONS);
 
@@ -125,7 +127,7 @@ public final class ConfigLoader {
         Sessions sessions = SessionsConfig.read(root.get("sessions"), store.type(), reader);
         Optional<Path> routesFile = reader.string(root.get("routes-file")).map(base::resolve);
         var routes = RouteConfig.routes(listSource(root, "routes", routesFile, reader), reader, jwt,
-                sessions.format().isPresent());
+                sessions.format().isPresent(), routesFile.map(f -> f.toAbsolutePath().getParent()).orElse(base));
         RateLimits limits = new RateLimits(
                 rateLimit(root.get("rate-limits.proxy"), DEFAULT_PROXY_LIMIT, reader),
                 rateLimit(root.get("rate-limits.auth"), DEFAULT_AUTH_LIMIT, reader));
@@ -134,9 +136,11 @@ public final class ConfigLoader {
                 .flatMap(text -> cidr(root.get("trusted-proxies"), text, reader).stream()).toList();
         IdentityHeaders identity = identityHeaders(root.get("identity-headers"), reader);
         Upstream upstream = upstream(root.get("upstream"), reader);
+        Cors cors = cors(root.get("cors"), reader);
+        Optional<ProxyAuthCompat> proxyAuth = proxyAuth(root.get("proxyauth"), reader);
         reader.throwIfAny();
         return new GatewayConfig(tokens, passwords, users, usersFile, limits, trusted, store, identity, routes,
-                upstream, jwt, sessions);
+                upstream, jwt, sessions, cors, proxyAuth);
     }
 
     /** The list under {@code key}: inline, or from its own file ({@code users-file: users.yaml}). */
@@ -336,6 +340,51 @@ public final class ConfigLoader {
             reader.problem(node, "timeouts must be greater than zero");
         }
         return new Upstream(connect, read);
+    }
+
+    /** {@code cors: { origins: [https://app.example], max-age: 1h }}. */
+    private static Cors cors(Config node, ConfigReader reader) {
+        reader.onlyKnownKeys(node, Set.of("origins", "max-age", "max-age-seconds", "max-age-ms"));
+        List<String> origins = reader.strings(node.get("origins"));
+        for (String origin : origins) {
+            java.net.URI uri = null;
+            try {
+                uri = java.net.URI.create(origin.endsWith("/") ? origin.substring(0, origin.length() - 1) : origin);
+            } catch (IllegalArgumentException e) {
+                // reported below
+            }
+            if (origin.equals("*") || uri == null || uri.getScheme() == null || uri.getHost() == null
+                    || !(uri.getRawPath() == null || uri.getRawPath().isEmpty())) {
+                reader.problem(node.get("origins"), "'" + origin + "' is not an origin such as https://app.example "
+                        + "(a wildcard would let every site act with the user's credentials)");
+            }
+        }
+        return origins.isEmpty() ? Cors.NONE : new Cors(origins, reader.duration(node, "max-age", Duration.ofHours(1)));
+    }
+
+    /** {@code proxyauth: { admin-token, stats, timezone, logout-redirect-url }}: ProxyAuth's endpoints and formats. */
+    private static Optional<ProxyAuthCompat> proxyAuth(Config node, ConfigReader reader) {
+        if (!node.exists()) {
+            return Optional.empty();
+        }
+        reader.onlyKnownKeys(node, Set.of("admin-token", "stats", "timezone", "logout-redirect-url"));
+        Optional<String> adminToken = reader.string(node.get("admin-token")).filter(t -> !t.isEmpty());
+        if (adminToken.isPresent() && adminToken.get().length() < 32) {
+            reader.problem(node.get("admin-token"), "is " + adminToken.get().length() + " characters; use at least "
+                    + "32 random ones (openssl rand -hex 32)");
+        }
+        java.time.ZoneId zone = reader.parsed(node.get("timezone"), text -> {
+            try {
+                return java.time.ZoneId.of(text);
+            } catch (java.time.DateTimeException e) {
+                throw new IllegalArgumentException("is not a time zone name such as Europe/Paris or UTC");
+            }
+        }).orElse(java.time.ZoneId.of("Europe/Paris"));
+        Optional<String> logout = reader.string(node.get("logout-redirect-url"));
+        if (logout.isPresent() && !logout.get().startsWith("/") && !logout.get().matches("https?://[^\\s]+")) {
+            reader.problem(node.get("logout-redirect-url"), "must be a path (/login) or an http(s) URL");
+        }
+        return Optional.of(new ProxyAuthCompat(adminToken, reader.bool(node.get("stats"), false), zone, logout));
     }
 
     private static void requireReadable(Path file) {

@@ -29,6 +29,8 @@ import java.util.Optional;
  * @param jwt JWT verification (keys, issuer, audience, where tokens are found); {@link JwtSettings#none()} when
  *     not configured
  * @param sessions where session credentials live and how they are stored, for routes that inject them
+ * @param cors the origins browsers may call the gateway from
+ * @param proxyAuth ProxyAuth's endpoints and answer formats, for clients written against it
  */
 public record GatewayConfig(
         Tokens tokens,
@@ -42,7 +44,9 @@ public record GatewayConfig(
         List<Route> routes,
         Upstream upstream,
         JwtSettings jwt,
-        Sessions sessions) {
+        Sessions sessions,
+        io.portcullis.core.Cors cors,
+        Optional<ProxyAuthCompat> proxyAuth) {
 
     public GatewayConfig {
         users = List.copyOf(users);
@@ -134,6 +138,31 @@ public record GatewayConfig(
 
     /** Backend connect and read timeouts. */
     public record Upstream(Duration connectTimeout, Duration readTimeout) {
+    }
+
+    /**
+     * The {@code proxyauth} section: what a client written against ProxyAuth expects besides the routes.
+     *
+     * @param adminToken the {@code X-Auth-Token} of {@code POST /adm/revoke} and {@code GET /adm/stats}; without
+     *     it those endpoints answer 404
+     * @param stats whether tokens' uses are counted for {@code GET /adm/stats}
+     * @param timezone the zone of {@code expires_at} (and the stats' dates), written {@code 2026-01-31 18:00:00 +01:00}
+     * @param logoutRedirect where {@code GET /logout} redirects to (302); without it, it answers 200
+     */
+    public record ProxyAuthCompat(Optional<String> adminToken, boolean stats, java.time.ZoneId timezone,
+            Optional<String> logoutRedirect) {
+        private static final java.time.format.DateTimeFormatter FORMAT =
+                java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss xxx");
+
+        /** A time as ProxyAuth writes it (chrono's {@code %Y-%m-%d %H:%M:%S %:z}) in the configured zone. */
+        public String format(java.time.Instant instant) {
+            return FORMAT.format(instant.atZone(timezone));
+        }
+
+        @Override
+        public String toString() {
+            return "ProxyAuthCompat[stats=" + stats + ", timezone=" + timezone + "]";
+        }
     }
 
     /** Where session credentials live. */

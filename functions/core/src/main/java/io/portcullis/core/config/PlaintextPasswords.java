@@ -77,6 +77,34 @@ public final class PlaintextPasswords {
         }
     }
 
+    /**
+     * Replaces the value of the top-level key {@code key} in {@code file} by {@code replacement} (written as a
+     * double-quoted string), when it holds exactly {@code expected}; every other byte stays, and the file is
+     * replaced atomically as for passwords. ProxyAuth's empty {@code token_admin} gets its generated value so.
+     *
+     * @return whether the file was changed
+     */
+    static boolean replaceTopLevelScalar(Path file, String key, String expected, String replacement) {
+        try {
+            Path real = file.toRealPath();
+            String text = Files.readString(real, StandardCharsets.UTF_8);
+            LoaderOptions options = new LoaderOptions();
+            options.setProcessComments(false);
+            Node root = new Yaml(options).compose(new StringReader(text));
+            Optional<Node> value = root instanceof MappingNode mapping ? value(mapping, key) : Optional.empty();
+            if (value.isEmpty() || !(value.get() instanceof ScalarNode scalar) || !scalar.getValue().equals(expected)
+                    || !isFlowScalar(scalar)) {
+                return false;
+            }
+            int start = text.offsetByCodePoints(0, scalar.getStartMark().getIndex());
+            int end = text.offsetByCodePoints(0, scalar.getEndMark().getIndex());
+            writeAtomically(real, apply(text, List.of(new Edit(start, end, "\"" + replacement + "\""))));
+            return true;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot rewrite " + file, e);
+        }
+    }
+
     private record Edit(int start, int end, String replacement) {
     }
 

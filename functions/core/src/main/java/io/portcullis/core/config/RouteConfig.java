@@ -2,7 +2,15 @@ package io.portcullis.core.config;
 
 import io.helidon.config.Config;
 import io.portcullis.core.jwt.JwtSettings;
+import io.portcullis.core.route.Backend;
+import io.portcullis.core.route.Backends;
 import io.portcullis.core.route.BadPathException;
+import io.portcullis.core.route.Filters;
+import io.portcullis.core.route.Upstream;
+import io.portcullis.core.route.UpstreamProxy;
+import io.portcullis.core.route.UpstreamTls;
+import java.nio.file.Path;
+import java.time.Clock;
 import io.portcullis.core.route.CanonicalPath;
 import io.portcullis.core.route.Route;
 import io.portcullis.core.token.TokenType;
@@ -19,7 +27,8 @@ import java.util.regex.Pattern;
 /** Reads the route table. */
 final class RouteConfig {
     private static final Set<String> KEYS = Set.of("prefix", "target", "secure", "users", "roles", "methods",
-            "preserve-prefix", "token", "inject-credentials", "session-claim");
+            "preserve-prefix", "token", "inject-credentials", "session-claim", "backends", "replay-non-idempotent",
+            "filters", "secure-path", "cache", "proxy", "tls");
     private static final Pattern METHOD = Pattern.compile("[A-Z]{1,20}");
     private static final Pattern CLAIM_NAME = Pattern.compile("[\\x21-\\x7e]{1,64}");
     /** hyper-auth-proxy's claim. */
@@ -32,13 +41,13 @@ final class RouteConfig {
      * @param jwt the {@code jwt} section (its default token type; whether JWTs can be verified at all)
      * @param canInject whether a {@code sessions} section with a credential format exists
      */
-    static List<Route> routes(Config list, ConfigReader reader, JwtSettings jwt, boolean canInject) {
+    static List<Route> routes(Config list, ConfigReader reader, JwtSettings jwt, boolean canInject, Path base) {
         List<Route> routes = new ArrayList<>();
         Set<String> prefixes = new HashSet<>();
         for (Config node : reader.nodes(list)) {
             reader.onlyKnownKeys(node, KEYS);
             Optional<String> prefix = reader.requiredString(node.get("prefix")).flatMap(p -> prefix(node, p, reader));
-            Optional<URI> target = reader.requiredString(node.get("target")).flatMap(t -> target(node, t, reader));
+            Optional<List<Backend>> backends = backends(node, reader);
             boolean secure = reader.bool(node.get("secure"), true);
             Set<String> users = nonEmpty(node.get("users"), reader);
             Set<String> roles = nonEmpty(node.get("roles"), reader);
@@ -63,10 +72,22 @@ final class RouteConfig {
             boolean inject = reader.bool(node.get("inject-credentials"), false);
             Optional<String> sessionClaim = reader.string(node.get("session-claim"));
             tokenProblems(node, secure, token, inject, sessionClaim, jwt, canInject, reader);
-            if (prefix.isPresent() && target.isPresent()) {
-                routes.add(new Route(prefix.get(), target.get(), secure, users, roles, methods, preservePrefix,
-                        inject ? TokenType.JWT : token,
-                        inject ? Optional.of(sessionClaim.orElse(DEFAULT_SESSION_CLAIM)) : Optional.empty()));
+            Filters filters = FilterConfig.read(node.get("filters"), reader);
+            boolean securePath = reader.bool(node.get("secure-path"), false);
+            if (securePath && preservePrefix) {
+                reader.problem(node.get("secure-path"), "secure-path sends every request to the target's path; "
+                        + "preserve-prefix cannot apply too");
+            }
+            boolean noStore = !reader.bool(node.get("cache"), true);
+            Optional<UpstreamProxy> proxy = UpstreamConfig.proxy(node.get("proxy"), reader);
+            Optional<UpstreamTls> tls = UpstreamConfig.tls(node.get("tls"), base, reader);
+            boolean replay = reader.bool(node.get("replay-non-idempotent"), false);
+            if (prefix.isPresent() && backends.isPresent()) {
+                Upstream upstream = new Upstream(new Backends(backends.get(), Clock.systemUTC()), proxy, tls, replay);
+                routes.add(new Route(prefix.get(), backends.get().get(0).base(), secure, users, roles, methods,
+                        preservePrefix, inject ? TokenType.JWT : token,
+                        inject ? Optional.of(sessionClaim.orElse(DEFAULT_SESSION_CLAIM)) : Optional.empty(),
+                        upstream, filters, securePath, noStore));
             }
         }
         return routes;
@@ -127,21 +148,56 @@ final class RouteConfig {
         }
     }
 
-    private static Optional<URI> target(Config node, String text, ConfigReader reader) {
+    /**
+     * {@code target}, or {@code backends}: a list of URLs or {@code {url, weight, standby}}. At least one backend
+     * must be active; without {@code weight} a backend counts once.
+     */
+    private static Optional<List<Backend>> backends(Config node, ConfigReader reader) {
+        Config list = node.get("backends");
+        if (!list.exists()) {
+            return reader.requiredString(node.get("target")).flatMap(t -> url(node.get("target"), t, reader))
+                    .map(uri -> List.of(Backend.of(uri)));
+        }
+        if (node.get("target").exists()) {
+            reader.problem(node.get("backends"), "set target or backends, not both");
+        }
+        List<Backend> backends = new ArrayList<>();
+        List<Config> entries = reader.nodes(list);
+        for (Config entry : entries) {
+            if (entry.isLeaf()) {
+                reader.string(entry).flatMap(text -> url(entry, text, reader)).map(Backend::of).ifPresent(backends::add);
+                continue;
+            }
+            reader.onlyKnownKeys(entry, Set.of("url", "weight", "standby"));
+            Optional<URI> url = reader.requiredString(entry.get("url")).flatMap(t -> url(entry.get("url"), t, reader));
+            int weight = reader.integer(entry.get("weight"), 1, 1, 1000);
+            boolean standby = reader.bool(entry.get("standby"), false);
+            url.ifPresent(uri -> backends.add(new Backend(uri, weight, standby)));
+        }
+        if (entries.isEmpty()) {
+            reader.problem(list, "list at least one backend");
+        } else if (backends.size() == entries.size() && backends.stream().allMatch(Backend::standby)) {
+            reader.problem(list, "every backend is a standby: at least one must be active");
+        }
+        return backends.size() == entries.size() && !entries.isEmpty()
+                && !backends.stream().allMatch(Backend::standby) ? Optional.of(backends) : Optional.empty();
+    }
+
+    static Optional<URI> url(Config node, String text, ConfigReader reader) {
         try {
             URI uri = new URI(text);
             String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
             if (!scheme.equals("http") && !scheme.equals("https")) {
-                reader.problem(node.get("target"), "must be an http:// or https:// URL");
+                reader.problem(node, "must be an http:// or https:// URL");
             } else if (uri.getHost() == null) {
-                reader.problem(node.get("target"), "must name a host");
+                reader.problem(node, "must name a host");
             } else if (uri.getRawQuery() != null || uri.getRawFragment() != null || uri.getRawUserInfo() != null) {
-                reader.problem(node.get("target"), "must not have a query, fragment or user info");
+                reader.problem(node, "must not have a query, fragment or user info");
             } else {
                 return Optional.of(uri);
             }
         } catch (URISyntaxException e) {
-            reader.problem(node.get("target"), "is not a URL");
+            reader.problem(node, "is not a URL");
         }
         return Optional.empty();
     }

@@ -23,6 +23,11 @@ import java.util.TreeSet;
  * @param tokenType which tokens the route accepts: Portcullis's own, JWTs, or either
  * @param sessionClaim present when the route injects backend credentials: the JWT claim naming the session whose
  *     credentials go upstream as {@code Authorization: Basic} (hyper-auth-proxy's job)
+ * @param upstream the backends (the first is {@code target}), proxy and TLS settings
+ * @param filters the regex ACL requests must pass
+ * @param securePath whether every request goes to the target's own path, whatever path it came in on
+ * @param noStore whether answers get {@code Cache-Control: no-store} (and {@code Pragma}, {@code Expires}) in
+ *     place of the backend's caching headers
  */
 public record Route(
         String prefix,
@@ -33,19 +38,32 @@ public record Route(
         Set<String> methods,
         boolean preservePrefix,
         TokenType tokenType,
-        Optional<String> sessionClaim) {
+        Optional<String> sessionClaim,
+        Upstream upstream,
+        Filters filters,
+        boolean securePath,
+        boolean noStore) {
 
     public Route {
         Objects.requireNonNull(prefix, "prefix");
         Objects.requireNonNull(target, "target");
         Objects.requireNonNull(tokenType, "tokenType");
         Objects.requireNonNull(sessionClaim, "sessionClaim");
+        Objects.requireNonNull(upstream, "upstream");
+        Objects.requireNonNull(filters, "filters");
         users = Set.copyOf(users);
         roles = Set.copyOf(roles);
         methods = Set.copyOf(methods.stream().map(m -> m.toUpperCase(Locale.ROOT)).toList());
         if (sessionClaim.isPresent() && tokenType != TokenType.JWT) {
             throw new IllegalArgumentException("a route injecting session credentials accepts JWTs only");
         }
+    }
+
+    /** A route to one backend, without filters, proxy or cache settings. */
+    public Route(String prefix, URI target, boolean secure, Set<String> users, Set<String> roles, Set<String> methods,
+            boolean preservePrefix, TokenType tokenType, Optional<String> sessionClaim) {
+        this(prefix, target, secure, users, roles, methods, preservePrefix, tokenType, sessionClaim,
+                Upstream.direct(target), Filters.NONE, false, false);
     }
 
     /** A route for Portcullis tokens that injects no credentials. */
@@ -95,7 +113,18 @@ public record Route(
      * the path and query stay exactly as encoded, never decoded and re-encoded.
      */
     public String upstreamUri(String canonicalPath, String rawQuery) {
-        String rest = preservePrefix || prefix.equals("/") ? canonicalPath : canonicalPath.substring(prefix.length());
+        return upstreamUri(target, canonicalPath, rawQuery);
+    }
+
+    /** {@link #upstreamUri(String, String)} on one of the route's backends. */
+    public String upstreamUri(URI base, String canonicalPath, String rawQuery) {
+        return upstreamUri(base, canonicalPath, rawQuery, preservePrefix, securePath, prefix);
+    }
+
+    private static String upstreamUri(URI target, String canonicalPath, String rawQuery, boolean preservePrefix,
+            boolean securePath, String prefix) {
+        String rest = securePath ? ""
+                : preservePrefix || prefix.equals("/") ? canonicalPath : canonicalPath.substring(prefix.length());
         String base = target.getRawPath() == null ? "" : target.getRawPath();
         if (base.endsWith("/")) {
             base = base.substring(0, base.length() - 1);

@@ -1,0 +1,242 @@
+package io.portcullis.core.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.portcullis.core.Fixtures;
+import io.portcullis.core.User;
+import io.portcullis.core.password.Passwords;
+import io.portcullis.core.route.Backend;
+import io.portcullis.core.route.Route;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.ZoneId;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** ProxyAuth's config.json and routes.yml, written from its documented keys, read unchanged. */
+class ProxyAuthFilesTest {
+    /** Every config.json key ProxyAuth 0.8.10 documents, with the values its samples use (secret strengthened). */
+    static final String CONFIG_JSON = """
+            {
+              "token_expiry_seconds": 432000,
+              "secret": "%s",
+              "users": [
+                { "username": "admin", "password": "admin123", "roles": ["admin"], "allow": ["127.0.0.0/8"] },
+                { "username": "alice", "password": "wonderland", "otpkey": "JBSWY3DPEHPK3PXP", "roles": [], "allow": [] }
+              ],
+              "log": { "type": "local" },
+              "token_admin": "%s",
+              "host": "127.0.0.1",
+              "port": 0,
+              "worker": 4,
+              "num_instances": 2,
+              "ratelimit_auth": { "requests_per_second": 0, "burst": 1, "block_delay": 500 },
+              "ratelimit_proxy": { "requests_per_second": 5, "burst": 10, "block_delay": 0 },
+              "stats": true,
+              "max_idle_per_host": 50,
+              "timezone": "Europe/Paris",
+              "login_via_otp": false,
+              "max_connections": 50000,
+              "pending_connections_limit": 65535,
+              "socket_listen": 1024,
+              "client_timeout": 5000,
+              "keep_alive": 5000,
+              "cors_origins": ["https://app.example"],
+              "session_cookie": false,
+              "max_age_session_cookie": 3600,
+              "login_redirect_url": "/",
+              "logout_redirect_url": "/bye",
+              "tls": false,
+              "csrf_token": true,
+              "fast": false
+            }
+            """;
+    static final String ROUTES_YML = """
+            routes:
+              - prefix: "/app"
+                target: "http://127.0.0.1:8500/base"
+                secure: true
+                username: ["admin", "alice"]
+                allow_methods: ["GET", "POST"]
+                cache: false
+                need_csrf: true
+                filters:
+                  default_allow: false
+                  allow:
+                    - { field: "header", key: "X-Tenant", pattern: "^[a-z]+$" }
+              - prefix: "/lb"
+                target: "http://ignored:1/api"
+                secure: true
+                username: ["admin"]
+                backends:
+                  - "http://127.0.0.1:8501"
+                  - { url: "http://127.0.0.1:8502", weight: 3 }
+                  - { url: "127.0.0.1:8503", weight: -1 }
+              - prefix: "/public"
+                target: "127.0.0.1:8600"
+                preserve_prefix: true
+              - { prefix: "/fixed", target: "http://127.0.0.1:8700/x", secure: false, secure_path: true,
+                  proxy: true, proxy_config: "http://user:p%40ss@127.0.0.1:8888", allow_methods: ["*"] }
+            """;
+    static final String ADMIN_TOKEN = "c6a9b466" + "0".repeat(56);
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void documentedFiles_loadIntoTheSameConfigAsYaml() {
+        ProxyAuthFiles.Loaded loaded = load(CONFIG_JSON.formatted(Fixtures.SECRET, ADMIN_TOKEN), ROUTES_YML);
+        GatewayConfig config = loaded.config();
+
+        assertThat(config.tokens().ttl().toSeconds()).isEqualTo(432000);
+        assertThat(config.users()).extracting(GatewayConfig.UserEntry::username).containsExactly("admin", "alice");
+        assertThat(config.users().get(0).allow()).hasSize(1);
+        assertThat(config.rateLimits().auth().unlimited()).isTrue();
+        assertThat(config.rateLimits().proxy().requestsPerSecond()).isEqualTo(5);
+        assertThat(config.rateLimits().proxy().burst()).isEqualTo(10);
+        assertThat(config.upstream().readTimeout().toMillis()).isEqualTo(5000);
+        assertThat(config.proxyAuth()).hasValueSatisfying(compat -> {
+            assertThat(compat.adminToken()).contains(ADMIN_TOKEN);
+            assertThat(compat.stats()).isTrue();
+            assertThat(compat.timezone()).isEqualTo(ZoneId.of("Europe/Paris"));
+            assertThat(compat.logoutRedirect()).contains("/bye");
+        });
+        assertThat(loaded.root().get("server.backlog").asInt().get()).isEqualTo(1024);
+
+        Route app = route(config, "/app");
+        assertThat(app.users()).containsExactlyInAnyOrder("admin", "alice");
+        assertThat(app.methods()).containsExactlyInAnyOrder("GET", "POST");
+        assertThat(app.noStore()).isTrue();
+        assertThat(app.filters().rules()).singleElement().satisfies(rule -> assertThat(rule.name()).contains("X-Tenant"));
+        assertThat(app.upstreamUri("/app/a/b", "")).isEqualTo("http://127.0.0.1:8500/base/a/b");
+
+        Route lb = route(config, "/lb");
+        assertThat(lb.upstream().backends().all()).containsExactly(
+                new Backend(java.net.URI.create("http://127.0.0.1:8501/api"), 1, false),
+                new Backend(java.net.URI.create("http://127.0.0.1:8502/api"), 3, false),
+                new Backend(java.net.URI.create("http://127.0.0.1:8503/api"), 1, true));
+
+        Route open = route(config, "/public");
+        assertThat(open.secure()).isTrue();
+        assertThat(open.upstreamUri("/public/x", "")).isEqualTo("http://127.0.0.1:8600/public/x");
+        Route fixed = route(config, "/fixed");
+        assertThat(fixed.secure()).isFalse();
+        assertThat(fixed.methods()).isEmpty();
+        assertThat(fixed.upstreamUri("/fixed/y", "a=1")).isEqualTo("http://127.0.0.1:8700/x?a=1");
+        assertThat(fixed.upstream().proxy()).hasValueSatisfying(proxy -> {
+            assertThat(proxy.port()).isEqualTo(8888);
+            assertThat(proxy.username()).contains("user");
+            assertThat(proxy.password()).contains("p@ss");
+        });
+
+        assertThat(loaded.warnings()).anySatisfy(w -> assertThat(w)
+                .startsWith("routes.yml: routes.2 (prefix /public): secure is not set"));
+        assertThat(loaded.warnings()).anySatisfy(w -> assertThat(w).startsWith("config.json: worker: has no effect"));
+        assertThat(loaded.warnings()).noneSatisfy(w -> assertThat(w).contains("token_admin"));
+    }
+
+    @Test
+    void eachWeakSpotOrUnsupportedKey_stopsStartupNamingIt() {
+        String config = CONFIG_JSON.formatted("supersecretvalue", ADMIN_TOKEN)
+                .replace("\"fast\": false", "\"fast\": false, \"redis\": \"redis://proxyauth_redis:6379\", \"colour\": 1")
+                .replace("\"session_cookie\": false", "\"session_cookie\": true")
+                .replace("\"login_via_otp\": false", "\"login_via_otp\": true")
+                .replace("{ \"type\": \"local\" }", "{ \"type\": \"loki\", \"host\": \"http://loki:3100\" }")
+                .replace("\"timezone\": \"Europe/Paris\"", "\"timezone\": \"Mars/Olympus\"")
+                .replace("\"burst\": 10", "\"burst\": 0");
+        String routes = """
+                routes:
+                  - { prefix: /a, target: "http://127.0.0.1:1", secure: true, username: [admin],
+                      filters: { allow: [ { field: path, pattern: "([a-z" } ] } }
+                  - { prefix: /b, target: "http://127.0.0.1:1", secure: true, username: [admin],
+                      cert: { file: missing.pem, key: missing-key.pem } }
+                  - { prefix: /c, target: "http://127.0.0.1:1", secure: true, username: [admin], proxy: true,
+                      proxy_config: "not a proxy" }
+                  - { prefix: /d, target: "http://127.0.0.1:1", secure: true }
+                  - { prefix: /e, target: "http://127.0.0.1:1", secure: true, username: [admin], sticky: true }
+                  - { prefix: /f, target: "http://127.0.0.1:1", secure: true, username: [admin],
+                      cert: { file: missing.p12, password: "1234" } }
+                """;
+
+        assertThatThrownBy(() -> load(config, routes)).isInstanceOf(ConfigException.class)
+                .satisfies(e -> assertThat(((ConfigException) e).problems()).anySatisfy(p -> assertThat(p)
+                        .startsWith("config.json: secret: ")).anySatisfy(p -> assertThat(p)
+                        .startsWith("config.json: redis: ")).anySatisfy(p -> assertThat(p)
+                        .startsWith("config.json: colour: unknown key")).anySatisfy(p -> assertThat(p)
+                        .startsWith("config.json: session_cookie: ").contains("issue 8")).anySatisfy(p -> assertThat(p)
+                        .startsWith("config.json: login_via_otp: ").contains("issue 8")).anySatisfy(p -> assertThat(p)
+                        .startsWith("config.json: log.type: loki").contains("issue 10")).anySatisfy(p -> assertThat(p)
+                        .startsWith("config.json: timezone: ")).anySatisfy(p -> assertThat(p)
+                        .startsWith("config.json: ratelimit_proxy.burst: ")).anySatisfy(p -> assertThat(p)
+                        .startsWith("routes.yml: routes.0.filters.allow.0.pattern: is not a valid regular expression"))
+                        .anySatisfy(p -> assertThat(p).startsWith("routes.yml: routes.1.cert.file: cannot read"))
+                        .anySatisfy(p -> assertThat(p).startsWith("routes.yml: routes.2.proxy_config: "))
+                        .anySatisfy(p -> assertThat(p).startsWith("routes.yml: routes.3.username: is empty"))
+                        .anySatisfy(p -> assertThat(p).startsWith("routes.yml: routes.4.sticky: unknown key"))
+                        .anySatisfy(p -> assertThat(p).startsWith("routes.yml: routes.5.cert.file: cannot read")));
+    }
+
+    @Test
+    void listenerTls_isProxyAuthsDefault_andNeedsItsCertificates() {
+        String config = CONFIG_JSON.formatted(Fixtures.SECRET, ADMIN_TOKEN).replace("\"tls\": false,", "");
+        assertThatThrownBy(() -> load(config, ROUTES_YML)).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("config.json: tls: is true (ProxyAuth's default) but");
+    }
+
+    @Test
+    void noRateLimitKeys_meanNoLimit_withAWarningForLogins() {
+        String config = CONFIG_JSON.formatted(Fixtures.SECRET, ADMIN_TOKEN)
+                .replace("\"ratelimit_auth\": { \"requests_per_second\": 0, \"burst\": 1, \"block_delay\": 500 },", "")
+                .replace("\"ratelimit_proxy\": { \"requests_per_second\": 5, \"burst\": 10, \"block_delay\": 0 },", "");
+        ProxyAuthFiles.Loaded loaded = load(config, ROUTES_YML);
+        assertThat(loaded.config().rateLimits().auth().unlimited()).isTrue();
+        assertThat(loaded.config().rateLimits().proxy().unlimited()).isTrue();
+        assertThat(loaded.warnings()).anySatisfy(w -> assertThat(w).startsWith("config.json: ratelimit_auth: not set"));
+    }
+
+    @Test
+    void emptyTokenAdmin_isGenerated_andPasswordsHashed_keepingEveryKeyOfTheFile() throws Exception {
+        Path json = Fixtures.write(dir, "config.json", CONFIG_JSON.formatted(Fixtures.SECRET, ""));
+        Path yml = Fixtures.write(dir, "routes.yml", ROUTES_YML);
+        JsonNode before = new ObjectMapper().readTree(Files.readString(json));
+
+        ProxyAuthFiles.Loaded loaded = ProxyAuthFiles.load(json, yml, Map.of());
+        List<User> users = PlaintextPasswords.hashAndRewrite(loaded.config().users(), json,
+                new Passwords(loaded.config().passwords().argon2()));
+
+        JsonNode after = new ObjectMapper().readTree(Files.readString(json));
+        assertThat(iterable(after.fieldNames())).containsExactlyElementsOf(iterable(before.fieldNames()));
+        String generated = after.get("token_admin").asText();
+        assertThat(generated).matches("[0-9a-f]{64}");
+        assertThat(loaded.config().proxyAuth().orElseThrow().adminToken()).contains(generated);
+        assertThat(after.get("users").get(0).get("password").asText()).startsWith("$argon2id$");
+        assertThat(after.get("users").get(0).get("roles")).isEqualTo(before.get("users").get(0).get("roles"));
+        assertThat(after.get("users").get(1).get("otpkey")).isEqualTo(before.get("users").get(1).get("otpkey"));
+        assertThat(users.get(0).passwordHash()).isEqualTo(after.get("users").get(0).get("password").asText());
+        for (String key : List.of("stats", "timezone", "redis", "session_cookie", "logout_redirect_url", "tls",
+                "csrf_token", "max_idle_per_host", "login_redirect_url", "max_age_session_cookie")) {
+            assertThat(after.get(key)).as(key).isEqualTo(before.get(key));
+        }
+        assertThat(ProxyAuthFiles.load(json, yml, Map.of()).warnings()).noneSatisfy(w -> assertThat(w).contains("token_admin"));
+    }
+
+    private ProxyAuthFiles.Loaded load(String configJson, String routesYml) {
+        return ProxyAuthFiles.load(Fixtures.write(dir, "config.json", configJson),
+                Fixtures.write(dir, "routes.yml", routesYml), Map.of());
+    }
+
+    private static Route route(GatewayConfig config, String prefix) {
+        return config.routes().stream().filter(r -> r.prefix().equals(prefix)).findFirst().orElseThrow();
+    }
+
+    private static List<String> iterable(java.util.Iterator<String> names) {
+        List<String> list = new java.util.ArrayList<>();
+        names.forEachRemaining(list::add);
+        return list;
+    }
+}
