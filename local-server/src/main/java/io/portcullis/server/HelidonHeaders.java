@@ -2,7 +2,7 @@ package io.portcullis.server;
 
 import io.helidon.http.Header;
 import io.helidon.http.HeaderNames;
-import io.helidon.http.ServerRequestHeaders;
+import io.helidon.http.Headers;
 import io.portcullis.core.RequestHeaders;
 import java.util.List;
 import java.util.Optional;
@@ -10,9 +10,9 @@ import java.util.function.BiConsumer;
 
 /** Helidon's request headers seen through the core's view, without copying them. */
 final class HelidonHeaders implements RequestHeaders {
-    private final ServerRequestHeaders headers;
+    private final Headers headers;
 
-    HelidonHeaders(ServerRequestHeaders headers) {
+    HelidonHeaders(Headers headers) {
         this.headers = headers;
     }
 

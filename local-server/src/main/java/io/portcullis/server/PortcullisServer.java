@@ -3,6 +3,8 @@ package io.portcullis.server;
 import io.helidon.config.Config;
 import io.helidon.http.encoding.ContentEncodingContext;
 import io.helidon.webserver.WebServer;
+import io.helidon.webserver.http1.Http1Config;
+import io.helidon.webserver.http1.Http1ConnectionSelector;
 import io.helidon.webserver.observe.ObserveFeature;
 import io.helidon.webserver.observe.health.HealthObserver;
 import io.helidon.webserver.observe.metrics.MetricsObserver;
@@ -94,6 +96,11 @@ public final class PortcullisServer implements AutoCloseable {
                 .config(config.get("server"))
                 .contentEncoding(ContentEncodingContext.builder().contentEncodingsDiscoverServices(false).build())
                 .directHandlers(JsonDirectHandler.handlers())
+                // Listed before the default HTTP/1.1 selector: WebSocket handshakes reach the tunnel first.
+                .addConnectionSelector(Http1ConnectionSelector.builder()
+                        .config(Http1Config.create())
+                        .addUpgrader(new WebSocketTunnel(gateway, gatewayConfig.upstream()))
+                        .build())
                 .addFeature(ObserveFeature.builder()
                         .addObserver(HealthObserver.builder().details(true).build())
                         .addObserver(MetricsObserver.create())

@@ -21,7 +21,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A real backend on a real socket that records what reached it: method, path, query, headers, and the body's size
- * and SHA-256 (streamed, never held). Special paths: {@code /slow} answers after 3 s, {@code /bytes/N} streams N
+ * and SHA-256 (streamed, never held). Special paths: {@code /events} streams two server-sent events, the second
+ * once {@link #secondEvent} is released; {@code /slow} answers after 3 s, {@code /bytes/N} streams N
  * deterministic bytes back, {@code /status/N} answers status N.
  */
 final class TestBackend implements AutoCloseable {
@@ -47,6 +48,9 @@ final class TestBackend implements AutoCloseable {
                 .build()
                 .start();
     }
+
+    /** Lets {@code /events} send its second event. */
+    final java.util.concurrent.CountDownLatch secondEvent = new java.util.concurrent.CountDownLatch(1);
 
     /** From now on, every request is answered with {@code status} (0: answer normally again). */
     void answerEverythingWith(int status) {
@@ -96,6 +100,15 @@ final class TestBackend implements AutoCloseable {
         if (forcedStatus.get() != 0) {
             res.status(Status.create(forcedStatus.get()));
             res.send("forced " + forcedStatus.get());
+        } else if (path.endsWith("/events")) {
+            // Server-sent events: the second event waits until the test has seen the first come through.
+            res.header(HeaderNames.CONTENT_TYPE, "text/event-stream");
+            try (OutputStream out = res.outputStream()) {
+                out.write("data: one\n\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                out.flush();
+                boolean released = secondEvent.await(10, TimeUnit.SECONDS);
+                out.write((released ? "data: two\n\n" : "data: too late\n\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            }
         } else if (path.endsWith("/slow")) {
             Thread.sleep(3000);
             res.send("late");
