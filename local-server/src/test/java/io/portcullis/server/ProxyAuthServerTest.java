@@ -59,12 +59,32 @@ class ProxyAuthServerTest {
                   "ratelimit_proxy": { "requests_per_second": 1, "burst": 5, "block_delay": 0 },
                   "stats": true,
                   "timezone": "UTC",
-                  "cors_origins": ["https://app.example"]
+                  "cors_origins": ["https://app.example"],
+                  "worker": 4,
+                  "num_instances": 2,
+                  "max_idle_per_host": 50,
+                  "login_via_otp": false,
+                  "max_connections": 50000,
+                  "pending_connections_limit": 65535,
+                  "socket_listen": 1024,
+                  "client_timeout": 5000,
+                  "keep_alive": 5000,
+                  "session_cookie": false,
+                  "max_age_session_cookie": 3600,
+                  "login_redirect_url": "/",
+                  "logout_redirect_url": "/bye",
+                  "tls": true,
+                  "csrf_token": true,
+                  "fast": false
                 }
                 """.formatted(Fixtures.SECRET, ADMIN));
         Fixtures.write(config, "routes.yml", """
                 routes:
-                  - { prefix: /app, target: "http://127.0.0.1:%d/base", secure: true, username: [admin, carol] }
+                  - { prefix: /app, target: "http://127.0.0.1:%1$d/base", secure: true, username: [admin, carol],
+                      need_csrf: true, cache: true, secure_path: false, preserve_prefix: false, proxy: false,
+                      proxy_config: "", cert: {}, backends: [], allow_methods: ["*"],
+                      filters: { default_allow: true, allow: [] } }
+                  - { prefix: /open, target: "127.0.0.1:%1$d", secure: false }
                 """.formatted(backend.port()));
         server = PortcullisServer.startProxyAuth(config.resolve("config.json"), config.resolve("routes.yml"),
                 Map.of("PASSWORDS_ARGON2_MEMORY_dash_KIB", "64", "PASSWORDS_ARGON2_ITERATIONS", "1",
@@ -101,6 +121,14 @@ class ProxyAuthServerTest {
         assertThat(received.headers().get("x-user")).containsExactly("admin");
         assertThat(received.header("x-user-roles")).isEqualTo("admin,ops");
         assertThat(received.header("x-forwarded-proto")).isEqualTo("https");
+    }
+
+    @Test
+    void publicRoute_withATargetWithoutScheme_needsNoToken() throws Exception {
+        HttpResponse<String> response = client.send(request("/open/page").build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.body()).isEqualTo("hello from /page");
+        backend.next();
     }
 
     @Test

@@ -189,4 +189,32 @@ class ConfigLoaderTest {
         assertThatThrownBy(() -> Fixtures.config(dir, "identity-headers: { user: Authorization }\n"))
                 .hasMessageContaining("identity-headers.user");
     }
+
+    @Test
+    void routeFeatureKeys_badValues_areNamed() {
+        assertThatThrownBy(() -> Fixtures.config(dir, """
+                cors: { origins: ["*"] }
+                proxyauth: { admin-token: short, timezone: Nowhere/Land }
+                routes:
+                  - { prefix: /a, target: "http://a:1", backends: ["http://b:1"] }
+                  - { prefix: /b, backends: [ { url: "http://b:1", standby: true } ] }
+                  - { prefix: /c, target: "http://c:1", filters: { allow: [ { field: colour, pattern: x } ] } }
+                  - { prefix: /d, target: "http://d:1", filters: { allow: [ { field: header, pattern: x } ] } }
+                  - { prefix: /e, target: "http://e:1", proxy: { url: "socks5://p:1080" } }
+                  - { prefix: /f, target: "https://f:1", tls: { client-cert: c.pem } }
+                  - { prefix: /g, target: "https://g:1", tls: { ca-file: missing-ca.pem } }
+                  - { prefix: /h, target: "http://h:1", secure-path: true, preserve-prefix: true }
+                """)).isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems())
+                .anySatisfy(p -> assertThat(p).startsWith("cors.origins:"))
+                .anySatisfy(p -> assertThat(p).startsWith("proxyauth.admin-token:"))
+                .anySatisfy(p -> assertThat(p).startsWith("proxyauth.timezone:"))
+                .anySatisfy(p -> assertThat(p).startsWith("routes.0.backends: set target or backends"))
+                .anySatisfy(p -> assertThat(p).startsWith("routes.1.backends: every backend is a standby"))
+                .anySatisfy(p -> assertThat(p).startsWith("routes.2.filters.allow.0.field:"))
+                .anySatisfy(p -> assertThat(p).startsWith("routes.3.filters.allow.0.name: field header needs a name"))
+                .anySatisfy(p -> assertThat(p).startsWith("routes.4.proxy.url:"))
+                .anySatisfy(p -> assertThat(p).startsWith("routes.5.tls.client-key:"))
+                .anySatisfy(p -> assertThat(p).startsWith("routes.6.tls.ca-file: cannot read"))
+                .anySatisfy(p -> assertThat(p).startsWith("routes.7.secure-path:")));
+    }
 }
