@@ -225,6 +225,15 @@ class ProxyAuthFilesTest {
         assertThat(ProxyAuthFiles.load(json, yml, Map.of()).warnings()).noneSatisfy(w -> assertThat(w).contains("token_admin"));
     }
 
+    @Test
+    void unparsableFiles_sayWhere_withoutQuotingThem() {
+        assertThatThrownBy(() -> load("{\"secret\": \"hunter2hunter2\",,}", ROUTES_YML))
+                .hasMessageContaining("config.json: is not valid JSON (line 1").hasMessageNotContaining("hunter2");
+        assertThatThrownBy(() -> load(CONFIG_JSON.formatted(Fixtures.SECRET, ADMIN_TOKEN),
+                "routes:\n  - { prefix: /a, proxy_config: \"http://u:hunter2@p:1\" \n  bad: [\n"))
+                .hasMessageContaining("routes.yml: is not valid YAML (line").hasMessageNotContaining("hunter2");
+    }
+
     private ProxyAuthFiles.Loaded load(String configJson, String routesYml) {
         return ProxyAuthFiles.load(Fixtures.write(dir, "config.json", configJson),
                 Fixtures.write(dir, "routes.yml", routesYml), Map.of());
