@@ -20,31 +20,34 @@ import java.util.Optional;
  * is verified under a key bound to its algorithm), expiry, revocation (the token's id and its user's cutoff), and,
  * for a route, whether the route admits the user.
  *
- * <p>Where the token is found: {@code Authorization: Bearer} first; for JWTs, when there is no bearer header, the
- * configured cookie ({@code jwt.cookie}). A route of type {@link TokenType#ANY} reads a bearer value with dots as a
- * JWT and one without as a Portcullis token; a cookie only ever carries a JWT.
+ * <p>Where the token is found: {@code Authorization: Bearer} first; when there is no bearer header, the browser
+ * session cookie ({@code browser.cookie}) for Portcullis tokens, and the JWT cookie ({@code jwt.cookie}) for JWTs. A
+ * route of type {@link TokenType#ANY} reads a bearer value with dots as a JWT and one without as a Portcullis token.
  */
 public final class CheckToken {
     private final TokenCodec codec;
     private final Optional<JwtVerifier> jwts;
-    private final Optional<JwtCookie> cookie;
+    private final Optional<TokenCookie> cookie;
+    private final Optional<TokenCookie> sessionCookie;
     private final RevocationStore revocations;
     private final Clock clock;
 
     public CheckToken(TokenCodec codec, RevocationStore revocations, Clock clock) {
-        this(codec, Optional.empty(), Optional.empty(), false, revocations, clock);
+        this(codec, Optional.empty(), Optional.empty(), false, Optional.empty(), revocations, clock);
     }
 
     /**
      * @param jwts the JWT verifier, when the {@code jwt} section configures keys
      * @param cookie the cookie a JWT may come in
      * @param cookieBase64 whether that cookie holds base64 of the JWT (hyper-auth-proxy's form)
+     * @param sessionCookie the browser session cookie's name, when browsers log in
      */
     public CheckToken(TokenCodec codec, Optional<JwtVerifier> jwts, Optional<String> cookie, boolean cookieBase64,
-            RevocationStore revocations, Clock clock) {
+            Optional<String> sessionCookie, RevocationStore revocations, Clock clock) {
         this.codec = codec;
         this.jwts = jwts;
-        this.cookie = cookie.map(name -> new JwtCookie(name, cookieBase64));
+        this.cookie = cookie.map(name -> new TokenCookie(name, cookieBase64));
+        this.sessionCookie = sessionCookie.map(name -> new TokenCookie(name, false));
         this.revocations = revocations;
         this.clock = clock;
     }
@@ -63,17 +66,23 @@ public final class CheckToken {
         Optional<String> bearer = authorization.stream().findFirst().flatMap(CheckToken::bearerValue);
         if (bearer.isPresent()) {
             boolean jwt = type == TokenType.JWT || type == TokenType.ANY && bearer.get().indexOf('.') >= 0;
-            return jwt ? jwt(bearer.get()) : portcullis(bearer.get());
+            return jwt ? jwt(bearer.get()) : portcullis(bearer.get(), false);
         }
-        if (type.acceptsJwt() && cookie.isPresent()) {
-            try {
+        try {
+            if (type.acceptsPortcullis() && sessionCookie.isPresent()) {
+                Optional<String> fromCookie = sessionCookie.get().find(headers);
+                if (fromCookie.isPresent()) {
+                    return portcullis(fromCookie.get(), true);
+                }
+            }
+            if (type.acceptsJwt() && cookie.isPresent()) {
                 Optional<String> fromCookie = cookie.get().find(headers);
                 if (fromCookie.isPresent()) {
                     return jwt(fromCookie.get());
                 }
-            } catch (JwtCookie.MalformedCookieException e) {
-                return Rejection.invalidToken("the token cookie is malformed", "malformed_cookie");
             }
+        } catch (TokenCookie.MalformedCookieException e) {
+            return Rejection.invalidToken("the token cookie is malformed", "malformed_cookie");
         }
         if (!authorization.isEmpty()) {
             return Rejection.invalidToken("the Authorization header must be 'Bearer <token>'", "not_bearer");
@@ -98,10 +107,10 @@ public final class CheckToken {
         return Optional.of(value.substring(7).strip());
     }
 
-    private AuthResult portcullis(String token) {
+    private AuthResult portcullis(String token, boolean fromSessionCookie) {
         try {
             VerifiedToken verified = codec.verifyAndDecode(token, clock.instant());
-            return unlessRevoked(verified.claims(), Optional.empty());
+            return unlessRevoked(verified.claims(), Optional.empty(), fromSessionCookie);
         } catch (InvalidTokenException e) {
             return e.reason() == InvalidTokenException.Reason.EXPIRED
                     ? Rejection.invalidToken("the token has expired", "expired")
@@ -115,7 +124,7 @@ public final class CheckToken {
         }
         try {
             VerifiedJwt verified = jwts.get().verifyAndDecode(token, clock.instant());
-            return unlessRevoked(verified.claims(), Optional.of(verified));
+            return unlessRevoked(verified.claims(), Optional.of(verified), false);
         } catch (InvalidJwtException e) {
             String reason = "jwt_" + e.reason().name().toLowerCase(Locale.ROOT);
             return e.reason() == InvalidJwtException.Reason.EXPIRED
@@ -124,10 +133,10 @@ public final class CheckToken {
         }
     }
 
-    private AuthResult unlessRevoked(Claims claims, Optional<VerifiedJwt> jwt) {
+    private AuthResult unlessRevoked(Claims claims, Optional<VerifiedJwt> jwt, boolean fromSessionCookie) {
         if (revocations.isRevoked(claims)) {
             return Rejection.invalidToken("the token has been revoked", "revoked");
         }
-        return new Authenticated(claims, jwt);
+        return new Authenticated(claims, jwt, fromSessionCookie);
     }
 }

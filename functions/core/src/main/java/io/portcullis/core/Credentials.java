@@ -2,25 +2,30 @@ package io.portcullis.core;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.portcullis.core.net.LocalPath;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
-import java.util.Locale;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
- * A login's username and password, read from a JSON or form body. The password is a {@code char[]} so it can be
- * wiped after hashing; {@link #toString()} never shows it.
+ * A login's fields, read from a JSON or form body: username and password; the TOTP code ({@code totp_code}, as
+ * ProxyAuth names it) for users with a second factor; and, from a browser form, where to go afterwards
+ * ({@code redirect}, checked by the caller). The password is a {@code char[]} so it can be wiped after hashing;
+ * {@link #toString()} never shows it.
  */
-record Credentials(String username, char[] password) {
+record Credentials(String username, char[] password, Optional<String> totpCode, Optional<String> redirect) {
+    private static final List<String> FIELDS = List.of("username", "password", "totp_code", "redirect");
+
     /** Largest login body read. */
     static final int MAX_BODY_BYTES = 16 * 1024;
     static final int MAX_USERNAME_LENGTH = 128;
     static final int MAX_PASSWORD_LENGTH = 1024;
 
     static Credentials read(GatewayRequest request) throws BadRequestException {
-        String contentType = request.headers().first("Content-Type").orElse("")
-                .split(";", 2)[0].strip().toLowerCase(Locale.ROOT);
+        String contentType = request.mediaType();
         if (!contentType.equals("application/json") && !contentType.equals("application/x-www-form-urlencoded")) {
             throw new BadRequestException("unsupported_content_type",
                     "send the credentials as application/json or application/x-www-form-urlencoded");
@@ -35,13 +40,22 @@ record Credentials(String username, char[] password) {
         if (username.length() > MAX_USERNAME_LENGTH || password.length() > MAX_PASSWORD_LENGTH) {
             throw new BadRequestException("invalid_request", "username or password too long");
         }
-        return new Credentials(username, password.toCharArray());
+        Optional<String> totpCode = Optional.ofNullable(fields.get("totp_code")).map(String::strip)
+                .filter(code -> !code.isEmpty());
+        if (totpCode.filter(code -> code.length() > 16).isPresent()) {
+            throw new BadRequestException("invalid_request", "totp_code too long");
+        }
+        Optional<String> redirect = Optional.ofNullable(fields.get("redirect")).filter(r -> !r.isEmpty());
+        if (redirect.isPresent() && !LocalPath.isLocal(redirect.get())) {
+            throw new BadRequestException("invalid_redirect", "redirect must be a path on this site (/…)");
+        }
+        return new Credentials(username, password.toCharArray(), totpCode, redirect);
     }
 
     private static Map<String, String> jsonFields(byte[] body) throws BadRequestException {
         ObjectNode object = Json.parseObject(body);
         Map<String, String> fields = new HashMap<>();
-        for (String name : new String[] {"username", "password"}) {
+        for (String name : FIELDS) {
             JsonNode value = object.get(name);
             if (value != null && !value.isNull()) {
                 if (!value.isTextual()) {
@@ -61,7 +75,7 @@ record Credentials(String username, char[] password) {
                 int eq = pair.indexOf('=');
                 String name = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
                 String value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
-                if ((name.equals("username") || name.equals("password")) && fields.putIfAbsent(name, value) != null) {
+                if (FIELDS.contains(name) && fields.putIfAbsent(name, value) != null) {
                     throw new BadRequestException("invalid_request", name + " is given twice");
                 }
             }

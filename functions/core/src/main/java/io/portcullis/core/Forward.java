@@ -25,7 +25,8 @@ import java.util.Set;
 
 /**
  * Every request that is not the gateway's own: canonical path → route (404) → method (405) → token on secure
- * routes (401/403) → rate limit (429) → the route's filters (403; a body they read is bounded, 413) → on routes
+ * routes (401/403) → rate limit (429) → the CSRF token, for state-changing requests the browser session cookie
+ * authenticated (403) → the route's filters (403; a body they read is bounded, 413) → on routes
  * that inject credentials, the session's backend credentials (401/503) → a {@link ForwardingPlan}. The limit is
  * per user over all routes; open routes are limited per client address. The session store is read after the rate
  * limit, so a flood cannot be passed on to it. Every answer, refusal or forwarded, carries the CORS grant for an
@@ -53,7 +54,8 @@ public final class Forward {
     private final TrustedProxies proxies;
     private final IdentityHeaders identityHeaders;
     private final TokenType defaultTokenType;
-    private final Optional<String> jwtCookie;
+    private final Set<String> tokenCookies;
+    private final CsrfGuard csrf;
     private final InjectCredentials injectCredentials;
     private final Set<String> droppedFromTrusted;
     private final Set<String> droppedFromOthers;
@@ -64,11 +66,11 @@ public final class Forward {
 
     /**
      * @param defaultTokenType what {@link #checkAccess} accepts on paths without a route
-     * @param jwtCookie the cookie JWTs come in: never forwarded upstream (the backend must not get the caller's
-     *     token), whatever the route
+     * @param tokenCookies the cookies tokens come in (the JWT cookie, the browser session cookie): never forwarded
+     *     upstream (the backend must not get the caller's token), whatever the route
      */
     Forward(RouteTable routes, CheckToken checkToken, RateLimiter limiter, RateLimit limit, TrustedProxies proxies,
-            IdentityHeaders identityHeaders, TokenType defaultTokenType, Optional<String> jwtCookie,
+            IdentityHeaders identityHeaders, TokenType defaultTokenType, Set<String> tokenCookies, CsrfGuard csrf,
             InjectCredentials injectCredentials, Cors cors, Optional<TokenStats> stats, boolean proxyAuthRateLimitBody,
             Clock clock) {
         this.routes = routes;
@@ -78,7 +80,8 @@ public final class Forward {
         this.proxies = proxies;
         this.identityHeaders = identityHeaders;
         this.defaultTokenType = defaultTokenType;
-        this.jwtCookie = jwtCookie;
+        this.tokenCookies = Set.copyOf(tokenCookies);
+        this.csrf = csrf;
         this.injectCredentials = injectCredentials;
         this.cors = cors;
         this.stats = stats;
@@ -149,19 +152,28 @@ public final class Forward {
             return proxyAuthRateLimitBody ? Rejection.rateLimitedProxyAuthStyle(decision)
                     : Rejection.rateLimited(decision);
         }
-        Optional<byte[]> body = Optional.empty();
+        boolean csrfApplies = route.csrf() && caller.isPresent() && csrf.applies(request, caller.get());
+        boolean readBody = route.filters().needsBody() || csrfApplies && csrf.needsFormBody(request);
+        Optional<byte[]> body;
+        try {
+            body = readBody ? Optional.of(Json.readBounded(request.body().get(), Filters.MAX_BODY_BYTES))
+                    : Optional.empty();
+        } catch (BadRequestException e) {
+            return e.rejection();
+        }
+        if (csrfApplies) {
+            Optional<Rejection> forged = csrf.refusal(request, caller.get(), body);
+            if (forged.isPresent()) {
+                return forged.get();
+            }
+        }
         if (route.filters().active()) {
             try {
-                body = route.filters().needsBody()
-                        ? Optional.of(Json.readBounded(request.body().get(), Filters.MAX_BODY_BYTES))
-                        : Optional.empty();
                 byte[] read = body.orElse(null);
                 if (!route.filters().allow(new Filters.Input(request.method(), path, request.rawQuery(),
                         request.headers(), () -> read))) {
                     return Rejection.forbidden("the route's filters refuse this request", "filtered");
                 }
-            } catch (BadRequestException e) {
-                return e.rejection();
             } catch (IllegalArgumentException e) {
                 return Rejection.badRequest("invalid_query", "the query string is not valid URL encoding");
             }
@@ -176,8 +188,8 @@ public final class Forward {
                         new Header("Authorization", found.credentials().headerValue()));
             }
         }
-        Cookies.Without cookies = jwtCookie.map(name -> Cookies.without(request.headers().all("Cookie"), name))
-                .orElse(new Cookies.Without(false, Optional.empty()));
+        Cookies.Without cookies = tokenCookies.isEmpty() ? new Cookies.Without(false, Optional.empty())
+                : Cookies.without(request.headers().all("Cookie"), tokenCookies);
         List<ForwardingPlan.Target> targets = new ArrayList<>(1);
         for (Backend backend : route.upstream().backends().order()) {
             targets.add(new ForwardingPlan.Target(route.upstreamUri(backend.base(), path, request.rawQuery()), backend));

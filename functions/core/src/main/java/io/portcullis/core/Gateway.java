@@ -17,10 +17,13 @@ import io.portcullis.core.port.RevocationStore;
 import io.portcullis.core.port.SessionCredentialStore;
 import io.portcullis.core.port.UserRegistry;
 import io.portcullis.core.route.RouteTable;
+import io.portcullis.core.token.CsrfTokens;
 import io.portcullis.core.token.TokenCodec;
+import io.portcullis.core.totp.Totp;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -54,8 +57,11 @@ public final class Gateway implements AutoCloseable {
         }
     }
 
-    /** The paths the gateway answers itself, all {@code POST}. */
-    public static final Set<String> OWN_ENDPOINTS = Set.of("/auth", "/auth/revoke", "/logout", "/admin/revoke");
+    /**
+     * The paths the gateway answers itself with {@code POST}; with browser sessions on, {@code GET /logout} too.
+     */
+    public static final Set<String> OWN_ENDPOINTS = Set.of("/auth", "/auth/revoke", "/logout", "/admin/revoke",
+            "/auth/totp/enrol", "/auth/totp/confirm");
 
     private final PasswordPool pool;
     private final IssueToken issueToken;
@@ -64,6 +70,8 @@ public final class Gateway implements AutoCloseable {
     private final RevokeTokens revokeTokens;
     private final Cors cors;
     private final Optional<ProxyAuthEndpoints> proxyAuth;
+    private final Optional<BrowserSessions> browser;
+    private final TotpEnrolment totpEnrolment;
 
     private Gateway(GatewayConfig config, Stores stores, JwksFetcher jwksFetcher, Clock clock) {
         SecureRandom random = new SecureRandom();
@@ -73,19 +81,31 @@ public final class Gateway implements AutoCloseable {
         Optional<JwtVerifier> jwts = jwt.enabled() ? Optional.of(new JwtVerifier(jwt, jwt.jwksUrl().map(url ->
                 new JwksKeys(url, jwksFetcher, jwt.jwksRefresh(), jwt.jwksMaxAge(), clock)))) : Optional.empty();
         this.pool = new PasswordPool(config.passwords().threads(), config.passwords().queue());
-        this.checkToken = new CheckToken(codec, jwts, jwt.cookie(), jwt.cookieBase64(), stores.revocations(), clock);
+        this.checkToken = new CheckToken(codec, jwts, jwt.cookie(), jwt.cookieBase64(),
+                config.browser().map(GatewayConfig.Browser::cookie), stores.revocations(), clock);
+        CsrfTokens csrfTokens = new CsrfTokens(config.tokens().keyRing());
+        CsrfGuard csrf = new CsrfGuard(csrfTokens, config.browser().map(GatewayConfig.Browser::csrf).orElse(false));
+        Totp totp = new Totp(config.totp().algorithm(), 6);
+        SecondFactor secondFactor = new SecondFactor(stores.users(), totp, config.totp().required());
         this.issueToken = new IssueToken(stores.users(), new Passwords(config.passwords().argon2()), pool,
                 stores.rateLimiter(), config.rateLimits().auth(), proxies, codec, config.tokens().ttl(), random,
-                config.proxyAuth(), clock);
+                config.proxyAuth(), secondFactor, clock);
+        this.totpEnrolment = new TotpEnrolment(checkToken, csrf, stores.users(), secondFactor, totp, config.totp(),
+                stores.rateLimiter(), config.rateLimits().auth(), random, clock);
         Optional<TokenStats> stats = config.proxyAuth().filter(GatewayConfig.ProxyAuthCompat::stats)
                 .map(compat -> new TokenStats(clock));
         this.cors = config.cors();
+        Set<String> tokenCookies = new HashSet<>();
+        jwt.cookie().ifPresent(tokenCookies::add);
+        config.browser().ifPresent(browser -> tokenCookies.add(browser.cookie()));
         this.forward = new Forward(new RouteTable(config.routes()), checkToken, stores.rateLimiter(),
                 config.rateLimits().proxy(), proxies, config.identityHeaders(), jwt.defaultRouteToken(),
-                jwt.cookie(), new InjectCredentials(stores.sessions(), config.sessions().format()), cors, stats,
+                tokenCookies, csrf, new InjectCredentials(stores.sessions(), config.sessions().format()), cors, stats,
                 config.proxyAuth().isPresent(), clock);
-        this.revokeTokens = new RevokeTokens(checkToken, stores.revocations(), config.maxTokenLifetime(), clock);
+        this.revokeTokens = new RevokeTokens(checkToken, csrf, stores.revocations(), config.maxTokenLifetime(), clock);
         this.proxyAuth = config.proxyAuth().map(compat -> new ProxyAuthEndpoints(compat, revokeTokens, stats));
+        this.browser = config.browser().map(settings -> new BrowserSessions(settings, csrfTokens, revokeTokens,
+                clock));
     }
 
     /** A gateway whose configuration names no JWKS URL. */
@@ -103,8 +123,10 @@ public final class Gateway implements AutoCloseable {
 
     /**
      * Answers the gateway's own endpoints ({@code POST /auth}, {@code /auth/revoke}, {@code /logout},
-     * {@code /admin/revoke}; other methods there get 405), ProxyAuth's when configured ({@code /adm/revoke},
-     * {@code /adm/stats}, {@code GET /logout}), and CORS preflights from allowed origins, on any path; empty for
+     * {@code /admin/revoke}, {@code /auth/totp/enrol}, {@code /auth/totp/confirm}; other methods there get 405),
+     * {@code GET /logout} for browsers when the {@code browser} section is on, ProxyAuth's when configured
+     * ({@code /adm/revoke}, {@code /adm/stats}, {@code GET /logout}), and CORS preflights from allowed origins, on
+     * any path; empty for
      * every other request, which belongs to the routes. Every shell dispatches through here, so the endpoints are
      * the same everywhere. The CORS grant for the answer comes from {@link #corsHeaders}.
      */
@@ -112,6 +134,10 @@ public final class Gateway implements AutoCloseable {
         Optional<Reply> preflight = cors.preflight(request);
         if (preflight.isPresent()) {
             return preflight;
+        }
+        if (browser.isPresent() && request.rawPath().equals("/logout")
+                && (request.method().equals("GET") || request.method().equals("POST"))) {
+            return Optional.of(browser.get().logout(request));
         }
         if (proxyAuth.isPresent()) {
             Optional<Reply> answer = proxyAuth.get().answer(request);
@@ -127,8 +153,11 @@ public final class Gateway implements AutoCloseable {
             return Optional.of(Rejection.methodNotAllowed("POST"));
         }
         return Optional.of(switch (path) {
-            case "/auth" -> issueToken.issue(request);
+            case "/auth" -> browser.isPresent() ? browser.get().login(request, () -> issueToken.issue(request))
+                    : issueToken.issue(request);
             case "/admin/revoke" -> revokeTokens.revokeAsAdmin(request);
+            case "/auth/totp/enrol" -> totpEnrolment.enrol(request);
+            case "/auth/totp/confirm" -> totpEnrolment.confirm(request);
             default -> revokeTokens.revokeOwn(request);
         });
     }

@@ -2,6 +2,7 @@ package io.portcullis.core;
 
 import java.io.InputStream;
 import java.net.InetAddress;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.function.Supplier;
 
@@ -32,5 +33,15 @@ public record GatewayRequest(
         Objects.requireNonNull(headers, "headers");
         Objects.requireNonNull(peer, "peer");
         Objects.requireNonNull(body, "body");
+    }
+
+    /** The body's media type, lower case, without parameters ({@code application/json}); empty when not given. */
+    public String mediaType() {
+        return headers.first("Content-Type").orElse("").split(";", 2)[0].strip().toLowerCase(Locale.ROOT);
+    }
+
+    /** Whether the body is an HTML form ({@code application/x-www-form-urlencoded}), as browsers post them. */
+    public boolean isForm() {
+        return mediaType().equals("application/x-www-form-urlencoded");
     }
 }

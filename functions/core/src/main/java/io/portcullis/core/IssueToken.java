@@ -20,7 +20,7 @@ import io.portcullis.core.config.GatewayConfig.ProxyAuthCompat;
 
 /**
  * {@code POST /auth}: rate-limit by client address and by username, verify the password with Argon2 on the
- * bounded pool, check the user's allowed addresses, mint a token.
+ * bounded pool, check the user's allowed addresses and second factor, mint a token.
  *
  * <p>An unknown user costs the same as a known one: the password is verified against a dummy hash made with the
  * same parameters. A wrong password, an unknown user and a disallowed address all answer the same 401; the
@@ -39,11 +39,13 @@ public final class IssueToken {
     private final Clock clock;
     private final String dummyHash;
     private final Optional<ProxyAuthCompat> proxyAuth;
+    private final SecondFactor secondFactor;
 
     IssueToken(UserDirectory users, Passwords passwords, PasswordPool pool, RateLimiter limiter, RateLimit limit,
             TrustedProxies proxies, TokenCodec codec, Duration ttl, SecureRandom random,
-            Optional<ProxyAuthCompat> proxyAuth, Clock clock) {
+            Optional<ProxyAuthCompat> proxyAuth, SecondFactor secondFactor, Clock clock) {
         this.proxyAuth = proxyAuth;
+        this.secondFactor = secondFactor;
         this.users = users;
         this.passwords = passwords;
         this.pool = pool;
@@ -93,9 +95,13 @@ public final class IssueToken {
         if (!user.get().mayLogInFrom(client)) {
             return Rejection.invalidCredentials("address_not_allowed", tightest);
         }
+        Optional<Rejection> noSecondFactor = secondFactor.refusal(user.get(), credentials.totpCode(), tightest, now);
+        if (noSecondFactor.isPresent()) {
+            return noSecondFactor.get();
+        }
         Claims claims = new Claims(user.get().username(), TokenId.random(random), now, now.plus(ttl),
                 user.get().roles());
-        return new Issued(codec.mintAndEncode(claims), claims, tightest, proxyAuth);
+        return new Issued(codec.mintAndEncode(claims), claims, tightest, proxyAuth, credentials.redirect());
     }
 
     private Rejection rateLimited(RateDecision decision) {

@@ -16,11 +16,12 @@ import io.portcullis.core.config.GatewayConfig.ProxyAuthCompat;
  * @param rate the login limit's state, reported in headers
  * @param proxyAuth when set, {@code expires_at} is written as ProxyAuth writes it (its date format, in its
  *     configured zone) and the keys come in its (alphabetical) order
+ * @param redirect where a browser login asked to go next (a path on this site, already checked)
  */
-public record Issued(String token, Claims claims, RateDecision rate, Optional<ProxyAuthCompat> proxyAuth)
-        implements LoginResult {
+public record Issued(String token, Claims claims, RateDecision rate, Optional<ProxyAuthCompat> proxyAuth,
+        Optional<String> redirect) implements LoginResult {
     public Issued(String token, Claims claims, RateDecision rate) {
-        this(token, claims, rate, Optional.empty());
+        this(token, claims, rate, Optional.empty(), Optional.empty());
     }
 
     @Override

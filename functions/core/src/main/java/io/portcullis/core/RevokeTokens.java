@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 
 /**
  * Server-side revocation: {@code POST /auth/revoke} and {@code POST /logout} revoke the presented token;
@@ -22,12 +23,15 @@ public final class RevokeTokens {
     private static final int MAX_BODY_BYTES = 4096;
 
     private final CheckToken checkToken;
+    private final CsrfGuard csrf;
     private final RevocationStore revocations;
     private final Duration maxTokenLifetime;
     private final Clock clock;
 
-    RevokeTokens(CheckToken checkToken, RevocationStore revocations, Duration maxTokenLifetime, Clock clock) {
+    RevokeTokens(CheckToken checkToken, CsrfGuard csrf, RevocationStore revocations, Duration maxTokenLifetime,
+            Clock clock) {
         this.checkToken = checkToken;
+        this.csrf = csrf;
         this.revocations = revocations;
         this.maxTokenLifetime = maxTokenLifetime;
         this.clock = clock;
@@ -46,12 +50,16 @@ public final class RevokeTokens {
 
     /**
      * An admin revokes {@code {"token_id": "…"}} (kept until the longest a token can live) or {@code {"user": "…"}}
-     * (every token of that user issued until now).
+     * (every token of that user issued until now). From a browser session, only with its CSRF token.
      */
     public RevokeResult revokeAsAdmin(GatewayRequest request) {
         AuthResult auth = checkToken.authenticate(request.headers());
         if (auth instanceof Rejection rejection) {
             return rejection;
+        }
+        Optional<Rejection> forged = csrf.refusal(request, (Authenticated) auth, Optional.empty());
+        if (forged.isPresent()) {
+            return forged.get();
         }
         Claims admin = ((Authenticated) auth).claims();
         if (!admin.hasRole(ADMIN_ROLE)) {

@@ -7,6 +7,7 @@ import io.portcullis.core.memory.InMemoryUsers;
 import io.portcullis.core.net.Cidr;
 import io.portcullis.core.token.Claims;
 import io.portcullis.core.token.TokenId;
+import io.portcullis.core.totp.TotpSecrets;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.List;
@@ -55,5 +56,20 @@ class ConfiguredUsersTest {
 
         assertThat(revocations.isRevoked(token)).isFalse();
         assertThat(registry.findUser("alice").orElseThrow().roles()).containsExactly("b");
+    }
+
+    @Test
+    void seed_keepsASecondFactorTheUserEnrolled_unlessTheConfigProvisionsOne() {
+        User listed = new User("alice", "$argon2id$same", List.of(), List.of());
+        ConfiguredUsers.seed(List.of(listed), registry, revocations, clock);
+        TotpSecrets enrolled = TotpSecrets.confirmed("GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ");
+        registry.saveUser(listed.withTotp(enrolled));
+
+        ConfiguredUsers.seed(List.of(listed), registry, revocations, clock);
+        assertThat(registry.findUser("alice").orElseThrow().totp()).isEqualTo(enrolled);
+
+        TotpSecrets provisioned = TotpSecrets.confirmed("MFRGGZDFMZTWQ2LKNNWG23TPOBYXE43U");
+        ConfiguredUsers.seed(List.of(listed.withTotp(provisioned)), registry, revocations, clock);
+        assertThat(registry.findUser("alice").orElseThrow().totp()).isEqualTo(provisioned);
     }
 }

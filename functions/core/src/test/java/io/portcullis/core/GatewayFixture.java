@@ -23,7 +23,18 @@ final class GatewayFixture implements AutoCloseable {
 
     /** Logs in and returns the token, failing the test if the login fails. */
     String token(String username, String password) {
-        LoginResult result = gateway.issueToken().issue(Fixtures.login(username, password));
+        return issued(Fixtures.login(username, password));
+    }
+
+    /** Logs in with a TOTP code and returns the token, failing the test if the login fails. */
+    String token(String username, String password, String totpCode) {
+        return issued(Fixtures.request("POST", "/auth", MapHeaders.of("Content-Type", "application/json"),
+                "{\"username\":\"" + username + "\",\"password\":\"" + password + "\",\"totp_code\":\""
+                        + totpCode + "\"}"));
+    }
+
+    private String issued(GatewayRequest login) {
+        LoginResult result = gateway.issueToken().issue(login);
         if (!(result instanceof Issued issued)) {
             throw new AssertionError("login failed: " + result);
         }

@@ -86,7 +86,7 @@ public final class LambdaGateway {
                 throw new ConfigException("users: " + entry.username() + "'s password must be an Argon2 hash in a "
                         + "function's configuration (there is no file to rewrite)");
             }
-            return new User(entry.username(), entry.password(), entry.roles(), entry.allow());
+            return entry.toUser(entry.password());
         }).toList();
         Clock clock = Clock.systemUTC();
         Gateway.Stores stores = SessionStores.open(config, stores(config, users, ownsUsers, clock), clock).stores();

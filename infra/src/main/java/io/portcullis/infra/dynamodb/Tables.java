@@ -20,7 +20,8 @@ import software.amazon.awssdk.services.dynamodb.model.TimeToLiveSpecification;
  * tables it touches.
  *
  * <ul>
- *   <li>users: {@code username} → {@code password_hash}, {@code roles}, {@code allow}</li>
+ *   <li>users: {@code username} → {@code password_hash}, {@code roles}, {@code allow}; TOTP {@code totp_secret},
+ *       {@code totp_pending}, {@code totp_step} (the last step spent)</li>
  *   <li>revocations: {@code pk} = {@code feed}, {@code sk} = {@code <millis>#t|u#<token id|user>}; a feed every
  *       instance follows; TTL {@code expires_at}</li>
  *   <li>rate-limits: {@code limit_key} → GCRA state {@code tat_ns}, {@code blocked_ns}; TTL {@code expires_at}</li>

@@ -4,6 +4,7 @@ import io.helidon.common.media.type.MediaTypes;
 import io.helidon.config.Config;
 import io.helidon.config.ConfigSources;
 import io.portcullis.core.Cors;
+import io.portcullis.core.config.GatewayConfig.Browser;
 import io.portcullis.core.config.GatewayConfig.IdentityHeaders;
 import io.portcullis.core.config.GatewayConfig.ProxyAuthCompat;
 import io.portcullis.core.config.GatewayConfig.Passwords;
@@ -13,6 +14,7 @@ import io.portcullis.core.config.GatewayConfig.Store;
 import io.portcullis.core.config.GatewayConfig.StoreType;
 import io.portcullis.core.config.GatewayConfig.Tokens;
 import io.portcullis.core.config.GatewayConfig.Upstream;
+import io.portcullis.core.config.GatewayConfig.TotpSettings;
 import io.portcullis.core.config.GatewayConfig.UserEntry;
 import io.portcullis.core.jwt.JwtSettings;
 import io.portcullis.core.limit.RateLimit;
@@ -46,7 +48,7 @@ public final class ConfigLoader {
     /** Top-level sections; anything else in the file is refused. */
     public static final Set<String> SECTIONS = Set.of("server", "demo-backend", "tokens", "passwords", "users",
             "users-file", "rate-limits", "trusted-proxies", "store", "identity-headers", "routes", "routes-file",
-            "upstream", "jwt", "sessions", "cors", "proxyauth");
+            "upstream", "jwt", "sessions", "cors", "proxyauth", "browser", "totp");
 
     private static final Pattern USERNAME = Pattern.compile("[\\x21-\\x7e]{1,128}");
     private static final Pattern ROLE = Pattern.compile("[A-Za-z0-9._:-]{1,64}");
@@ -138,9 +140,11 @@ public final class ConfigLoader {
         Upstream upstream = upstream(root.get("upstream"), reader);
         Cors cors = cors(root.get("cors"), reader);
         Optional<ProxyAuthCompat> proxyAuth = proxyAuth(root.get("proxyauth"), reader);
+        Optional<Browser> browser = BrowserConfig.read(root.get("browser"), tokens.ttl(), reader);
+        TotpSettings totp = TotpConfig.read(root.get("totp"), reader);
         reader.throwIfAny();
         return new GatewayConfig(tokens, passwords, users, usersFile, limits, trusted, store, identity, routes,
-                upstream, jwt, sessions, cors, proxyAuth);
+                upstream, jwt, sessions, cors, proxyAuth, browser, totp);
     }
 
     /** The list under {@code key}: inline, or from its own file ({@code users-file: users.yaml}). */
@@ -223,7 +227,7 @@ public final class ConfigLoader {
         List<UserEntry> users = new ArrayList<>();
         Set<String> names = new HashSet<>();
         for (Config node : reader.nodes(list)) {
-            reader.onlyKnownKeys(node, Set.of("username", "password", "roles", "allow"));
+            reader.onlyKnownKeys(node, Set.of("username", "password", "roles", "allow", "totp-secret"));
             Optional<String> username = reader.requiredString(node.get("username"));
             Optional<String> password = reader.requiredString(node.get("password"));
             List<String> roles = reader.strings(node.get("roles"));
@@ -231,6 +235,8 @@ public final class ConfigLoader {
                     node.get("roles"), "'" + role + "' is not a role name (1 to 64 of A-Z a-z 0-9 . _ : -)"));
             List<Cidr> allow = reader.strings(node.get("allow")).stream()
                     .flatMap(text -> cidr(node.get("allow"), text, reader).stream()).toList();
+            Optional<String> totpSecret = reader.string(node.get("totp-secret"));
+            totpSecret.flatMap(TotpConfig::secretProblem).ifPresent(p -> reader.problem(node.get("totp-secret"), p));
             if (username.isEmpty() || password.isEmpty()) {
                 continue;
             }
@@ -240,7 +246,7 @@ public final class ConfigLoader {
             } else if (!names.add(username.get())) {
                 reader.problem(node.get("username"), "user '" + username.get() + "' is configured twice");
             } else {
-                users.add(new UserEntry(username.get(), password.get(), roles, allow));
+                users.add(new UserEntry(username.get(), password.get(), roles, allow, totpSecret));
             }
         }
         return users;

@@ -1,5 +1,6 @@
 package io.portcullis.core.config;
 
+import io.portcullis.core.User;
 import io.portcullis.core.jwt.JwtSettings;
 import io.portcullis.core.limit.RateLimit;
 import io.portcullis.core.net.Cidr;
@@ -7,6 +8,7 @@ import io.portcullis.core.password.Argon2Params;
 import io.portcullis.core.port.KeyRing;
 import io.portcullis.core.route.Route;
 import io.portcullis.core.session.CredentialFormat;
+import io.portcullis.core.totp.TotpSecrets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -31,6 +33,8 @@ import java.util.Optional;
  * @param sessions where session credentials live and how they are stored, for routes that inject them
  * @param cors the origins browsers may call the gateway from
  * @param proxyAuth ProxyAuth's endpoints and answer formats, for clients written against it
+ * @param browser session cookies for browsers, when the {@code browser} section is there
+ * @param totp the second factor's settings
  */
 public record GatewayConfig(
         Tokens tokens,
@@ -46,7 +50,9 @@ public record GatewayConfig(
         JwtSettings jwt,
         Sessions sessions,
         io.portcullis.core.Cors cors,
-        Optional<ProxyAuthCompat> proxyAuth) {
+        Optional<ProxyAuthCompat> proxyAuth,
+        Optional<Browser> browser,
+        TotpSettings totp) {
 
     public GatewayConfig {
         users = List.copyOf(users);
@@ -78,8 +84,10 @@ public record GatewayConfig(
      * A user as configured.
      *
      * @param password an Argon2 PHC hash, or plaintext still to be hashed
+     * @param totpSecret a TOTP secret (base32) the operator provisioned: enforced at once, no enrolment needed
      */
-    public record UserEntry(String username, String password, List<String> roles, List<Cidr> allow) {
+    public record UserEntry(String username, String password, List<String> roles, List<Cidr> allow,
+            Optional<String> totpSecret) {
         public UserEntry {
             roles = List.copyOf(roles);
             allow = List.copyOf(allow);
@@ -87,6 +95,12 @@ public record GatewayConfig(
 
         public boolean hashed() {
             return io.portcullis.core.password.Passwords.isHash(password);
+        }
+
+        /** The user with this password hash. */
+        public User toUser(String passwordHash) {
+            return new User(username, passwordHash, roles, allow,
+                    totpSecret.map(TotpSecrets::confirmed).orElse(TotpSecrets.NONE));
         }
 
         @Override
@@ -181,5 +195,37 @@ public record GatewayConfig(
      */
     public record Sessions(SessionStoreType store, Optional<java.net.URI> redisUri, Duration connectTimeout,
             Duration readTimeout, int poolSize, Optional<CredentialFormat> format) {
+    }
+
+    /**
+     * The {@code browser} section: a form login sets the token as an {@code HttpOnly; Secure; SameSite=Strict}
+     * cookie and redirects.
+     *
+     * @param cookie the session cookie's name; the CSRF cookie is this name with {@code -csrf}
+     * @param maxAge the longest a session cookie lives (never past its token)
+     * @param loginRedirect where a browser goes after logging in, a path on this site
+     * @param logoutRedirect where a browser goes after logging out; without it, logout answers 204
+     * @param loginErrorRedirect where a browser goes when a login fails, with {@code ?error=<code>}; without it the
+     *     failure is answered in JSON
+     * @param csrf whether cookie-authenticated state-changing requests need the CSRF token (routes may opt out)
+     */
+    public record Browser(String cookie, Duration maxAge, String loginRedirect, Optional<String> logoutRedirect,
+            Optional<String> loginErrorRedirect, boolean csrf) {
+        public String csrfCookie() {
+            return cookie + "-csrf";
+        }
+    }
+
+    /**
+     * The {@code totp} section.
+     *
+     * @param required whether every login needs a code (users without a confirmed secret cannot log in); without
+     *     it, only enrolled users need one
+     * @param algorithm the HMAC of new enrolments and of every check
+     * @param issuer the name authenticator apps show
+     */
+    public record TotpSettings(boolean required, io.portcullis.core.totp.TotpAlgorithm algorithm, String issuer) {
+        public static final TotpSettings DEFAULT = new TotpSettings(false,
+                io.portcullis.core.totp.TotpAlgorithm.SHA1, "Portcullis");
     }
 }

@@ -53,7 +53,7 @@ public final class PlaintextPasswords {
                 hash = passwords.hash(entry.password().toCharArray());
                 hashes.put(entry.username(), hash);
             }
-            users.add(new User(entry.username(), hash, entry.roles(), entry.allow()));
+            users.add(entry.toUser(hash));
         }
         if (!hashes.isEmpty()) {
             Map<String, String> plaintexts = new HashMap<>();

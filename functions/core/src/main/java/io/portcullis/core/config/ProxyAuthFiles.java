@@ -125,7 +125,7 @@ public final class ProxyAuthFiles {
         if (!config.has("token_expiry_seconds")) {
             problems.add(CONFIG + "token_expiry_seconds: is required");
         }
-        users(config.get("users"));
+        users(config.get("users"), config.path("login_via_otp").asBoolean(false));
         ObjectNode server = tree.putObject("server");
         server.put("host", text(config.get("host"), "0.0.0.0"));
         server.set("port", config.has("port") ? config.get("port") : JSON.getNodeFactory().numberNode(8080));
@@ -140,9 +140,12 @@ public final class ProxyAuthFiles {
             tree.putObject("cors").set("origins", origins);
             this.origins.put("cors.origins", CONFIG + "cors_origins");
         }
-        refuseWhenOn(config, "session_cookie", "browser session cookies are not supported yet (issue 8); "
-                + "clients send the token as Authorization: Bearer");
-        refuseWhenOn(config, "login_via_otp", "TOTP logins are not supported yet (issue 8)");
+        browser(config);
+        if (config.path("login_via_otp").asBoolean(false)) {
+            // ProxyAuth's secrets were enrolled with its URIs: SHA-512, issuer ProxyAuth.
+            tree.putObject("totp").put("required", true).put("algorithm", "SHA512").put("issuer", "ProxyAuth");
+            origins.put("totp", CONFIG + "login_via_otp");
+        }
         if (config.hasNonNull("redis") && !config.get("redis").asText().isEmpty()) {
             problems.add(CONFIG + "redis: ProxyAuth's Redis revocation sync is not used: instances share revocations "
                     + "through a shared store instead. Remove the key, and run every instance with "
@@ -162,7 +165,7 @@ public final class ProxyAuthFiles {
         };
     }
 
-    private void users(JsonNode users) {
+    private void users(JsonNode users, boolean otpRequired) {
         if (!(users instanceof ArrayNode list)) {
             problems.add(CONFIG + "users: is required, a list");
             return;
@@ -181,7 +184,13 @@ public final class ProxyAuthFiles {
                 switch (name) {
                     case "username", "password", "roles", "allow" -> copy.set(name, object.get(name));
                     case "otpkey" -> {
-                        // Only read when login_via_otp is on, which is refused until TOTP lands (issue 8).
+                        if (otpRequired) {
+                            copy.set("totp-secret", object.get(name));
+                            origins.put("users." + index + ".totp-secret", CONFIG + "users." + index + ".otpkey");
+                        } else {
+                            warnings.add(CONFIG + "users." + index + ".otpkey: has no effect while login_via_otp "
+                                    + "is false");
+                        }
                     }
                     default -> problems.add(CONFIG + "users." + index + "." + name
                             + ": unknown key (a user has username, password, otpkey, allow, roles)");
@@ -247,9 +256,24 @@ public final class ProxyAuthFiles {
         });
     }
 
-    private void refuseWhenOn(ObjectNode config, String key, String why) {
-        if (config.has(key) && config.get(key).asBoolean(false)) {
-            problems.add(CONFIG + key + ": " + why);
+    /**
+     * {@code session_cookie}: browser sessions in ProxyAuth's cookie name. Its {@code logout_redirect_url} is
+     * also where it shows login errors, so failed browser logins are sent there with {@code ?error=<code>}.
+     */
+    private void browser(ObjectNode config) {
+        if (!config.path("session_cookie").asBoolean(false)) {
+            return;
+        }
+        ObjectNode browser = tree.putObject("browser").put("cookie", "session_token");
+        origins.put("browser", CONFIG + "session_cookie");
+        translation.copy(config, "max_age_session_cookie", browser, "max-age-seconds", "browser", CONFIG);
+        translation.copy(config, "login_redirect_url", browser, "login-redirect", "browser", CONFIG);
+        translation.copy(config, "logout_redirect_url", browser, "logout-redirect", "browser", CONFIG);
+        translation.copy(config, "csrf_token", browser, "csrf", "browser", CONFIG);
+        String logout = config.path("logout_redirect_url").asText("");
+        if (!logout.isEmpty() && !logout.contains("?") && !logout.contains("#")) {
+            browser.put("login-error-redirect", logout);
+            origins.put("browser.login-error-redirect", CONFIG + "logout_redirect_url");
         }
     }
 

@@ -131,6 +131,7 @@ final class ProxyAuthRoutes {
         proxy(in, route, at);
         cert(in.get("cert"), route, at);
         translation.copy(in, "cache", route, "cache", at, ROUTES + at + ".");
+        translation.copy(in, "need_csrf", route, "csrf", at, ROUTES + at + ".");
         translation.copy(in, "secure_path", route, "secure-path", at, ROUTES + at + ".");
         translation.copy(in, "preserve_prefix", route, "preserve-prefix", at, ROUTES + at + ".");
         JsonNode methods = in.get("allow_methods");

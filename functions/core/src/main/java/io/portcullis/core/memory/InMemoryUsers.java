@@ -11,6 +11,7 @@ import java.util.concurrent.ConcurrentHashMap;
 /** Users held in memory, loaded from the config file; changes last until the process ends. */
 public final class InMemoryUsers implements UserRegistry {
     private final ConcurrentHashMap<String, User> users = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Long> lastTotpSteps = new ConcurrentHashMap<>();
 
     public InMemoryUsers(Collection<User> initial) {
         initial.forEach(this::saveUser);
@@ -28,11 +29,25 @@ public final class InMemoryUsers implements UserRegistry {
 
     @Override
     public boolean removeUser(String username) {
+        lastTotpSteps.remove(username);
         return users.remove(username) != null;
     }
 
     @Override
     public List<User> listUsers() {
         return users.values().stream().sorted(Comparator.comparing(User::username)).toList();
+    }
+
+    @Override
+    public boolean useTotpStep(String username, long step) {
+        if (!users.containsKey(username)) {
+            return false;
+        }
+        boolean[] advanced = {false};
+        lastTotpSteps.compute(username, (name, last) -> {
+            advanced[0] = last == null || last < step;
+            return advanced[0] ? step : last;
+        });
+        return advanced[0];
     }
 }

@@ -46,10 +46,10 @@ public final class Cookies {
         return parse(cookieHeaders).stream().filter(c -> c.name().equals(name)).map(Cookie::value).toList();
     }
 
-    /** The header without the cookies named {@code name}, for the upstream request; others keep their order. */
-    public static Without without(List<String> cookieHeaders, String name) {
+    /** The header without the cookies of these names, for the upstream request; others keep their order. */
+    public static Without without(List<String> cookieHeaders, java.util.Set<String> names) {
         List<Cookie> cookies = parse(cookieHeaders);
-        List<String> kept = cookies.stream().filter(c -> !c.name().equals(name))
+        List<String> kept = cookies.stream().filter(c -> !names.contains(c.name()))
                 .map(c -> c.name() + "=" + c.value()).toList();
         if (kept.size() == cookies.size()) {
             return new Without(false, Optional.empty());

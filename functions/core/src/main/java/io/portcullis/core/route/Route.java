@@ -28,6 +28,8 @@ import java.util.TreeSet;
  * @param securePath whether every request goes to the target's own path, whatever path it came in on
  * @param noStore whether answers get {@code Cache-Control: no-store} (and {@code Pragma}, {@code Expires}) in
  *     place of the backend's caching headers
+ * @param csrf whether state-changing requests authenticated by the browser session cookie need the CSRF token (when
+ *     the {@code browser} section turns CSRF on); requests with a bearer token never do
  */
 public record Route(
         String prefix,
@@ -42,7 +44,8 @@ public record Route(
         Upstream upstream,
         Filters filters,
         boolean securePath,
-        boolean noStore) {
+        boolean noStore,
+        boolean csrf) {
 
     public Route {
         Objects.requireNonNull(prefix, "prefix");
@@ -63,7 +66,7 @@ public record Route(
     public Route(String prefix, URI target, boolean secure, Set<String> users, Set<String> roles, Set<String> methods,
             boolean preservePrefix, TokenType tokenType, Optional<String> sessionClaim) {
         this(prefix, target, secure, users, roles, methods, preservePrefix, tokenType, sessionClaim,
-                Upstream.direct(target), Filters.NONE, false, false);
+                Upstream.direct(target), Filters.NONE, false, false, true);
     }
 
     /** A route for Portcullis tokens that injects no credentials. */

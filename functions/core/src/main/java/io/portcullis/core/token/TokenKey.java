@@ -21,6 +21,7 @@ public final class TokenKey {
     private static final Pattern KEY_ID = Pattern.compile("[A-Za-z0-9._-]{1,32}");
     private static final byte[] SALT = "portcullis/token-key/v1".getBytes(StandardCharsets.US_ASCII);
     private static final int KEY_BYTES = 32;
+    private static final byte[] DERIVED_SALT = "portcullis/derived-key/v1".getBytes(StandardCharsets.US_ASCII);
 
     private final String id;
     private final byte[] idBytes;
@@ -89,6 +90,24 @@ public final class TokenKey {
 
     public String id() {
         return id;
+    }
+
+    /**
+     * A key for another use (a MAC, say) derived from this one with HKDF-SHA256, so one configured secret serves
+     * several purposes without any two sharing key bytes.
+     */
+    byte[] derive(String purpose, int length) {
+        // A copy: KeyParameter hands out its own array, which must not be wiped.
+        byte[] ikm = key.getKey().clone();
+        try {
+            HKDFBytesGenerator hkdf = new HKDFBytesGenerator(new SHA256Digest());
+            hkdf.init(new HKDFParameters(ikm, DERIVED_SALT, (purpose + ":" + id).getBytes(StandardCharsets.US_ASCII)));
+            byte[] okm = new byte[length];
+            hkdf.generateBytes(okm, 0, length);
+            return okm;
+        } finally {
+            Arrays.fill(ikm, (byte) 0);
+        }
     }
 
     byte[] idBytes() {

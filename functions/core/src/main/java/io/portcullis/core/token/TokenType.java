@@ -16,4 +16,8 @@ public enum TokenType {
     public boolean acceptsJwt() {
         return this != PORTCULLIS;
     }
+
+    public boolean acceptsPortcullis() {
+        return this != JWT;
+    }
 }

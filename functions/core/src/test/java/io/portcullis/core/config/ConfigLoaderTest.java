@@ -92,6 +92,49 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void load_browserAndTotpProblems_eachNamingItsKey() {
+        Path file = Fixtures.write(dir, "browser.yaml", Fixtures.baseYaml() + """
+                users:
+                  - { username: a, password: x, totp-secret: JBSWY3DPEHPK3PXP }
+                  - { username: b, password: x, totp-secret: "not base32!" }
+                browser:
+                  cookie: "bad name"
+                  max-age-seconds: 10
+                  login-redirect: //evil.example/
+                  logout-redirect: https://evil.example/
+                  login-error-redirect: /login?x=1
+                  colour: red
+                totp: { algorithm: MD5, issuer: "a:b" }
+                """);
+
+        assertThatThrownBy(() -> ConfigLoader.load(file, Map.of()))
+                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems())
+                        .anySatisfy(p -> assertThat(p).startsWith("users.0.totp-secret:").contains("80 bits"))
+                        .anySatisfy(p -> assertThat(p).startsWith("users.1.totp-secret:").contains("base32"))
+                        .anySatisfy(p -> assertThat(p).startsWith("browser.cookie:"))
+                        .anySatisfy(p -> assertThat(p).startsWith("browser.max-age"))
+                        .anySatisfy(p -> assertThat(p).startsWith("browser.login-redirect:").contains("open redirect"))
+                        .anySatisfy(p -> assertThat(p).startsWith("browser.logout-redirect:"))
+                        .anySatisfy(p -> assertThat(p).startsWith("browser.login-error-redirect:"))
+                        .anySatisfy(p -> assertThat(p).startsWith("browser.colour:").contains("unknown key"))
+                        .anySatisfy(p -> assertThat(p).startsWith("totp.algorithm:"))
+                        .anySatisfy(p -> assertThat(p).startsWith("totp.issuer:"))
+                        .noneSatisfy(p -> assertThat(p).contains("JBSWY3DPEHPK3PXP")));
+    }
+
+    @Test
+    void load_browserDefaults_areSafe() {
+        GatewayConfig config = Fixtures.config(dir, "browser: { }\n");
+
+        GatewayConfig.Browser browser = config.browser().orElseThrow();
+        assertThat(browser.cookie()).isEqualTo("__Host-portcullis");
+        assertThat(browser.csrf()).isTrue();
+        assertThat(browser.loginRedirect()).isEqualTo("/");
+        assertThat(browser.maxAge()).isEqualTo(config.tokens().ttl());
+        assertThat(Fixtures.config(dir, "").browser()).isEmpty();
+    }
+
+    @Test
     void load_problems_neverEchoTheSecret() {
         String weak = "supersecretvaluesupersecretvalue";
         Path file = Fixtures.write(dir, "weak.yaml", "tokens: { keys: [ { id: k1, secret: " + weak + " } ] }\n");

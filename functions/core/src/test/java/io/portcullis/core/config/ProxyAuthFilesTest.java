@@ -168,8 +168,7 @@ class ProxyAuthFilesTest {
                         .startsWith("config.json: secret: ")).anySatisfy(p -> assertThat(p)
                         .startsWith("config.json: redis: ")).anySatisfy(p -> assertThat(p)
                         .startsWith("config.json: colour: unknown key")).anySatisfy(p -> assertThat(p)
-                        .startsWith("config.json: session_cookie: ").contains("issue 8")).anySatisfy(p -> assertThat(p)
-                        .startsWith("config.json: login_via_otp: ").contains("issue 8")).anySatisfy(p -> assertThat(p)
+                        .startsWith("config.json: users.1.otpkey: is 80 bits")).anySatisfy(p -> assertThat(p)
                         .startsWith("config.json: log.type: loki").contains("issue 10")).anySatisfy(p -> assertThat(p)
                         .startsWith("config.json: timezone: ")).anySatisfy(p -> assertThat(p)
                         .startsWith("config.json: ratelimit_proxy.burst: ")).anySatisfy(p -> assertThat(p)
@@ -179,6 +178,42 @@ class ProxyAuthFilesTest {
                         .anySatisfy(p -> assertThat(p).startsWith("routes.yml: routes.3.username: is empty"))
                         .anySatisfy(p -> assertThat(p).startsWith("routes.yml: routes.4.sticky: unknown key"))
                         .anySatisfy(p -> assertThat(p).startsWith("routes.yml: routes.5.cert.file: cannot read")));
+    }
+
+    @Test
+    void sessionCookieAndOtp_becomeBrowserSessionsAndTotp_inProxyAuthsNamesAndAlgorithm() {
+        String config = CONFIG_JSON.formatted(Fixtures.SECRET, ADMIN_TOKEN)
+                .replace("\"session_cookie\": false", "\"session_cookie\": true")
+                .replace("\"login_via_otp\": false", "\"login_via_otp\": true")
+                .replace("\"JBSWY3DPEHPK3PXP\"", "\"GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ\"");
+
+        GatewayConfig loaded = load(config, ROUTES_YML.replace("need_csrf: true", "need_csrf: false")).config();
+
+        GatewayConfig.Browser browser = loaded.browser().orElseThrow();
+        assertThat(browser.cookie()).isEqualTo("session_token");
+        assertThat(browser.maxAge()).isEqualTo(java.time.Duration.ofSeconds(3600));
+        assertThat(browser.loginRedirect()).isEqualTo("/");
+        assertThat(browser.logoutRedirect()).contains("/bye");
+        assertThat(browser.loginErrorRedirect()).contains("/bye");
+        assertThat(browser.csrf()).isTrue();
+        assertThat(loaded.totp().required()).isTrue();
+        assertThat(loaded.totp().algorithm()).isEqualTo(io.portcullis.core.totp.TotpAlgorithm.SHA512);
+        assertThat(loaded.users().get(1).totpSecret()).contains("GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ");
+        assertThat(loaded.users().get(0).totpSecret()).isEmpty();
+        assertThat(loaded.routes().stream().filter(r -> r.prefix().equals("/app")).findFirst().orElseThrow().csrf())
+                .as("need_csrf: false").isFalse();
+        assertThat(loaded.routes().stream().filter(r -> r.prefix().equals("/lb")).findFirst().orElseThrow().csrf())
+                .as("need_csrf's default").isTrue();
+    }
+
+    @Test
+    void otpkey_withoutLoginViaOtp_isIgnoredWithAWarning() {
+        ProxyAuthFiles.Loaded loaded = load(CONFIG_JSON.formatted(Fixtures.SECRET, ADMIN_TOKEN), ROUTES_YML);
+
+        assertThat(loaded.config().users()).allSatisfy(user -> assertThat(user.totpSecret()).isEmpty());
+        assertThat(loaded.config().browser()).isEmpty();
+        assertThat(loaded.warnings()).anySatisfy(w -> assertThat(w)
+                .startsWith("config.json: users.1.otpkey: has no effect while login_via_otp is false"));
     }
 
     @Test

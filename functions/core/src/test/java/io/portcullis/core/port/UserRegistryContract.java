@@ -4,7 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.portcullis.core.User;
 import io.portcullis.core.net.Cidr;
+import io.portcullis.core.totp.TotpSecrets;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
@@ -65,6 +72,73 @@ public abstract class UserRegistryContract {
 
         assertThat(registry.listUsers()).extracting(User::username).filteredOn(n -> n.startsWith(prefix))
                 .containsExactly(prefix + "a", prefix + "b");
+    }
+
+    @Test
+    void saveUser_keepsTotpSecrets_andReplacingWithoutThemClearsThem() {
+        UserRegistry registry = registry();
+        String name = name();
+        TotpSecrets secrets = new TotpSecrets(Optional.of("JBSWY3DPEHPK3PXP"), Optional.of("KRSXG5CTMVRXEZLU"));
+        registry.saveUser(new User(name, HASH, List.of(), List.of(), secrets));
+
+        assertThat(registry.findUser(name).orElseThrow().totp()).isEqualTo(secrets);
+
+        registry.saveUser(new User(name, HASH, List.of(), List.of()));
+        assertThat(registry.findUser(name).orElseThrow().totp()).isEqualTo(TotpSecrets.NONE);
+    }
+
+    @Test
+    void useTotpStep_eachStepOnce_andNeverAnEarlierOne() {
+        UserRegistry registry = registry();
+        String name = name();
+        registry.saveUser(new User(name, HASH, List.of(), List.of(), TotpSecrets.confirmed("JBSWY3DPEHPK3PXP")));
+
+        assertThat(registry.useTotpStep(name, 1000)).isTrue();
+        assertThat(registry.useTotpStep(name, 1000)).as("the same code again").isFalse();
+        assertThat(registry.useTotpStep(name, 999)).as("an older code after a newer one").isFalse();
+        assertThat(registry.useTotpStep(name, 1001)).isTrue();
+    }
+
+    @Test
+    void useTotpStep_survivesSavingTheUserAgain() {
+        UserRegistry registry = registry();
+        String name = name();
+        User user = new User(name, HASH, List.of(), List.of(), TotpSecrets.confirmed("JBSWY3DPEHPK3PXP"));
+        registry.saveUser(user);
+        assertThat(registry.useTotpStep(name, 2000)).isTrue();
+
+        registry.saveUser(new User(name, HASH, List.of("new-role"), List.of(), user.totp()));
+
+        assertThat(registry.useTotpStep(name, 2000)).isFalse();
+    }
+
+    @Test
+    void useTotpStep_unknownUser_isFalse() {
+        assertThat(registry().useTotpStep(name(), 1)).isFalse();
+    }
+
+    @Test
+    void useTotpStep_concurrentUsesOfOneCode_exactlyOneWins() throws Exception {
+        UserRegistry registry = registry();
+        String name = name();
+        registry.saveUser(new User(name, HASH, List.of(), List.of(), TotpSecrets.confirmed("JBSWY3DPEHPK3PXP")));
+        int callers = 8;
+        CountDownLatch start = new CountDownLatch(1);
+        try (ExecutorService pool = Executors.newFixedThreadPool(callers)) {
+            List<Future<Boolean>> uses = new ArrayList<>();
+            for (int i = 0; i < callers; i++) {
+                uses.add(pool.submit(() -> {
+                    start.await();
+                    return registry.useTotpStep(name, 3000);
+                }));
+            }
+            start.countDown();
+            int wins = 0;
+            for (Future<Boolean> use : uses) {
+                wins += use.get() ? 1 : 0;
+            }
+            assertThat(wins).isEqualTo(1);
+        }
     }
 
     private static String name() {

@@ -10,13 +10,14 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * A JWT carried in a cookie. Plain: the value is the JWT. hyper-auth-proxy's form ({@code base64: true}): the value
+ * A token carried in a cookie: the browser session cookie (a Portcullis token), or a JWT cookie. Plain: the value
+ * is the token. hyper-auth-proxy's form ({@code base64: true}): the value
  * is standard base64 of the JWT, whose decoded text may be wrapped in double quotes (a JSON string). Either way the
  * value may be an RFC 6265 quoted string. Every malformed shape (bad base64, not UTF-8, a lone quote, several
  * cookies of that name) is a {@link MalformedCookieException}, which the gateway answers with 401: where
  * hyper-auth-proxy panics on a lone quote, this never throws anything else.
  */
-final class JwtCookie {
+final class TokenCookie {
     /** The cookie could not be read as a JWT; the message never holds its value. */
     static final class MalformedCookieException extends Exception {
         private static final long serialVersionUID = 1L;
@@ -29,7 +30,7 @@ final class JwtCookie {
     private final String name;
     private final boolean base64;
 
-    JwtCookie(String name, boolean base64) {
+    TokenCookie(String name, boolean base64) {
         this.name = name;
         this.base64 = base64;
     }
@@ -38,7 +39,7 @@ final class JwtCookie {
         return name;
     }
 
-    /** The JWT in the request's cookie, if the cookie is there. */
+    /** The token in the request's cookie, if the cookie is there. */
     Optional<String> find(RequestHeaders headers) throws MalformedCookieException {
         List<String> values = Cookies.values(headers.all("Cookie"), name);
         if (values.isEmpty()) {
