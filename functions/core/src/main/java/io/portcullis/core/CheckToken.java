@@ -3,6 +3,7 @@ package io.portcullis.core;
 import io.portcullis.core.jwt.InvalidJwtException;
 import io.portcullis.core.jwt.JwtVerifier;
 import io.portcullis.core.jwt.VerifiedJwt;
+import io.portcullis.core.net.Cookies;
 import io.portcullis.core.port.RevocationStore;
 import io.portcullis.core.route.Route;
 import io.portcullis.core.token.Claims;
@@ -97,6 +98,14 @@ public final class CheckToken {
             return Rejection.forbidden("this route does not admit you", "route_forbids_user");
         }
         return result;
+    }
+
+    /** Whether the browser session cookie, not a bearer header, is what authenticates this request. */
+    boolean sessionCookieDecides(RequestHeaders headers) {
+        if (sessionCookie.isEmpty() || headers.all("Authorization").stream().anyMatch(h -> bearerValue(h).isPresent())) {
+            return false;
+        }
+        return !Cookies.values(headers.all("Cookie"), sessionCookie.get().name()).isEmpty();
     }
 
     private static Optional<String> bearerValue(String header) {

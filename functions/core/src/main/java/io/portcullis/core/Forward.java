@@ -103,7 +103,8 @@ public final class Forward {
      * Forwards a request whose token an API Gateway authorizer has already checked: the identity it established
      * is used as is (its token is not opened again); the route's users and roles and the rate limit still apply.
      * Without one, secure routes check the request's own token. Routes that inject credentials always check the
-     * JWT here: the session it names is taken from the verified token, never from an authorizer's context.
+     * JWT here: the session it names is taken from the verified token, never from an authorizer's context. So do
+     * requests authenticated by the browser session cookie: it comes with CSRF checks only this side can make.
      */
     public ForwardDecision forward(GatewayRequest request, Optional<Identity> authorizedIdentity) {
         ForwardDecision decision = decide(request, authorizedIdentity);
@@ -131,7 +132,11 @@ public final class Forward {
         }
         Optional<Identity> identity = Optional.empty();
         Optional<Authenticated> caller = Optional.empty();
-        if (route.secure() && authorizedIdentity.isPresent() && !route.injectsCredentials()) {
+        // A session cookie is checked here even after an authorizer, with its CSRF token (an authorizer never sees
+        // a form body).
+        boolean authorizerDecided = authorizedIdentity.isPresent() && !route.injectsCredentials()
+                && !checkToken.sessionCookieDecides(request.headers());
+        if (route.secure() && authorizerDecided) {
             if (!route.permits(authorizedIdentity.get())) {
                 return Rejection.forbidden("this route does not admit you", "route_forbids_user");
             }

@@ -178,6 +178,25 @@ class BrowserSessionsTest {
     }
 
     @Test
+    void anAuthorizersIdentity_neverStandsInForACookieSessionsCsrfCheck() {
+        Session alice = login("alice", "a");
+        // An authorizer whose identity source is satisfied by any Authorization header lets the cookie through.
+        AuthResult authorized = fixture.gateway.forward().checkAccess(
+                MapHeaders.of("Cookie", alice.cookieHeader(), "Authorization", "Basic eDp5"), "/app/items");
+        Optional<io.portcullis.core.token.Identity> identity = Optional.of(
+                ((Authenticated) authorized).claims().identity());
+
+        ForwardDecision withoutCsrf = fixture.gateway.forward().forward(Fixtures.request("POST", "/app/items",
+                MapHeaders.of("Cookie", alice.cookieHeader(), "Authorization", "Basic eDp5"), ""), identity);
+        ForwardDecision withCsrf = fixture.gateway.forward().forward(Fixtures.request("POST", "/app/items",
+                MapHeaders.of("Cookie", alice.cookieHeader(), "Authorization", "Basic eDp5", "X-CSRF-Token",
+                        alice.csrf()), ""), identity);
+
+        assertThat(status(withoutCsrf)).isEqualTo(403);
+        assertThat(withCsrf).isInstanceOf(ForwardingPlan.class);
+    }
+
+    @Test
     void csrfTokens_ofOneGateway_areAcceptedByAnotherWithTheSameKeys() throws Exception {
         Session alice = login("alice", "a");
         try (GatewayFixture other = new GatewayFixture(dir.resolve("other"), YAML)) {
