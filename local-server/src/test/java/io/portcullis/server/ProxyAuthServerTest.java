@@ -204,9 +204,9 @@ class ProxyAuthServerTest {
     void refusedFiles_stopStartupNamingTheKey() {
         Path config = dir.resolve("proxyauth/config");
         Path bad = Fixtures.write(config, "bad.json", "{\"token_expiry_seconds\": 60, \"secret\": \"%s\", "
-                .formatted(Fixtures.SECRET) + "\"users\": [], \"tls\": false, \"session_cookie\": true}");
+                .formatted(Fixtures.SECRET) + "\"users\": [], \"tls\": false, \"session_cookies\": true}");
         assertThatThrownBy(() -> PortcullisServer.startProxyAuth(bad, config.resolve("routes.yml"), Map.of()))
-                .isInstanceOf(ConfigException.class).hasMessageContaining("config.json: session_cookie:");
+                .isInstanceOf(ConfigException.class).hasMessageContaining("config.json: session_cookies: unknown key");
     }
 
     private static HttpRequest.Builder request(String path) {
