@@ -14,7 +14,8 @@ data "aws_iam_policy_document" "lambda_assume" {
 }
 
 # token: logins read users and count attempts; /logout, /auth/revoke and /admin/revoke append to the revocation
-# feed and read it; users listed in the config are written at a cold start.
+# feed and read it; users listed in the config are written at a cold start. Users are only ever updated
+# (UpdateItem): a save keeps the last spent TOTP step, and spending a step is a conditional update.
 resource "aws_iam_role" "token" {
   name               = "${local.function_names.token}-role"
   assume_role_policy = data.aws_iam_policy_document.lambda_assume.json
@@ -24,7 +25,7 @@ resource "aws_iam_role" "token" {
 data "aws_iam_policy_document" "token" {
   statement {
     sid       = "Users"
-    actions   = ["dynamodb:GetItem", "dynamodb:PutItem"]
+    actions   = ["dynamodb:GetItem", "dynamodb:UpdateItem"]
     resources = [aws_dynamodb_table.users.arn]
   }
 

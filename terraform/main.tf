@@ -15,8 +15,12 @@ locals {
     forwarder  = "${var.name}-forwarder"
   }
 
-  # The gateway's own endpoints (Gateway.OWN_ENDPOINTS), served by the token function.
-  token_route_keys = ["POST /auth", "POST /auth/revoke", "POST /logout", "POST /admin/revoke"]
+  # The gateway's own endpoints (POST on each of Gateway.OWN_ENDPOINTS, and GET /logout for browser sessions),
+  # served by the token function.
+  token_route_keys = [
+    "POST /auth", "POST /auth/revoke", "POST /logout", "POST /admin/revoke",
+    "POST /auth/totp/enrol", "POST /auth/totp/confirm", "GET /logout",
+  ]
 
   # Every key's secret reaches the functions as <NAME>_SECRET_ARN; the functions resolve it at their first
   # invocation and expose the value as <NAME>_SECRET, which the YAML refers to as ${<NAME>_SECRET}.

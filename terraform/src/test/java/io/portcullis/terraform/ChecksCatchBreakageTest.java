@@ -100,8 +100,10 @@ class ChecksCatchBreakageTest {
                         "server_side_encryption {\n    enabled = false", TABLES, "server_side_encryption"),
                 new Mutation("numeric key", "tables.tf", "type = \"S\"", "type = \"N\"", TABLES, "attributes"),
                 // IAM.
-                new Mutation("an action too many", "iam.tf", "[\"dynamodb:GetItem\", \"dynamodb:PutItem\"]",
-                        "[\"dynamodb:GetItem\", \"dynamodb:PutItem\", \"dynamodb:Scan\"]", IAM, "DynamoDB actions of token"),
+                new Mutation("an action too many", "iam.tf", "[\"dynamodb:GetItem\", \"dynamodb:UpdateItem\"]",
+                        "[\"dynamodb:GetItem\", \"dynamodb:UpdateItem\", \"dynamodb:Scan\"]", IAM, "DynamoDB actions of token"),
+                new Mutation("users written with PutItem", "iam.tf", "[\"dynamodb:GetItem\", \"dynamodb:UpdateItem\"]",
+                        "[\"dynamodb:GetItem\", \"dynamodb:PutItem\"]", IAM, "DynamoDB actions of token"),
                 new Mutation("an action missing", "iam.tf", "[\"dynamodb:PutItem\", \"dynamodb:Query\"]",
                         "[\"dynamodb:Query\"]", IAM, "DynamoDB actions of token"),
                 new Mutation("the wrong table", "iam.tf",
@@ -141,6 +143,9 @@ class ChecksCatchBreakageTest {
                         "/authorizers/${aws_apigatewayv2_authorizer.this.id}\"", "/*/*\"", AUTHORIZER, "/authorizers/"),
                 // Routes and stage.
                 new Mutation("an own endpoint unrouted", "main.tf", "\"POST /logout\", ", "", ROUTES, "Gateway.OWN_ENDPOINTS"),
+                new Mutation("TOTP enrolment unrouted", "main.tf", "\"POST /auth/totp/enrol\", ", "", ROUTES,
+                        "Gateway.OWN_ENDPOINTS"),
+                new Mutation("browser logout unrouted", "main.tf", ", \"GET /logout\"", "", ROUTES, "GET /logout"),
                 new Mutation("identity header from the wrong key", "api.tf", "\"$context.authorizer.user\"",
                         "\"$context.authorizer.principalId\"", ROUTES, "request_parameters"),
                 new Mutation("catch-all without authorizer", "api.tf",

@@ -349,6 +349,16 @@ final class ModuleChecks {
     }
 
     /**
+     * The token function's routes: {@code POST} on each of Gateway.OWN_ENDPOINTS, and {@code GET /logout}, which
+     * Gateway.ownEndpoint answers for browser sessions (the {@code browser} section on; 405 otherwise).
+     */
+    static List<String> expectedTokenRoutes() {
+        List<String> routes = new ArrayList<>(Gateway.OWN_ENDPOINTS.stream().map(path -> "POST " + path).toList());
+        routes.add("GET /logout");
+        return routes;
+    }
+
+    /**
      * The routes of DESIGN.md §7: the token function on Gateway.OWN_ENDPOINTS, the forwarder behind the authorizer
      * on the catch-all, public routes without it, direct routes as HTTP_PROXY with identity headers mapped from
      * the authorizer's context; a $default stage with auto-deploy and access logs.
@@ -358,8 +368,8 @@ final class ModuleChecks {
         assertThat(Tf.text(api.path("protocol_type"))).as("an HTTP API").isEqualTo("HTTP");
 
         List<String> tokenRoutes = Tf.strings(tf.local("token_route_keys"));
-        assertThat(tokenRoutes).as("local.token_route_keys (Gateway.OWN_ENDPOINTS)")
-                .containsExactlyInAnyOrderElementsOf(Gateway.OWN_ENDPOINTS.stream().map(path -> "POST " + path).toList());
+        assertThat(tokenRoutes).as("local.token_route_keys (Gateway.OWN_ENDPOINTS, and GET /logout)")
+                .containsExactlyInAnyOrderElementsOf(expectedTokenRoutes());
         JsonNode token = tf.resource("aws_apigatewayv2_route", "token");
         assertThat(Tf.text(token.path("for_each"))).isEqualTo("${toset(local.token_route_keys)}");
         assertThat(Tf.text(token.path("route_key"))).isEqualTo("${each.key}");

@@ -1,0 +1,279 @@
+package io.portcullis.lambda;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpServer;
+import io.portcullis.core.totp.Base32;
+import io.portcullis.core.totp.Totp;
+import io.portcullis.core.totp.TotpAlgorithm;
+import io.portcullis.infra.dynamodb.LocalDynamo;
+import io.portcullis.infra.dynamodb.TableNames;
+import java.lang.reflect.RecordComponent;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Browser sessions and TOTP in the token function, on DynamoDB Local as a deployment runs them: the payload 2.0
+ * answer carries the session cookies in {@code cookies} (API Gateway's only way to set several), a TOTP user's code
+ * counts once, and every DynamoDB call the function makes is one {@link FunctionPermissions} grants it.
+ */
+class TokenFunctionBrowserTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String COOKIE = "__Host-portcullis";
+    private static final String CSRF_COOKIE = COOKIE + "-csrf";
+    /** 160 bits, provisioned in the config ({@code totp-secret}). */
+    private static final String CAROL_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP";
+    private static final Totp TOTP = new Totp(TotpAlgorithm.SHA1, 6);
+
+    @TempDir
+    static Path dir;
+    static LocalDynamo.HttpServer dynamo;
+    static RecordingDynamoProxy proxy;
+    static HttpServer backend;
+    static final BlockingQueue<Map<String, String>> received = new LinkedBlockingQueue<>();
+
+    @BeforeAll
+    static void start() throws Exception {
+        dynamo = new LocalDynamo.HttpServer(dir.resolve("dynamo"));
+        proxy = new RecordingDynamoProxy(dynamo.endpoint());
+        backend = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        backend.createContext("/", exchange -> {
+            Map<String, String> headers = new HashMap<>();
+            exchange.getRequestHeaders().forEach((k, v) -> headers.put(k.toLowerCase(Locale.ROOT), String.join("|", v)));
+            headers.put(":body", new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+            received.add(headers);
+            exchange.sendResponseHeaders(200, -1);
+            exchange.close();
+        });
+        backend.start();
+    }
+
+    @AfterAll
+    static void stop() {
+        backend.stop(0);
+        proxy.close();
+        dynamo.close();
+    }
+
+    /** The three functions on fresh tables, their DynamoDB calls going through the recording proxy. */
+    private record Deployment(LambdaFunctions functions, TableNames tables, String yaml) {
+        APIGatewayV2HTTPResponse token(APIGatewayV2HTTPEvent event) {
+            return functions.token.handleRequest(event, functions.context);
+        }
+    }
+
+    private static Deployment deploy() {
+        TableNames tables = LocalDynamo.freshTables(dynamo.client(Duration.ofSeconds(5)));
+        String prefix = tables.users().substring(0, tables.users().length() - "users".length());
+        String yaml = """
+                users:
+                  - { username: alice, password: "%s", roles: [admin] }
+                  - { username: carol, password: "%s", totp-secret: %s }
+                store: { type: dynamodb, endpoint: "%s", region: us-east-1, table-prefix: %s }
+                rate-limits: { proxy: { requests-per-second: 1000, burst: 1000 }, auth: { requests-per-second: 1000, burst: 1000 } }
+                browser: { login-redirect: /app/home }
+                routes:
+                  - { prefix: /app, target: "http://127.0.0.1:%d" }
+                """.formatted(Hashes.of("wonderland"), Hashes.of("caroline"), CAROL_SECRET, proxy.endpoint(), prefix,
+                backend.getAddress().getPort());
+        return new Deployment(new LambdaFunctions(yaml), tables, yaml);
+    }
+
+    private static APIGatewayV2HTTPEvent form(String path, String body) {
+        return Events.httpApi("POST", path, Map.of("content-type", "application/x-www-form-urlencoded"),
+                body.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static APIGatewayV2HTTPEvent json(String path, String body, String token) {
+        Map<String, String> headers = new HashMap<>(Map.of("content-type", "application/json"));
+        if (token != null) {
+            headers.put("authorization", "Bearer " + token);
+        }
+        return Events.httpApi("POST", path, headers, body.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static String jsonLogin(Deployment deployment, String username, String password, Optional<String> code)
+            throws Exception {
+        APIGatewayV2HTTPResponse response = deployment.token(json("/auth", "{\"username\":\"" + username
+                + "\",\"password\":\"" + password + "\"" + code.map(c -> ",\"totp_code\":\"" + c + "\"").orElse("")
+                + "}", null));
+        assertThat(response.getStatusCode()).as(response.getBody()).isEqualTo(200);
+        return JSON.readTree(response.getBody()).get("token").asText();
+    }
+
+    private static String error(APIGatewayV2HTTPResponse response) throws Exception {
+        return JSON.readTree(response.getBody()).get("error").asText();
+    }
+
+    private static Map<String, String> cookiesByName(APIGatewayV2HTTPResponse response) {
+        Map<String, String> byName = new TreeMap<>();
+        for (String cookie : Optional.ofNullable(response.getCookies()).orElse(List.of())) {
+            byName.put(cookie.substring(0, cookie.indexOf('=')), cookie);
+        }
+        return byName;
+    }
+
+    private static String value(String setCookie) {
+        return setCookie.substring(setCookie.indexOf('=') + 1, setCookie.indexOf(';'));
+    }
+
+    private static String code(long step) {
+        return TOTP.code(Base32.decode(CAROL_SECRET), step);
+    }
+
+    @Test
+    void formLogin_is303_withBothCookiesInTheCookiesField_andTheCookieOpensTheRoutes() throws Exception {
+        Deployment deployment = deploy();
+
+        APIGatewayV2HTTPResponse response = deployment.token(form("/auth",
+                "username=alice&password=wonderland&redirect=%2Fapp%2Finbox"));
+
+        assertThat(response.getStatusCode()).isEqualTo(303);
+        assertThat(response.getHeaders()).containsEntry("Location", "/app/inbox");
+        assertThat(response.getHeaders().keySet()).noneMatch(name -> name.equalsIgnoreCase("set-cookie"));
+        assertThat(response.getMultiValueHeaders()).isNullOrEmpty();
+        Map<String, String> cookies = cookiesByName(response);
+        assertThat(cookies).containsOnlyKeys(COOKIE, CSRF_COOKIE);
+        assertThat(cookies.get(COOKIE)).matches(COOKIE + "=[^;]+; Path=/; Max-Age=\\d+; HttpOnly; Secure; SameSite=Strict");
+        assertThat(cookies.get(CSRF_COOKIE)).matches(CSRF_COOKIE + "=[^;]+; Path=/; Max-Age=\\d+; Secure; SameSite=Strict");
+        // On the wire, as the runtime hands it to API Gateway: a "cookies" array, not a header.
+        JsonNode wire = JSON.readTree(Events.write(APIGatewayV2HTTPResponse.class, response));
+        assertThat(wire.get("statusCode").asInt()).isEqualTo(303);
+        assertThat(wire.get("cookies")).hasSize(2);
+        assertThat(wire.get("headers").properties()).noneMatch(e -> e.getKey().equalsIgnoreCase("set-cookie"));
+
+        // The cookies come back in the event's "cookies"; the forwarder takes the session cookie as the token,
+        // keeps it from the backend, and wants the CSRF token for a POST.
+        String session = COOKIE + "=" + value(cookies.get(COOKIE));
+        String csrf = CSRF_COOKIE + "=" + value(cookies.get(CSRF_COOKIE));
+        APIGatewayV2HTTPResponse page = deployment.functions().forwarder.handleRequest(Events.httpApiWithCookies(
+                "GET", "/app/inbox", Map.of(), List.of("theme=dark", session, csrf)), deployment.functions().context);
+        assertThat(page.getStatusCode()).isEqualTo(200);
+        Map<String, String> upstream = received.poll(5, TimeUnit.SECONDS);
+        assertThat(upstream).containsEntry("x-user", "alice").containsEntry("cookie", "theme=dark; " + csrf);
+        APIGatewayV2HTTPResponse forged = deployment.functions().forwarder.handleRequest(Events.httpApiWithCookies(
+                "POST", "/app/items", Map.of(), List.of(session, csrf)), deployment.functions().context);
+        assertThat(forged.getStatusCode()).isEqualTo(403);
+        assertThat(received).isEmpty();
+
+        // GET /logout (API Gateway routes it to the token function): both cookies cleared, the token revoked.
+        APIGatewayV2HTTPResponse logout = deployment.token(Events.httpApiWithCookies("GET", "/logout", Map.of(),
+                List.of(session, csrf)));
+        assertThat(logout.getStatusCode()).isEqualTo(204);
+        assertThat(cookiesByName(logout).values()).hasSize(2).allMatch(cookie -> cookie.contains("; Max-Age=0;"));
+        APIGatewayV2HTTPResponse after = deployment.functions().forwarder.handleRequest(Events.httpApiWithCookies(
+                "GET", "/app/inbox", Map.of(), List.of(session)), deployment.functions().context);
+        assertThat(after.getStatusCode()).isEqualTo(401);
+        assertThat(received).isEmpty();
+    }
+
+    @Test
+    void totpUser_needsACode_andEachCodeCountsOnce() throws Exception {
+        Deployment deployment = deploy();
+        long step = Totp.step(Instant.now());
+
+        APIGatewayV2HTTPResponse noCode = deployment.token(json("/auth",
+                "{\"username\":\"carol\",\"password\":\"caroline\"}", null));
+        assertThat(noCode.getStatusCode()).isEqualTo(401);
+        assertThat(error(noCode)).isEqualTo("totp_required");
+
+        jsonLogin(deployment, "carol", "caroline", Optional.of(code(step)));
+
+        APIGatewayV2HTTPResponse replayed = deployment.token(json("/auth",
+                "{\"username\":\"carol\",\"password\":\"caroline\",\"totp_code\":\"" + code(step) + "\"}", null));
+        assertThat(replayed.getStatusCode()).isEqualTo(401);
+        assertThat(error(replayed)).isEqualTo("invalid_credentials");
+
+        // A browser sends the code as a form field; the next step's code is good once, then refused as well.
+        APIGatewayV2HTTPResponse browser = deployment.token(form("/auth",
+                "username=carol&password=caroline&totp_code=" + code(step + 1)));
+        assertThat(browser.getStatusCode()).isEqualTo(303);
+        assertThat(cookiesByName(browser)).containsOnlyKeys(COOKIE, CSRF_COOKIE);
+        APIGatewayV2HTTPResponse browserReplayed = deployment.token(form("/auth",
+                "username=carol&password=caroline&totp_code=" + code(step + 1)));
+        assertThat(browserReplayed.getStatusCode()).isEqualTo(401);
+        assertThat(error(browserReplayed)).isEqualTo("invalid_credentials");
+        assertThat(browserReplayed.getCookies()).isNullOrEmpty();
+
+        // A cold start of another instance (it writes the configured users again) keeps the spent step.
+        LambdaFunctions another = new LambdaFunctions(deployment.yaml());
+        APIGatewayV2HTTPResponse elsewhere = another.token.handleRequest(json("/auth",
+                "{\"username\":\"carol\",\"password\":\"caroline\",\"totp_code\":\"" + code(step + 1) + "\"}", null),
+                another.context);
+        assertThat(elsewhere.getStatusCode()).isEqualTo(401);
+        assertThat(error(elsewhere)).isEqualTo("invalid_credentials");
+    }
+
+    @Test
+    void everyDynamoDbCallOfTheTokenFunction_isOneFunctionPermissionsGrants() throws Exception {
+        Deployment deployment = deploy();
+
+        // A cold start (configured users written), logins of both kinds, TOTP enrolment, a TOTP login,
+        // revocations of every kind.
+        String alice = jsonLogin(deployment, "alice", "wonderland", Optional.empty());
+        assertThat(deployment.token(form("/auth", "username=alice&password=wonderland")).getStatusCode())
+                .isEqualTo(303);
+        APIGatewayV2HTTPResponse enrol = deployment.token(json("/auth/totp/enrol", "", alice));
+        assertThat(enrol.getStatusCode()).as(enrol.getBody()).isEqualTo(200);
+        String secret = secretOf(JSON.readTree(enrol.getBody()).get("otpauth_uri").asText());
+        long step = Totp.step(Instant.now());
+        APIGatewayV2HTTPResponse confirm = deployment.token(json("/auth/totp/confirm",
+                "{\"code\":\"" + TOTP.code(Base32.decode(secret), step) + "\"}", alice));
+        assertThat(confirm.getStatusCode()).as(confirm.getBody()).isEqualTo(204);
+        String again = jsonLogin(deployment, "alice", "wonderland",
+                Optional.of(TOTP.code(Base32.decode(secret), step + 1)));
+        assertThat(deployment.token(json("/admin/revoke", "{\"user\":\"carol\"}", again)).getStatusCode())
+                .isEqualTo(204);
+        assertThat(deployment.token(json("/auth/revoke", "", alice)).getStatusCode()).isEqualTo(204);
+        assertThat(deployment.token(json("/logout", "", again)).getStatusCode()).isEqualTo(204);
+
+        Map<String, String> roleByTable = new HashMap<>();
+        for (RecordComponent component : TableNames.class.getRecordComponents()) {
+            roleByTable.put((String) component.getAccessor().invoke(deployment.tables()), component.getName());
+        }
+        Map<String, Set<String>> called = new TreeMap<>();
+        proxy.actionsByTable().forEach((table, actions) -> {
+            if (roleByTable.containsKey(table)) {
+                called.put(roleByTable.get(table), actions);
+            }
+        });
+        assertThat(proxy.actionsByTable()).doesNotContainKey(RecordingDynamoProxy.NO_TABLE);
+        Map<String, Set<String>> granted = new TreeMap<>();
+        FunctionPermissions.DYNAMODB.get("token").forEach((role, actions) -> granted.put(role, new TreeSet<>(actions)));
+        assertThat(called).as("DynamoDB actions the token function called, by table (FunctionPermissions.DYNAMODB)")
+                .isEqualTo(granted);
+    }
+
+    private static String secretOf(String otpauthUri) {
+        for (String pair : URI.create(otpauthUri).getRawQuery().split("&")) {
+            if (pair.startsWith("secret=")) {
+                return URLDecoder.decode(pair.substring("secret=".length()), StandardCharsets.UTF_8);
+            }
+        }
+        throw new AssertionError("no secret in " + otpauthUri);
+    }
+}
