@@ -3,8 +3,6 @@ package io.portcullis.core;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.portcullis.core.net.LocalPath;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -13,7 +11,7 @@ import java.util.Optional;
 /**
  * A login's fields, read from a JSON or form body: username and password; the TOTP code ({@code totp_code}, as
  * ProxyAuth names it) for users with a second factor; and, from a browser form, where to go afterwards
- * ({@code redirect}, checked by the caller). The password is a {@code char[]} so it can be wiped after hashing;
+ * ({@code redirect}: a path on this site, or the login is refused). The password is a {@code char[]} so it can be wiped after hashing;
  * {@link #toString()} never shows it.
  */
 record Credentials(String username, char[] password, Optional<String> totpCode, Optional<String> redirect) {
@@ -69,18 +67,16 @@ record Credentials(String username, char[] password, Optional<String> totpCode, 
 
     private static Map<String, String> formFields(byte[] body) throws BadRequestException {
         Map<String, String> fields = new HashMap<>();
-        String text = new String(body, StandardCharsets.UTF_8);
+        List<Map.Entry<String, String>> pairs;
         try {
-            for (String pair : text.split("&")) {
-                int eq = pair.indexOf('=');
-                String name = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
-                String value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
-                if (FIELDS.contains(name) && fields.putIfAbsent(name, value) != null) {
-                    throw new BadRequestException("invalid_request", name + " is given twice");
-                }
-            }
+            pairs = FormBody.pairs(body);
         } catch (IllegalArgumentException e) {
             throw new BadRequestException("invalid_request", "the form body is not valid URL encoding");
+        }
+        for (Map.Entry<String, String> pair : pairs) {
+            if (FIELDS.contains(pair.getKey()) && fields.putIfAbsent(pair.getKey(), pair.getValue()) != null) {
+                throw new BadRequestException("invalid_request", pair.getKey() + " is given twice");
+            }
         }
         return fields;
     }

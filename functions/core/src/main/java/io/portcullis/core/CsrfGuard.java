@@ -1,10 +1,7 @@
 package io.portcullis.core;
 
 import io.portcullis.core.token.CsrfTokens;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 
@@ -73,16 +70,11 @@ final class CsrfGuard {
 
     /** The first {@code csrf_token} field of a form body; a malformed body has none. */
     private static Optional<String> formField(byte[] body) {
-        for (String pair : new String(body, StandardCharsets.UTF_8).split("&")) {
-            int eq = pair.indexOf('=');
-            if (eq > 0 && pair.substring(0, eq).equals(FORM_FIELD)) {
-                try {
-                    return Optional.of(URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
-                } catch (IllegalArgumentException e) {
-                    return Optional.empty();
-                }
-            }
+        try {
+            return FormBody.pairs(body).stream().filter(pair -> pair.getKey().equals(FORM_FIELD))
+                    .map(java.util.Map.Entry::getValue).findFirst();
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
         }
-        return Optional.empty();
     }
 }

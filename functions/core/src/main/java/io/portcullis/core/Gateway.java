@@ -126,9 +126,8 @@ public final class Gateway implements AutoCloseable {
      * {@code /admin/revoke}, {@code /auth/totp/enrol}, {@code /auth/totp/confirm}; other methods there get 405),
      * {@code GET /logout} for browsers when the {@code browser} section is on, ProxyAuth's when configured
      * ({@code /adm/revoke}, {@code /adm/stats}, {@code GET /logout}), and CORS preflights from allowed origins, on
-     * any path; empty for
-     * every other request, which belongs to the routes. Every shell dispatches through here, so the endpoints are
-     * the same everywhere. The CORS grant for the answer comes from {@link #corsHeaders}.
+     * any path; empty for every other request, which belongs to the routes. Every shell dispatches through here, so
+     * the endpoints are the same everywhere. The CORS grant for the answer comes from {@link #corsHeaders}.
      */
     public Optional<Reply> ownEndpoint(GatewayRequest request) {
         Optional<Reply> preflight = cors.preflight(request);
