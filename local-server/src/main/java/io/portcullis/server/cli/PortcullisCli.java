@@ -28,6 +28,7 @@ public final class PortcullisCli {
     public static final int OK = 0;
     public static final int FAILED = 1;
     public static final int USAGE = 2;
+    private static final System.Logger LOG = System.getLogger(PortcullisCli.class.getName());
     private static final Set<String> TOP_LEVEL_OPTIONS = Set.of("-h", "--help", "-V", "--version");
 
     private final CommandLine commandLine;
@@ -78,6 +79,9 @@ public final class PortcullisCli {
                 })
                 .setExecutionExceptionHandler((e, line, parsed) -> {
                     line.getErr().println("portcullis: " + describe(e));
+                    if (!expected(e)) {
+                        LOG.log(System.Logger.Level.ERROR, "unexpected failure", e); // a bug: keep its trace
+                    }
                     return FAILED;
                 });
     }
@@ -126,6 +130,13 @@ public final class PortcullisCli {
                             .map(option -> option.replaceFirst("=.*", "")).toList());
         }
         return e.getMessage();
+    }
+
+    /** Failures with a message meant for the operator, as opposed to bugs. */
+    private static boolean expected(Exception e) {
+        return e instanceof ConfigException || e instanceof CommandFailure || e instanceof StoreUnavailableException
+                || e instanceof UncheckedIOException || e instanceof IllegalArgumentException
+                || e instanceof IllegalStateException;
     }
 
     /** What went wrong, for an operator: messages only, no stack traces. */
