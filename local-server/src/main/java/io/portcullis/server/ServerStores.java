@@ -27,33 +27,47 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
  * {@code store.data-dir} (the default); or DynamoDB proper. The DynamoDB kinds go through the same adapters as the
  * Lambda functions. Session credentials live where {@code sessions.store} says: in memory, in the sessions table,
  * or in Redis. Closing it stops the background refresh, the Redis pool and DynamoDB Local.
+ *
+ * <p>The embedded store holds a lock on {@code portcullis.lock} in its data directory while open: DynamoDB Local
+ * keeps state in memory, so a second process (another server, the command line) on the same directory is refused
+ * rather than allowed to write beside it.
  */
-final class ServerStores implements AutoCloseable {
+public final class ServerStores implements AutoCloseable {
     private final SessionStores.Opened opened;
     private final Optional<ScheduledExecutorService> scheduler;
     private final Optional<AmazonDynamoDBLocal> embedded;
     private final Optional<DynamoDbClient> client;
+    private final Optional<DataDirLock> lock;
 
     private ServerStores(SessionStores.Opened opened, Optional<ScheduledExecutorService> scheduler,
-            Optional<AmazonDynamoDBLocal> embedded, Optional<DynamoDbClient> client) {
+            Optional<AmazonDynamoDBLocal> embedded, Optional<DynamoDbClient> client, Optional<DataDirLock> lock) {
         this.opened = opened;
         this.scheduler = scheduler;
         this.embedded = embedded;
         this.client = client;
+        this.lock = lock;
     }
 
     /** Opens the configured store and writes the configured users into it. */
-    static ServerStores open(GatewayConfig config, List<User> users, Clock clock) {
+    public static ServerStores open(GatewayConfig config, List<User> users, Clock clock) {
         GatewayConfig.Store store = config.store();
         if (store.type() == GatewayConfig.StoreType.MEMORY) {
             return new ServerStores(SessionStores.open(config, Gateway.Stores.inMemory(users, clock), clock),
-                    Optional.empty(), Optional.empty(), Optional.empty());
+                    Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
         }
         Optional<AmazonDynamoDBLocal> embedded = Optional.empty();
+        Optional<DataDirLock> lock = Optional.empty();
         DynamoDbClient client;
         if (store.type() == GatewayConfig.StoreType.EMBEDDED) {
-            // true: no telemetry. A gateway does not phone home (DynamoDB Local would report its starts to AWS).
-            embedded = Optional.of(DynamoDBEmbedded.create(databaseFile(store.dataDir()).toFile(), true));
+            Path file = databaseFile(store.dataDir());
+            lock = Optional.of(DataDirLock.acquire(store.dataDir()));
+            try {
+                // true: no telemetry. A gateway does not phone home (DynamoDB Local would report starts to AWS).
+                embedded = Optional.of(DynamoDBEmbedded.create(file.toFile(), true));
+            } catch (RuntimeException e) {
+                lock.get().close();
+                throw e;
+            }
             client = embedded.get().dynamoDbClient();
         } else {
             client = DynamoDbStores.client(store, Apache5HttpClient.create());
@@ -69,7 +83,7 @@ final class ServerStores implements AutoCloseable {
         Gateway.Stores stores = DynamoDbStores.create(client, config, clock, Optional.of(scheduler));
         ConfiguredUsers.seed(users, stores.users(), stores.revocations(), clock);
         return new ServerStores(SessionStores.open(config, stores, clock), Optional.of(scheduler), embedded,
-                Optional.of(client));
+                Optional.of(client), lock);
     }
 
     /**
@@ -92,7 +106,7 @@ final class ServerStores implements AutoCloseable {
         return file;
     }
 
-    Gateway.Stores stores() {
+    public Gateway.Stores stores() {
         return opened.stores();
     }
 
@@ -102,5 +116,6 @@ final class ServerStores implements AutoCloseable {
         opened.close();
         client.ifPresent(DynamoDbClient::close);
         embedded.ifPresent(AmazonDynamoDBLocal::shutdown);
+        lock.ifPresent(DataDirLock::close);
     }
 }

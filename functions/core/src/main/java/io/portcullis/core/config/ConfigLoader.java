@@ -231,8 +231,8 @@ public final class ConfigLoader {
             Optional<String> username = reader.requiredString(node.get("username"));
             Optional<String> password = reader.requiredString(node.get("password"));
             List<String> roles = reader.strings(node.get("roles"));
-            roles.stream().filter(role -> !ROLE.matcher(role).matches()).forEach(role -> reader.problem(
-                    node.get("roles"), "'" + role + "' is not a role name (1 to 64 of A-Z a-z 0-9 . _ : -)"));
+            roles.stream().flatMap(role -> roleProblem(role).stream())
+                    .forEach(problem -> reader.problem(node.get("roles"), problem));
             List<Cidr> allow = reader.strings(node.get("allow")).stream()
                     .flatMap(text -> cidr(node.get("allow"), text, reader).stream()).toList();
             Optional<String> totpSecret = reader.string(node.get("totp-secret"));
@@ -240,9 +240,9 @@ public final class ConfigLoader {
             if (username.isEmpty() || password.isEmpty()) {
                 continue;
             }
-            if (!USERNAME.matcher(username.get()).matches()) {
-                reader.problem(node.get("username"), "must be 1 to 128 visible ASCII characters (no spaces): "
-                        + "it travels to backends in a header");
+            Optional<String> nameProblem = usernameProblem(username.get());
+            if (nameProblem.isPresent()) {
+                reader.problem(node.get("username"), nameProblem.get());
             } else if (!names.add(username.get())) {
                 reader.problem(node.get("username"), "user '" + username.get() + "' is configured twice");
             } else {
@@ -250,6 +250,44 @@ public final class ConfigLoader {
             }
         }
         return users;
+    }
+
+    /** What is wrong with {@code username} as a login name, if anything (the CLI checks names it adds so). */
+    public static Optional<String> usernameProblem(String username) {
+        return USERNAME.matcher(username).matches() ? Optional.empty()
+                : Optional.of("must be 1 to 128 visible ASCII characters (no spaces): it travels to backends in a "
+                        + "header");
+    }
+
+    /** What is wrong with {@code role} as a role name, if anything. */
+    public static Optional<String> roleProblem(String role) {
+        return ROLE.matcher(role).matches() ? Optional.empty()
+                : Optional.of("'" + role + "' is not a role name (1 to 64 of A-Z a-z 0-9 . _ : -)");
+    }
+
+    /**
+     * A duration as config values are written ({@code 500ms}, {@code 2s}, {@code 1m}, {@code 1h}, ISO-8601).
+     *
+     * @throws IllegalArgumentException saying what is wrong
+     */
+    public static Duration parseDuration(String text) {
+        return ConfigReader.parseDuration(text.strip());
+    }
+
+    /**
+     * The Argon2 parameters for new hashes that {@code file} sets under {@code passwords.argon2}, or the defaults
+     * when it has no such section (a users file). Nothing else in the file is read or checked.
+     *
+     * @throws ConfigException when the section is there but invalid
+     */
+    public static Argon2Params argon2Of(Path file) {
+        requireReadable(file);
+        Config root = Config.builder(ConfigSources.file(file).build())
+                .disableEnvironmentVariablesSource().disableSystemPropertiesSource().build();
+        ConfigReader reader = new ConfigReader();
+        Passwords passwords = passwords(root.get("passwords"), reader);
+        reader.throwIfAny();
+        return passwords.argon2();
     }
 
     private static RateLimit rateLimit(Config node, RateLimit defaults, ConfigReader reader) {

@@ -105,7 +105,8 @@ public final class PlaintextPasswords {
         }
     }
 
-    private record Edit(int start, int end, String replacement) {
+    /** Text in [{@code start}, {@code end}) (UTF-16 offsets) to be replaced. Shared with {@link UsersFile}. */
+    record Edit(int start, int end, String replacement) {
     }
 
     private static List<Edit> edits(String text, Map<String, String> plaintextByUser, Map<String, String> hashByUser) {
@@ -137,14 +138,14 @@ public final class PlaintextPasswords {
         return edits;
     }
 
-    private static boolean isFlowScalar(ScalarNode scalar) {
+    static boolean isFlowScalar(ScalarNode scalar) {
         return switch (scalar.getScalarStyle()) {
             case PLAIN, SINGLE_QUOTED, DOUBLE_QUOTED -> true;
             default -> false;
         };
     }
 
-    private static Optional<Node> value(MappingNode mapping, String key) {
+    static Optional<Node> value(MappingNode mapping, String key) {
         for (NodeTuple tuple : mapping.getValue()) {
             if (scalar(tuple.getKeyNode()).filter(key::equals).isPresent()) {
                 return Optional.of(tuple.getValueNode());
@@ -153,11 +154,11 @@ public final class PlaintextPasswords {
         return Optional.empty();
     }
 
-    private static Optional<String> scalar(Node node) {
+    static Optional<String> scalar(Node node) {
         return node instanceof ScalarNode scalar ? Optional.of(scalar.getValue()) : Optional.empty();
     }
 
-    private static String apply(String text, List<Edit> edits) {
+    static String apply(String text, List<Edit> edits) {
         StringBuilder out = new StringBuilder(text);
         edits.stream().sorted(Comparator.comparingInt(Edit::start).reversed())
                 .forEach(edit -> out.replace(edit.start(), edit.end(), edit.replacement()));
