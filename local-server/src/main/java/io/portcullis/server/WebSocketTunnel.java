@@ -64,7 +64,7 @@ final class WebSocketTunnel implements Http1Upgrader {
                 prologue.query().rawValue(), new HelidonHeaders(headers),
                 ((InetSocketAddress) ctx.remotePeer().address()).getAddress(), ctx.isSecure(),
                 InputStream::nullInputStream);
-        if (!request.method().equals("GET") || Gateway.OWN_ENDPOINTS.contains(request.rawPath())
+        if (!request.method().equals("GET") || Gateway.isOwnPath(request.rawPath())
                 || request.headers().first("Sec-WebSocket-Key").isEmpty()) {
             return null;
         }
