@@ -45,6 +45,7 @@ public final class Main {
             PortcullisServer server = files.config() != null ? PortcullisServer.start(files.config(), env)
                     : PortcullisServer.startProxyAuth(files.proxyAuthConfig(), files.proxyAuthRoutes(), env);
             Runtime.getRuntime().addShutdownHook(new Thread(server::close, "portcullis-shutdown"));
+            ReloadSignal.install(() -> server.reload("SIGHUP"));
         } catch (ConfigException e) {
             System.err.println("portcullis: cannot start, " + e.getMessage());
             System.exit(2);
