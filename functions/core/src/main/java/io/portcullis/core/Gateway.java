@@ -65,11 +65,12 @@ public final class Gateway implements AutoCloseable {
             "/auth/totp/enrol", "/auth/totp/confirm");
 
     /**
-     * The admin API's requests besides {@code POST /admin/revoke}, as API Gateway route keys ({@code {name}} is one
-     * path segment).
+     * The admin API's user management, as API Gateway route keys ({@code {name}} is one path segment): the token
+     * function serves them on Lambda. {@code GET /admin/tokens} is the server's only: it lists the tokens one
+     * instance has seen, which in a Lambda execution environment is too few to mean anything.
      */
-    public static final Set<String> ADMIN_ROUTE_KEYS = Set.of("GET /admin/tokens", "GET /admin/users",
-            "GET /admin/users/{name}", "PUT /admin/users/{name}", "DELETE /admin/users/{name}");
+    public static final Set<String> ADMIN_ROUTE_KEYS = Set.of("GET /admin/users", "GET /admin/users/{name}",
+            "PUT /admin/users/{name}", "DELETE /admin/users/{name}");
 
     private final GatewayConfig config;
     private final Stores stores;
