@@ -126,7 +126,7 @@ public final class Gateway implements AutoCloseable {
         this.revokeTokens = new RevokeTokens(checkToken, admins, stores.revocations(), config.maxTokenLifetime(),
                 clock);
         this.proxyAuth = config.proxyAuth().map(compat -> new ProxyAuthEndpoints(compat, admins, revokeTokens,
-                compat.stats() ? Optional.of(tokenStats) : Optional.empty()));
+                compat.stats() ? Optional.of(tokenStats) : Optional.empty(), stores.revocations()::isRevoked));
         Set<String> listed = new HashSet<>();
         config.users().forEach(user -> listed.add(user.username()));
         this.admin = new AdminEndpoints(admins, revokeTokens, tokenStats, stores.revocations(),

@@ -1,10 +1,12 @@
 package io.portcullis.core;
 
 import io.portcullis.core.config.GatewayConfig.ProxyAuthCompat;
+import io.portcullis.core.token.Claims;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Predicate;
 
 /**
  * ProxyAuth's own endpoints, for clients written against it: {@code POST /adm/revoke} and {@code GET /adm/stats}
@@ -21,14 +23,19 @@ final class ProxyAuthEndpoints {
     private final AdminGuard admins;
     private final RevokeTokens revokeTokens;
     private final Optional<TokenStats> stats;
+    private final Predicate<Claims> revoked;
 
-    /** @param stats the token registry, when {@code proxyauth.stats} asks for its counts */
+    /**
+     * @param stats the token registry, when {@code proxyauth.stats} asks for its counts
+     * @param revoked whether a token was revoked (revoked tokens are not counted)
+     */
     ProxyAuthEndpoints(ProxyAuthCompat compat, AdminGuard admins, RevokeTokens revokeTokens,
-            Optional<TokenStats> stats) {
+            Optional<TokenStats> stats, Predicate<Claims> revoked) {
         this.compat = compat;
         this.admins = admins;
         this.revokeTokens = revokeTokens;
         this.stats = stats;
+        this.revoked = revoked;
     }
 
     /** The answer for ProxyAuth's endpoints; empty for any other request. */
@@ -66,7 +73,7 @@ final class ProxyAuthEndpoints {
         }
         GatewayResponse response = stats.map(counter -> new GatewayResponse(200, List.of(
                 new Header("Content-Type", "application/json"), NO_STORE),
-                Json.bytes(counter.toJson(compat::format))))
+                Json.bytes(counter.toJson(compat::format, revoked))))
                 .orElseGet(() -> new GatewayResponse(200, List.of(TEXT, NO_STORE),
                         "Stats is disabled on this server".getBytes(StandardCharsets.UTF_8)));
         return () -> response;

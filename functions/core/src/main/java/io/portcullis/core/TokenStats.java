@@ -119,11 +119,11 @@ public final class TokenStats {
 
     /**
      * ProxyAuth's {@code /adm/stats}: {@code [{user, tokens: [{token_id, count, delivery_at, expire_at}]}]}, users and
-     * tokens in order, tokens that were used at least once (as ProxyAuth counts them, on use).
+     * tokens in order, live tokens that were used at least once (as ProxyAuth counts them, on use).
      */
-    ArrayNode toJson(Function<Instant, String> dates) {
+    ArrayNode toJson(Function<Instant, String> dates, Predicate<Claims> revoked) {
         Instant now = clock.instant();
-        entries.values().removeIf(e -> !e.claims.expiresAt().isAfter(now));
+        entries.values().removeIf(e -> !e.claims.expiresAt().isAfter(now) || revoked.test(e.claims));
         Map<String, ArrayNode> byUser = new TreeMap<>();
         Map<TokenId, Entry> sorted = new TreeMap<>(Comparator.comparing(TokenId::value));
         sorted.putAll(entries);
