@@ -3,6 +3,7 @@ package io.portcullis.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.portcullis.core.Fixtures;
+import io.portcullis.core.jwt.JwtMint;
 import java.io.IOException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -110,6 +111,21 @@ class HotReloadTest {
             assertThat(log.await(Level.WARNING, message -> message.contains("server.port changed")).getMessage())
                     .contains("next restart");
             log.await(Level.WARNING, message -> message.contains("upstream.read-timeout changed"));
+        }
+    }
+
+    @Test
+    void turningJwtsOn_isRefused_whenTokensWouldOutliveTheStoresRevocations() throws Exception {
+        Path config = RunningGateway.configFile(dir, "store: { type: memory }\nroutes: [ " + route("/a", first)
+                + " ]\n");
+        try (RunningGateway gateway = RunningGateway.startFrom(config);
+                LogCapture log = new LogCapture(ConfigReload.class)) {
+            replace(config, Files.readString(config) + "jwt: { keys: [ { algorithm: HS512, secret: \""
+                    + JwtMint.HMAC_SECRET + "\" } ] }\n");
+
+            assertThat(gateway.server.reload("test")).isEqualTo(ConfigReload.Outcome.REFUSED);
+            assertThat(log.await(Level.SEVERE, message -> message.contains("refused")).getMessage())
+                    .contains("restart to turn JWT verification on");
         }
     }
 
