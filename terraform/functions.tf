@@ -22,7 +22,7 @@ resource "aws_cloudwatch_log_group" "forwarder" {
 
 resource "aws_lambda_function" "token" {
   function_name    = local.function_names.token
-  description      = "Portcullis: POST /auth, /auth/revoke, /logout, /admin/revoke"
+  description      = "Portcullis: POST /auth, /auth/revoke, /logout, /admin/revoke; /admin/users"
   role             = aws_iam_role.token.arn
   filename         = local.package_path
   source_code_hash = filebase64sha256(local.package_path)

@@ -15,7 +15,8 @@ data "aws_iam_policy_document" "lambda_assume" {
 
 # token: logins read users and count attempts; /logout, /auth/revoke and /admin/revoke append to the revocation
 # feed and read it; users listed in the config are written at a cold start. Users are only ever updated
-# (UpdateItem): a save keeps the last spent TOTP step, and spending a step is a conditional update.
+# (UpdateItem): a save keeps the last spent TOTP step, and spending a step is a conditional update. The admin API
+# lists users (Scan) and removes them (DeleteItem).
 resource "aws_iam_role" "token" {
   name               = "${local.function_names.token}-role"
   assume_role_policy = data.aws_iam_policy_document.lambda_assume.json
@@ -25,7 +26,7 @@ resource "aws_iam_role" "token" {
 data "aws_iam_policy_document" "token" {
   statement {
     sid       = "Users"
-    actions   = ["dynamodb:GetItem", "dynamodb:UpdateItem"]
+    actions   = ["dynamodb:GetItem", "dynamodb:UpdateItem", "dynamodb:Scan", "dynamodb:DeleteItem"]
     resources = [aws_dynamodb_table.users.arn]
   }
 

@@ -20,6 +20,7 @@ locals {
   token_route_keys = [
     "POST /auth", "POST /auth/revoke", "POST /logout", "POST /admin/revoke",
     "POST /auth/totp/enrol", "POST /auth/totp/confirm", "GET /logout",
+    "GET /admin/users", "GET /admin/users/{name}", "PUT /admin/users/{name}", "DELETE /admin/users/{name}",
   ]
 
   # Every key's secret reaches the functions as <NAME>_SECRET_ARN; the functions resolve it at their first

@@ -19,7 +19,9 @@ import io.portcullis.core.route.UpstreamTls;
 import io.helidon.common.tls.Tls;
 import java.io.ByteArrayInputStream;
 import java.io.SequenceInputStream;
+import java.util.Collections;
 import java.util.Map;
+import java.util.WeakHashMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.io.IOException;
 import java.io.InputStream;
@@ -59,7 +61,11 @@ public final class UpstreamClient {
 
     private final Http1Client client;
     private final Map<UpstreamProxy, io.helidon.webclient.api.Proxy> proxies = new ConcurrentHashMap<>();
-    private final Map<UpstreamTls, Tls> tlsSettings = new ConcurrentHashMap<>();
+    /**
+     * Weak keys: a configuration reload brings routes with new TLS material (a new context), and the old entries
+     * go once the gateway that held them is gone.
+     */
+    private final Map<UpstreamTls, Tls> tlsSettings = Collections.synchronizedMap(new WeakHashMap<>());
 
     /**
      * The HTTP/1.1 client itself rather than the generic {@code WebClient}: the generic one looks up the protocol

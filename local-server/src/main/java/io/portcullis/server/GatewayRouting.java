@@ -10,6 +10,7 @@ import io.portcullis.core.Rejection;
 import io.portcullis.core.StoreUnavailableException;
 import io.portcullis.infra.UpstreamClient;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * The server's one route: each request is mapped to the core, answered by the gateway's own endpoints or else
@@ -21,10 +22,11 @@ import java.util.Optional;
 final class GatewayRouting implements HttpFeature, Weighted {
     private static final System.Logger LOG = System.getLogger(GatewayRouting.class.getName());
 
-    private final Gateway gateway;
+    private final Supplier<Gateway> gateway;
     private final UpstreamClient upstream;
 
-    GatewayRouting(Gateway gateway, UpstreamClient upstream) {
+    /** @param gateway the gateway to serve each request with, read once per request (a reload replaces it) */
+    GatewayRouting(Supplier<Gateway> gateway, UpstreamClient upstream) {
         this.gateway = gateway;
         this.upstream = upstream;
     }
@@ -36,14 +38,15 @@ final class GatewayRouting implements HttpFeature, Weighted {
 
     @Override
     public void setup(HttpRouting.Builder routing) {
-        ProxyHandler proxy = new ProxyHandler(gateway.forward(), upstream);
+        ProxyHandler proxy = new ProxyHandler(upstream);
         routing.any((req, res) -> {
+            Gateway current = gateway.get();
             GatewayRequest request = Exchanges.request(req);
-            Optional<Reply> own = gateway.ownEndpoint(request);
+            Optional<Reply> own = current.ownEndpoint(request);
             if (own.isPresent()) {
-                Exchanges.write(res, own.get().toResponse(), gateway.corsHeaders(request));
+                Exchanges.write(res, own.get().toResponse(), current.corsHeaders(request));
             } else {
-                proxy.handle(request, req, res);
+                proxy.handle(current.forward(), request, req, res);
             }
         })
                 .error(StoreUnavailableException.class, (req, res, e) -> {

@@ -21,5 +21,7 @@ public final class Main {
         if (code != PortcullisCli.OK || cli.server().isEmpty()) {
             System.exit(code);
         }
+        // systemd's ExecReload (and any operator) reloads the configuration with SIGHUP instead of stopping it.
+        cli.server().ifPresent(server -> ReloadSignal.install(() -> server.reload("SIGHUP")));
     }
 }

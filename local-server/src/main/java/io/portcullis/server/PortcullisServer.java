@@ -11,10 +11,8 @@ import io.helidon.webserver.observe.metrics.MetricsObserver;
 import io.portcullis.core.Gateway;
 import io.portcullis.core.User;
 import io.portcullis.core.config.ConfigException;
-import io.portcullis.core.config.ConfigLoader;
 import io.portcullis.core.config.GatewayConfig;
 import io.portcullis.core.config.PlaintextPasswords;
-import io.portcullis.core.config.ProxyAuthFiles;
 import io.portcullis.core.password.Passwords;
 import io.portcullis.infra.HelidonMappers;
 import io.portcullis.infra.UpstreamClient;
@@ -38,15 +36,20 @@ public final class PortcullisServer implements AutoCloseable {
     // Helidon 4.4.1 is not fully served by the registry here; revisit on upgrade. server.use-nio overrides.
 
     private final ServerStores stores;
-    private final Gateway gateway;
+    private final CurrentGateway gateway;
     private final WebServer server;
     private final Optional<WebServer> demoBackend;
+    private final ConfigReload reload;
+    private final Optional<ConfigWatcher> watcher;
 
-    private PortcullisServer(ServerStores stores, Gateway gateway, WebServer server, Optional<WebServer> demoBackend) {
+    private PortcullisServer(ServerStores stores, CurrentGateway gateway, WebServer server,
+            Optional<WebServer> demoBackend, ConfigReload reload, Optional<ConfigWatcher> watcher) {
         this.stores = stores;
         this.gateway = gateway;
         this.server = server;
         this.demoBackend = demoBackend;
+        this.reload = reload;
+        this.watcher = watcher;
     }
 
     /**
@@ -56,9 +59,7 @@ public final class PortcullisServer implements AutoCloseable {
      */
     public static PortcullisServer start(Path configFile, Map<String, String> env) {
         HelidonMappers.pinGlobal();
-        Config config = ConfigLoader.helidonConfig(configFile, env);
-        GatewayConfig gatewayConfig = ConfigLoader.read(config, configFile);
-        return start(config, gatewayConfig, gatewayConfig.usersFile().orElse(configFile));
+        return start(ConfigFiles.yaml(configFile, env));
     }
 
     /**
@@ -69,19 +70,21 @@ public final class PortcullisServer implements AutoCloseable {
      */
     public static PortcullisServer startProxyAuth(Path configJson, Path routesYml, Map<String, String> env) {
         HelidonMappers.pinGlobal();
-        ProxyAuthFiles.Loaded loaded = ProxyAuthFiles.load(configJson, routesYml, env);
-        loaded.warnings().forEach(warning -> LOG.log(System.Logger.Level.WARNING, warning));
-        return start(loaded.root(), loaded.config(), configJson);
+        return start(ConfigFiles.proxyAuth(configJson, routesYml, env));
     }
 
-    /** @param usersFile the file plaintext passwords are read from, and their hashes written back into */
-    private static PortcullisServer start(Config config, GatewayConfig gatewayConfig, Path usersFile) {
+    /** Starts from {@code files}, and reloads them on change (and on {@link #reload}). */
+    private static PortcullisServer start(ConfigFiles files) {
+        ConfigFiles.Loaded loaded = files.load();
+        loaded.warnings().forEach(warning -> LOG.log(System.Logger.Level.WARNING, warning));
+        Config config = loaded.root();
+        GatewayConfig gatewayConfig = loaded.config();
         Clock clock = Clock.systemUTC();
-        List<User> users = PlaintextPasswords.hashAndRewrite(gatewayConfig.users(), usersFile,
+        List<User> users = PlaintextPasswords.hashAndRewrite(gatewayConfig.users(), loaded.usersFile(),
                 new Passwords(gatewayConfig.passwords().argon2()));
         ServerStores stores = ServerStores.open(gatewayConfig, users, clock);
-        Gateway gateway = Gateway.create(gatewayConfig, stores.stores(),
-                new HttpJwksFetcher(gatewayConfig.jwt().jwksTimeout()), clock);
+        CurrentGateway gateway = new CurrentGateway(Gateway.create(gatewayConfig, stores.stores(),
+                new HttpJwksFetcher(gatewayConfig.jwt().jwksTimeout()), clock));
         Optional<WebServer> demo = config.get("demo-backend").exists()
                 ? Optional.of(DemoBackend.start(config.get("demo-backend.host").asString().orElse("127.0.0.1"),
                         config.get("demo-backend.port").asInt().orElse(9000)))
@@ -112,7 +115,22 @@ public final class PortcullisServer implements AutoCloseable {
                 + "://" + server.prototype().host() + ":"
                 + server.port() + " with " + gatewayConfig.routes().size() + " route(s), store "
                 + gatewayConfig.store().type().name().toLowerCase(java.util.Locale.ROOT));
-        return new PortcullisServer(stores, gateway, server, demo);
+        ConfigReload reload = new ConfigReload(files, loaded, gateway, stores.stores(),
+                server.prototype().shutdownGracePeriod(), clock);
+        return new PortcullisServer(stores, gateway, server, demo, reload, ConfigWatcher.start(reload));
+    }
+
+    /**
+     * Reads the configuration files again and applies them ({@link ConfigReload}): what SIGHUP does. An invalid
+     * configuration is refused, logged, and the running one stays.
+     */
+    public ConfigReload.Outcome reload(String trigger) {
+        return reload.reload(trigger);
+    }
+
+    /** How many reloads were applied since the start. */
+    int reloadsApplied() {
+        return reload.applied();
     }
 
     public int port() {
@@ -126,6 +144,8 @@ public final class PortcullisServer implements AutoCloseable {
     /** Stops accepting connections, lets requests in flight finish (up to the grace period), then stops. */
     @Override
     public void close() {
+        reload.close();
+        watcher.ifPresent(ConfigWatcher::close);
         server.stop();
         demoBackend.ifPresent(WebServer::stop);
         gateway.close();

@@ -16,15 +16,14 @@ import java.io.IOException;
 final class ProxyHandler {
     private static final System.Logger LOG = System.getLogger(ProxyHandler.class.getName());
 
-    private final Forward forward;
     private final UpstreamClient upstream;
 
-    ProxyHandler(Forward forward, UpstreamClient upstream) {
-        this.forward = forward;
+    ProxyHandler(UpstreamClient upstream) {
         this.upstream = upstream;
     }
 
-    void handle(GatewayRequest request, ServerRequest req, ServerResponse res) throws IOException {
+    /** @param forward the route table and checks of the gateway this request is served by */
+    void handle(Forward forward, GatewayRequest request, ServerRequest req, ServerResponse res) throws IOException {
         switch (forward.forward(request)) {
             case Rejection rejection -> Exchanges.write(res, rejection.toResponse());
             case ForwardingPlan plan -> send(plan, request, req, res);

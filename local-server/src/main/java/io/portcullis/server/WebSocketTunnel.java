@@ -26,6 +26,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.function.Supplier;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
@@ -44,10 +45,11 @@ final class WebSocketTunnel implements Http1Upgrader {
     private static final System.Logger LOG = System.getLogger(WebSocketTunnel.class.getName());
     private static final int MAX_HEAD_BYTES = 16 * 1024;
 
-    private final Gateway gateway;
+    private final Supplier<Gateway> gateway;
     private final GatewayConfig.Upstream timeouts;
 
-    WebSocketTunnel(Gateway gateway, GatewayConfig.Upstream timeouts) {
+    /** @param gateway the gateway to check each handshake with, read once per handshake (a reload replaces it) */
+    WebSocketTunnel(Supplier<Gateway> gateway, GatewayConfig.Upstream timeouts) {
         this.gateway = gateway;
         this.timeouts = timeouts;
     }
@@ -64,11 +66,11 @@ final class WebSocketTunnel implements Http1Upgrader {
                 prologue.query().rawValue(), new HelidonHeaders(headers),
                 ((InetSocketAddress) ctx.remotePeer().address()).getAddress(), ctx.isSecure(),
                 InputStream::nullInputStream);
-        if (!request.method().equals("GET") || Gateway.OWN_ENDPOINTS.contains(request.rawPath())
+        if (!request.method().equals("GET") || Gateway.isOwnPath(request.rawPath())
                 || request.headers().first("Sec-WebSocket-Key").isEmpty()) {
             return null;
         }
-        ForwardDecision decision = gateway.forward().forward(request);
+        ForwardDecision decision = gateway.get().forward().forward(request);
         if (decision instanceof Rejection rejection) {
             return answer(ctx, rejection.toResponse());
         }

@@ -11,7 +11,7 @@ import java.util.Map;
 
 /**
  * HTTP/1.1 written by hand on a socket, for requests a well-behaved client refuses to send: unnormalized paths,
- * malformed headers, hop-by-hop headers. Each request closes its connection.
+ * malformed headers, hop-by-hop headers. Each request closes its connection, except on a {@link KeepAlive}.
  */
 final class RawHttp {
     /** A response as read off the wire; header names lower-cased, repeated headers joined with ", ". */
@@ -22,6 +22,29 @@ final class RawHttp {
     }
 
     private RawHttp() {
+    }
+
+    /** One connection kept open across requests, as a browser or a pooling client keeps it. */
+    static final class KeepAlive implements AutoCloseable {
+        private final Socket socket;
+
+        KeepAlive(int port) throws IOException {
+            socket = new Socket("127.0.0.1", port);
+            socket.setSoTimeout(10_000);
+        }
+
+        /** Sends {@code head} (request line and headers, without the final blank line) and reads the answer. */
+        Response send(String head) throws IOException {
+            OutputStream out = socket.getOutputStream();
+            out.write((head + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+            out.flush();
+            return read(socket.getInputStream());
+        }
+
+        @Override
+        public void close() throws IOException {
+            socket.close();
+        }
     }
 
     /** Sends {@code head} (request line and headers, without the final blank line) and reads the answer. */

@@ -60,7 +60,7 @@ public final class Forward {
     private final Set<String> droppedFromTrusted;
     private final Set<String> droppedFromOthers;
     private final Cors cors;
-    private final Optional<TokenStats> stats;
+    private final TokenStats stats;
     private final boolean proxyAuthRateLimitBody;
     private final Clock clock;
 
@@ -71,7 +71,7 @@ public final class Forward {
      */
     Forward(RouteTable routes, CheckToken checkToken, RateLimiter limiter, RateLimit limit, TrustedProxies proxies,
             IdentityHeaders identityHeaders, TokenType defaultTokenType, Set<String> tokenCookies, CsrfGuard csrf,
-            InjectCredentials injectCredentials, Cors cors, Optional<TokenStats> stats, boolean proxyAuthRateLimitBody,
+            InjectCredentials injectCredentials, Cors cors, TokenStats stats, boolean proxyAuthRateLimitBody,
             Clock clock) {
         this.routes = routes;
         this.checkToken = checkToken;
@@ -148,7 +148,7 @@ public final class Forward {
             }
             caller = Optional.of((Authenticated) auth);
             identity = Optional.of(caller.get().claims().identity());
-            stats.ifPresent(counter -> counter.record(((Authenticated) auth).claims()));
+            stats.record(caller.get().claims());
         }
         InetAddress client = proxies.clientAddress(request.peer(), request.headers());
         String key = identity.map(c -> "proxy:user:" + c.subject()).orElseGet(() -> "proxy:ip:" + client.getHostAddress());

@@ -58,11 +58,25 @@ public final class Gateway implements AutoCloseable {
     }
 
     /**
-     * The paths the gateway answers itself with {@code POST}; with browser sessions on, {@code GET /logout} too.
+     * The paths the gateway answers itself with {@code POST}; with browser sessions on, {@code GET /logout} too. The
+     * admin API's other paths take other methods: {@link #ADMIN_ROUTE_KEYS}.
      */
     public static final Set<String> OWN_ENDPOINTS = Set.of("/auth", "/auth/revoke", "/logout", "/admin/revoke",
             "/auth/totp/enrol", "/auth/totp/confirm");
 
+    /**
+     * The admin API's user management, as API Gateway route keys ({@code {name}} is one path segment): the token
+     * function serves them on Lambda. {@code GET /admin/tokens} is the server's only: it lists the tokens one
+     * instance has seen, which in a Lambda execution environment is too few to mean anything.
+     */
+    public static final Set<String> ADMIN_ROUTE_KEYS = Set.of("GET /admin/users", "GET /admin/users/{name}",
+            "PUT /admin/users/{name}", "DELETE /admin/users/{name}");
+
+    private final GatewayConfig config;
+    private final Stores stores;
+    private final JwksFetcher jwksFetcher;
+    private final Clock clock;
+    private final TokenStats tokenStats;
     private final PasswordPool pool;
     private final IssueToken issueToken;
     private final CheckToken checkToken;
@@ -72,8 +86,14 @@ public final class Gateway implements AutoCloseable {
     private final Optional<ProxyAuthEndpoints> proxyAuth;
     private final Optional<BrowserSessions> browser;
     private final TotpEnrolment totpEnrolment;
+    private final AdminEndpoints admin;
 
-    private Gateway(GatewayConfig config, Stores stores, JwksFetcher jwksFetcher, Clock clock) {
+    private Gateway(GatewayConfig config, Stores stores, JwksFetcher jwksFetcher, Clock clock, TokenStats tokenStats) {
+        this.config = config;
+        this.stores = stores;
+        this.jwksFetcher = jwksFetcher;
+        this.clock = clock;
+        this.tokenStats = tokenStats;
         SecureRandom random = new SecureRandom();
         TokenCodec codec = new TokenCodec(config.tokens().keyRing(), random);
         TrustedProxies proxies = new TrustedProxies(config.trustedProxies());
@@ -87,23 +107,30 @@ public final class Gateway implements AutoCloseable {
         CsrfGuard csrf = new CsrfGuard(csrfTokens, config.browser().map(GatewayConfig.Browser::csrf).orElse(false));
         Totp totp = new Totp(config.totp().algorithm(), 6);
         SecondFactor secondFactor = new SecondFactor(stores.users(), totp, config.totp().required());
-        this.issueToken = new IssueToken(stores.users(), new Passwords(config.passwords().argon2()), pool,
-                stores.rateLimiter(), config.rateLimits().auth(), proxies, codec, config.tokens().ttl(), random,
-                config.proxyAuth(), secondFactor, clock);
+        Passwords passwords = new Passwords(config.passwords().argon2());
+        this.issueToken = new IssueToken(stores.users(), passwords, pool, stores.rateLimiter(),
+                config.rateLimits().auth(), proxies, codec, config.tokens().ttl(), random, config.proxyAuth(),
+                secondFactor, tokenStats, clock);
         this.totpEnrolment = new TotpEnrolment(checkToken, csrf, stores.users(), secondFactor, totp, config.totp(),
                 stores.rateLimiter(), config.rateLimits().auth(), random, clock);
-        Optional<TokenStats> stats = config.proxyAuth().filter(GatewayConfig.ProxyAuthCompat::stats)
-                .map(compat -> new TokenStats(clock));
         this.cors = config.cors();
         Set<String> tokenCookies = new HashSet<>();
         jwt.cookie().ifPresent(tokenCookies::add);
         config.browser().ifPresent(browser -> tokenCookies.add(browser.cookie()));
         this.forward = new Forward(new RouteTable(config.routes()), checkToken, stores.rateLimiter(),
                 config.rateLimits().proxy(), proxies, config.identityHeaders(), jwt.defaultRouteToken(),
-                tokenCookies, csrf, new InjectCredentials(stores.sessions(), config.sessions().format()), cors, stats,
+                tokenCookies, csrf, new InjectCredentials(stores.sessions(), config.sessions().format()), cors, tokenStats,
                 config.proxyAuth().isPresent(), clock);
-        this.revokeTokens = new RevokeTokens(checkToken, csrf, stores.revocations(), config.maxTokenLifetime(), clock);
-        this.proxyAuth = config.proxyAuth().map(compat -> new ProxyAuthEndpoints(compat, revokeTokens, stats));
+        AdminGuard admins = new AdminGuard(checkToken, csrf, config.proxyAuth()
+                .flatMap(GatewayConfig.ProxyAuthCompat::adminToken));
+        this.revokeTokens = new RevokeTokens(checkToken, admins, stores.revocations(), config.maxTokenLifetime(),
+                clock);
+        this.proxyAuth = config.proxyAuth().map(compat -> new ProxyAuthEndpoints(compat, admins, revokeTokens,
+                compat.stats() ? Optional.of(tokenStats) : Optional.empty(), stores.revocations()::isRevoked));
+        Set<String> listed = new HashSet<>();
+        config.users().forEach(user -> listed.add(user.username()));
+        this.admin = new AdminEndpoints(admins, revokeTokens, tokenStats, stores.revocations(),
+                new ManageUsers(stores.users(), stores.revocations(), listed, passwords, pool, clock));
         this.browser = config.browser().map(settings -> new BrowserSessions(settings, csrfTokens, revokeTokens,
                 clock));
     }
@@ -118,12 +145,34 @@ public final class Gateway implements AutoCloseable {
      * first JWT that needs it.
      */
     public static Gateway create(GatewayConfig config, Stores stores, JwksFetcher jwksFetcher, Clock clock) {
-        return new Gateway(config, stores, jwksFetcher, clock);
+        return new Gateway(config, stores, jwksFetcher, clock, new TokenStats(clock));
+    }
+
+    /**
+     * A gateway for {@code newConfig} on this one's stores, keeping what this process has learnt (the tokens it has
+     * seen, for {@code GET /admin/tokens}): a reloaded configuration. This gateway stays usable until closed.
+     */
+    public Gateway reconfigured(GatewayConfig newConfig) {
+        return new Gateway(newConfig, stores, jwksFetcher, clock, tokenStats);
+    }
+
+    /** The configuration this gateway was built from. */
+    public GatewayConfig config() {
+        return config;
+    }
+
+    /**
+     * Whether {@link #ownEndpoint} may answer a request for {@code rawPath} itself, whatever the configuration:
+     * {@link #OWN_ENDPOINTS} and the admin API's paths (CORS preflights aside).
+     */
+    public static boolean isOwnPath(String rawPath) {
+        return OWN_ENDPOINTS.contains(rawPath) || AdminEndpoints.isAdminPath(rawPath);
     }
 
     /**
      * Answers the gateway's own endpoints ({@code POST /auth}, {@code /auth/revoke}, {@code /logout},
-     * {@code /admin/revoke}, {@code /auth/totp/enrol}, {@code /auth/totp/confirm}; other methods there get 405),
+     * {@code /auth/totp/enrol}, {@code /auth/totp/confirm}; other methods there get 405), the admin API
+     * ({@code /admin/revoke}, {@code /admin/tokens}, {@code /admin/users[/NAME]}),
      * {@code GET /logout} for browsers when the {@code browser} section is on, ProxyAuth's when configured
      * ({@code /adm/revoke}, {@code /adm/stats}, {@code GET /logout}), and CORS preflights from allowed origins, on
      * any path; empty for every other request, which belongs to the routes. Every shell dispatches through here, so
@@ -144,6 +193,10 @@ public final class Gateway implements AutoCloseable {
                 return answer;
             }
         }
+        Optional<Reply> adminAnswer = admin.answer(request);
+        if (adminAnswer.isPresent()) {
+            return adminAnswer;
+        }
         String path = request.rawPath();
         if (!OWN_ENDPOINTS.contains(path)) {
             return Optional.empty();
@@ -154,7 +207,6 @@ public final class Gateway implements AutoCloseable {
         return Optional.of(switch (path) {
             case "/auth" -> browser.isPresent() ? browser.get().login(request, () -> issueToken.issue(request))
                     : issueToken.issue(request);
-            case "/admin/revoke" -> revokeTokens.revokeAsAdmin(request);
             case "/auth/totp/enrol" -> totpEnrolment.enrol(request);
             case "/auth/totp/confirm" -> totpEnrolment.confirm(request);
             default -> revokeTokens.revokeOwn(request);

@@ -40,10 +40,12 @@ public final class IssueToken {
     private final String dummyHash;
     private final Optional<ProxyAuthCompat> proxyAuth;
     private final SecondFactor secondFactor;
+    private final TokenStats tokenStats;
 
     IssueToken(UserDirectory users, Passwords passwords, PasswordPool pool, RateLimiter limiter, RateLimit limit,
             TrustedProxies proxies, TokenCodec codec, Duration ttl, SecureRandom random,
-            Optional<ProxyAuthCompat> proxyAuth, SecondFactor secondFactor, Clock clock) {
+            Optional<ProxyAuthCompat> proxyAuth, SecondFactor secondFactor, TokenStats tokenStats, Clock clock) {
+        this.tokenStats = tokenStats;
         this.proxyAuth = proxyAuth;
         this.secondFactor = secondFactor;
         this.users = users;
@@ -101,6 +103,7 @@ public final class IssueToken {
         }
         Claims claims = new Claims(user.get().username(), TokenId.random(random), now, now.plus(ttl),
                 user.get().roles());
+        tokenStats.issued(claims);
         return new Issued(codec.mintAndEncode(claims), claims, tightest, proxyAuth, credentials.redirect());
     }
 

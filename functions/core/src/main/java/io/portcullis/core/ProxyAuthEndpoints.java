@@ -1,10 +1,12 @@
 package io.portcullis.core;
 
 import io.portcullis.core.config.GatewayConfig.ProxyAuthCompat;
+import io.portcullis.core.token.Claims;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Predicate;
 
 /**
  * ProxyAuth's own endpoints, for clients written against it: {@code POST /adm/revoke} and {@code GET /adm/stats}
@@ -12,22 +14,28 @@ import java.util.Optional;
  * bearer token it is given. Present only when the configuration has a {@code proxyauth} section.
  */
 final class ProxyAuthEndpoints {
-    private static final byte[] NO_ADMIN_TOKEN = new byte[0];
     private static final Header TEXT = new Header("Content-Type", "text/plain; charset=utf-8");
     private static final Header NO_STORE = new Header("Cache-Control", "no-store");
     private static final String CLEARED_COOKIE =
             "session_token=; Expires=Thu, 01 Jan 1970 00:00:00 GMT; Path=/; HttpOnly; Secure; SameSite=Strict";
 
     private final ProxyAuthCompat compat;
-    private final byte[] adminToken;
+    private final AdminGuard admins;
     private final RevokeTokens revokeTokens;
     private final Optional<TokenStats> stats;
+    private final Predicate<Claims> revoked;
 
-    ProxyAuthEndpoints(ProxyAuthCompat compat, RevokeTokens revokeTokens, Optional<TokenStats> stats) {
+    /**
+     * @param stats the token registry, when {@code proxyauth.stats} asks for its counts
+     * @param revoked whether a token was revoked (revoked tokens are not counted)
+     */
+    ProxyAuthEndpoints(ProxyAuthCompat compat, AdminGuard admins, RevokeTokens revokeTokens,
+            Optional<TokenStats> stats, Predicate<Claims> revoked) {
         this.compat = compat;
-        this.adminToken = compat.adminToken().map(t -> t.getBytes(StandardCharsets.UTF_8)).orElse(NO_ADMIN_TOKEN);
+        this.admins = admins;
         this.revokeTokens = revokeTokens;
         this.stats = stats;
+        this.revoked = revoked;
     }
 
     /** The answer for ProxyAuth's endpoints; empty for any other request. */
@@ -49,7 +57,7 @@ final class ProxyAuthEndpoints {
 
     /** ProxyAuth answers a revocation with 200 and a sentence; clients may look for it. */
     private Reply revoke(GatewayRequest request) {
-        RevokeResult result = revokeTokens.revokeWithAdminToken(request, adminToken);
+        RevokeResult result = revokeTokens.revokeWithAdminToken(request);
         if (!(result instanceof Revoked revoked)) {
             return result;
         }
@@ -60,15 +68,12 @@ final class ProxyAuthEndpoints {
     }
 
     private Reply stats(GatewayRequest request) {
-        List<String> presented = request.headers().all("X-Auth-Token");
-        if (presented.size() != 1 || !java.security.MessageDigest.isEqual(
-                presented.get(0).getBytes(StandardCharsets.UTF_8), adminToken)) {
-            return new Rejection(401, "invalid_admin_token", "Invalid or missing token", "invalid_admin_token",
-                    List.of());
+        if (admins.admitByAdminToken(request) instanceof Rejection rejection) {
+            return rejection;
         }
         GatewayResponse response = stats.map(counter -> new GatewayResponse(200, List.of(
                 new Header("Content-Type", "application/json"), NO_STORE),
-                Json.bytes(counter.toJson(compat::format))))
+                Json.bytes(counter.toJson(compat::format, revoked))))
                 .orElseGet(() -> new GatewayResponse(200, List.of(TEXT, NO_STORE),
                         "Stats is disabled on this server".getBytes(StandardCharsets.UTF_8)));
         return () -> response;

@@ -18,7 +18,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  */
 public record Rejection(int status, String error, String message, String reason, List<Header> headers,
         Optional<ObjectNode> extraFields) implements LoginResult, AuthResult, ForwardDecision, RevokeResult,
-        SessionResult {
+        SessionResult, AdminAccess {
 
     private static final Header BEARER_CHALLENGE = new Header("WWW-Authenticate", "Bearer realm=\"portcullis\"");
 

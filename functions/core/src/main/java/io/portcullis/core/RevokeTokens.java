@@ -8,30 +8,26 @@ import io.portcullis.core.token.TokenId;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.util.List;
 import java.util.Locale;
-import java.util.Optional;
 
 /**
  * Server-side revocation: {@code POST /auth/revoke} and {@code POST /logout} revoke the presented token;
- * {@code POST /admin/revoke} (role {@value #ADMIN_ROLE}) revokes a token by id or every token a user holds.
+ * {@code POST /admin/revoke} (an admin, see {@link AdminGuard}) revokes a token by id or every token a user holds.
  */
 public final class RevokeTokens {
-    public static final String ADMIN_ROLE = "admin";
+    public static final String ADMIN_ROLE = AdminGuard.ADMIN_ROLE;
     private static final int MAX_BODY_BYTES = 4096;
 
     private final CheckToken checkToken;
-    private final CsrfGuard csrf;
+    private final AdminGuard admins;
     private final RevocationStore revocations;
     private final Duration maxTokenLifetime;
     private final Clock clock;
 
-    RevokeTokens(CheckToken checkToken, CsrfGuard csrf, RevocationStore revocations, Duration maxTokenLifetime,
+    RevokeTokens(CheckToken checkToken, AdminGuard admins, RevocationStore revocations, Duration maxTokenLifetime,
             Clock clock) {
         this.checkToken = checkToken;
-        this.csrf = csrf;
+        this.admins = admins;
         this.revocations = revocations;
         this.maxTokenLifetime = maxTokenLifetime;
         this.clock = clock;
@@ -53,19 +49,10 @@ public final class RevokeTokens {
      * (every token of that user issued until now). From a browser session, only with its CSRF token.
      */
     public RevokeResult revokeAsAdmin(GatewayRequest request) {
-        AuthResult auth = checkToken.authenticate(request.headers());
-        if (auth instanceof Rejection rejection) {
-            return rejection;
-        }
-        Optional<Rejection> forged = csrf.refusal(request, (Authenticated) auth, Optional.empty());
-        if (forged.isPresent()) {
-            return forged.get();
-        }
-        Claims admin = ((Authenticated) auth).claims();
-        if (!admin.hasRole(ADMIN_ROLE)) {
-            return Rejection.forbidden("revoking others' tokens needs the admin role", "not_admin");
-        }
-        return revokeFromBody(request, admin.subject());
+        return switch (admins.admit(request)) {
+            case Rejection rejection -> rejection;
+            case AdminAccess.Granted admin -> revokeFromBody(request, admin.actor());
+        };
     }
 
     /**
@@ -73,14 +60,11 @@ public final class RevokeTokens {
      * (compared in constant time) instead of a token of role admin. The body is {@link #revokeAsAdmin}'s, and
      * {@code {"token_id": "…", "exp": <unix seconds>}} keeps a token's revocation only until {@code exp}.
      */
-    public RevokeResult revokeWithAdminToken(GatewayRequest request, byte[] adminToken) {
-        List<String> presented = request.headers().all("X-Auth-Token");
-        if (presented.size() != 1 || !MessageDigest.isEqual(
-                presented.get(0).getBytes(StandardCharsets.UTF_8), adminToken)) {
-            return new Rejection(401, "invalid_admin_token", "Invalid or missing token", "invalid_admin_token",
-                    List.of());
-        }
-        return revokeFromBody(request, "token_admin");
+    public RevokeResult revokeWithAdminToken(GatewayRequest request) {
+        return switch (admins.admitByAdminToken(request)) {
+            case Rejection rejection -> rejection;
+            case AdminAccess.Granted admin -> revokeFromBody(request, admin.actor());
+        };
     }
 
     private RevokeResult revokeFromBody(GatewayRequest request, String actor) {

@@ -222,6 +222,26 @@ class BrowserSessionsTest {
     }
 
     @Test
+    void adminApi_fromACookieSession_readsFreely_butChangesOnlyWithTheCsrfToken() {
+        Session alice = login("alice", "a");
+        String carol = "{\"password\":\"c\"}";
+
+        GatewayResponse read = fixture.gateway.ownEndpoint(Fixtures.request("GET", "/admin/users",
+                MapHeaders.of("Cookie", alice.cookieHeader()), "")).orElseThrow().toResponse();
+        GatewayResponse forged = fixture.gateway.ownEndpoint(Fixtures.request("PUT", "/admin/users/carol",
+                MapHeaders.of("Cookie", alice.cookieHeader(), "Content-Type", "application/json"), carol))
+                .orElseThrow().toResponse();
+        GatewayResponse meant = fixture.gateway.ownEndpoint(Fixtures.request("PUT", "/admin/users/carol",
+                MapHeaders.of("Cookie", alice.cookieHeader(), "Content-Type", "application/json", "X-CSRF-Token",
+                        alice.csrf()), carol)).orElseThrow().toResponse();
+
+        assertThat(read.status()).isEqualTo(200);
+        assertThat(forged.status()).isEqualTo(403);
+        assertThat(new String(forged.body(), StandardCharsets.UTF_8)).contains("CSRF");
+        assertThat(meant.status()).isEqualTo(201);
+    }
+
+    @Test
     void logout_revokesTheSession_clearsBothCookies_andRedirects() {
         Session alice = login("alice", "a");
 

@@ -45,17 +45,47 @@ class ConfiguredUsersTest {
     }
 
     @Test
-    void seed_unchangedPassword_revokesNothing() {
+    void seed_unchangedPassword_roleAdded_revokesNothing() {
         User alice = new User("alice", "$argon2id$same", List.of("a"), List.of());
         ConfiguredUsers.seed(List.of(alice), registry, revocations, clock);
         Claims token = new Claims("alice", TokenId.random(new SecureRandom()), clock.instant(),
-                clock.instant().plus(Duration.ofHours(1)), List.of());
+                clock.instant().plus(Duration.ofHours(1)), List.of("a"));
 
-        ConfiguredUsers.seed(List.of(new User("alice", "$argon2id$same", List.of("b"), List.of())), registry,
+        ConfiguredUsers.seed(List.of(new User("alice", "$argon2id$same", List.of("a", "b"), List.of())), registry,
                 revocations, clock);
 
         assertThat(revocations.isRevoked(token)).isFalse();
-        assertThat(registry.findUser("alice").orElseThrow().roles()).containsExactly("b");
+        assertThat(registry.findUser("alice").orElseThrow().roles()).containsExactly("a", "b");
+    }
+
+    @Test
+    void seed_roleTakenAway_revokesTheUsersEarlierTokens() {
+        ConfiguredUsers.seed(List.of(new User("alice", "$argon2id$same", List.of("admin", "dev"), List.of())),
+                registry, revocations, clock);
+        Claims token = new Claims("alice", TokenId.random(new SecureRandom()), clock.instant(),
+                clock.instant().plus(Duration.ofHours(1)), List.of("admin", "dev"));
+        clock.advance(Duration.ofMinutes(1));
+
+        ConfiguredUsers.seed(List.of(new User("alice", "$argon2id$same", List.of("dev"), List.of())), registry,
+                revocations, clock);
+
+        assertThat(revocations.isRevoked(token)).isTrue();
+    }
+
+    @Test
+    void reseed_removesUsersTheConfigNoLongerLists_andRevokesTheirTokens() {
+        User alice = new User("alice", "$argon2id$a", List.of(), List.of());
+        User bob = new User("bob", "$argon2id$b", List.of(), List.of());
+        registry.saveUser(new User("carol", "$argon2id$c", List.of(), List.of()));
+        ConfiguredUsers.seed(List.of(alice, bob), registry, revocations, clock);
+        Claims bobs = new Claims("bob", TokenId.random(new SecureRandom()), clock.instant(),
+                clock.instant().plus(Duration.ofHours(1)), List.of());
+        clock.advance(Duration.ofMinutes(1));
+
+        ConfiguredUsers.reseed(List.of("alice", "bob"), List.of(alice), registry, revocations, clock);
+
+        assertThat(registry.listUsers()).extracting(User::username).containsExactly("alice", "carol");
+        assertThat(revocations.isRevoked(bobs)).isTrue();
     }
 
     @Test

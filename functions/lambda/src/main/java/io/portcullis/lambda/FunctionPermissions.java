@@ -12,7 +12,8 @@ import java.util.Set;
  *   <li>token: logins read users and count attempts; {@code /logout} and {@code /admin/revoke} append to the
  *       revocation feed and read it; the users the config lists are written at a cold start. Users are written
  *       with UpdateItem only (a save updates the user's own attributes so the spent TOTP step survives it), and a
- *       TOTP login, enrolment or confirmation spends its step with a conditional UpdateItem.</li>
+ *       TOTP login, enrolment or confirmation spends its step with a conditional UpdateItem. The admin API lists
+ *       users (Scan) and removes them (DeleteItem).</li>
  *   <li>authorizer: reads the revocation feed.</li>
  *   <li>forwarder: counts per-user limits; reads the revocation feed when it checks tokens itself; reads a
  *       session's backend credentials on routes that inject them (JWT mode, {@code sessions.store: dynamodb}).</li>
@@ -23,7 +24,7 @@ public final class FunctionPermissions {
     /** Function name → table role → DynamoDB actions (without the {@code dynamodb:} prefix). */
     public static final Map<String, Map<String, Set<String>>> DYNAMODB = Map.of(
             "token", Map.of(
-                    "users", Set.of("GetItem", "UpdateItem"),
+                    "users", Set.of("GetItem", "UpdateItem", "Scan", "DeleteItem"),
                     "revocations", Set.of("Query", "PutItem"),
                     "rateLimits", Set.of("UpdateItem")),
             "authorizer", Map.of(

@@ -11,8 +11,9 @@ import io.portcullis.core.Reply;
 import java.util.Map;
 
 /**
- * {@code POST /auth}, {@code POST /auth/revoke}, {@code POST /logout} and {@code POST /admin/revoke} behind an
- * HTTP API (payload 2.0), with the server's contract and status codes.
+ * {@code POST /auth}, {@code POST /auth/revoke}, {@code POST /logout}, {@code POST /admin/revoke}, TOTP
+ * enrolment, {@code GET /logout} and the admin API's user management ({@code /admin/users}) behind an HTTP API
+ * (payload 2.0), with the server's contract and status codes.
  * Handler: {@code io.portcullis.lambda.TokenFunction::handleRequest}.
  */
 public final class TokenFunction implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {

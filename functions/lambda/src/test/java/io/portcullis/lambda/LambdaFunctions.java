@@ -28,7 +28,7 @@ final class LambdaFunctions {
 
     /** Like API Gateway's routes: the gateway's own paths to the token function, the rest to the forwarder. */
     APIGatewayV2HTTPResponse invoke(APIGatewayV2HTTPEvent event) {
-        return Gateway.OWN_ENDPOINTS.contains(event.getRawPath())
+        return Gateway.isOwnPath(event.getRawPath())
                 ? token.handleRequest(event, context)
                 : forwarder.handleRequest(event, context);
     }

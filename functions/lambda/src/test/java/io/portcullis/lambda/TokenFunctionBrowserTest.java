@@ -116,6 +116,14 @@ class TokenFunctionBrowserTest {
         return Events.httpApi("POST", path, headers, body.getBytes(StandardCharsets.UTF_8));
     }
 
+    private static APIGatewayV2HTTPEvent admin(String method, String path, String body, String token) {
+        Map<String, String> headers = new HashMap<>(Map.of("authorization", "Bearer " + token));
+        if (body != null) {
+            headers.put("content-type", "application/json");
+        }
+        return Events.httpApi(method, path, headers, body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8));
+    }
+
     private static String jsonLogin(Deployment deployment, String username, String password, Optional<String> code)
             throws Exception {
         APIGatewayV2HTTPResponse response = deployment.token(json("/auth", "{\"username\":\"" + username
@@ -233,7 +241,7 @@ class TokenFunctionBrowserTest {
         Deployment deployment = deploy();
 
         // A cold start (configured users written), logins of both kinds, TOTP enrolment, a TOTP login,
-        // revocations of every kind.
+        // revocations of every kind, the admin API.
         String alice = jsonLogin(deployment, "alice", "wonderland", Optional.empty());
         assertThat(deployment.token(form("/auth", "username=alice&password=wonderland")).getStatusCode())
                 .isEqualTo(303);
@@ -248,6 +256,14 @@ class TokenFunctionBrowserTest {
                 Optional.of(TOTP.code(Base32.decode(secret), step + 1)));
         assertThat(deployment.token(json("/admin/revoke", "{\"user\":\"carol\"}", again)).getStatusCode())
                 .isEqualTo(204);
+        // The admin API's user management: add, list, remove.
+        APIGatewayV2HTTPResponse added = deployment.token(admin("PUT", "/admin/users/dave",
+                "{\"password_hash\":\"" + Hashes.of("d4ve") + "\",\"roles\":[\"dev\"]}", again));
+        assertThat(added.getStatusCode()).as(added.getBody()).isEqualTo(201);
+        APIGatewayV2HTTPResponse listed = deployment.token(admin("GET", "/admin/users", null, again));
+        assertThat(listed.getBody()).contains("\"dave\"");
+        assertThat(deployment.token(admin("DELETE", "/admin/users/dave", null, again)).getStatusCode())
+                .isEqualTo(200);
         assertThat(deployment.token(json("/auth/revoke", "", alice)).getStatusCode()).isEqualTo(204);
         assertThat(deployment.token(json("/logout", "", again)).getStatusCode()).isEqualTo(204);
 

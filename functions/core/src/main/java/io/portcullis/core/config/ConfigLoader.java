@@ -4,6 +4,7 @@ import io.helidon.common.media.type.MediaTypes;
 import io.helidon.config.Config;
 import io.helidon.config.ConfigSources;
 import io.portcullis.core.Cors;
+import io.portcullis.core.User;
 import io.portcullis.core.config.GatewayConfig.Browser;
 import io.portcullis.core.config.GatewayConfig.IdentityHeaders;
 import io.portcullis.core.config.GatewayConfig.ProxyAuthCompat;
@@ -50,8 +51,8 @@ public final class ConfigLoader {
             "users-file", "rate-limits", "trusted-proxies", "store", "identity-headers", "routes", "routes-file",
             "upstream", "jwt", "sessions", "cors", "proxyauth", "browser", "totp");
 
-    private static final Pattern USERNAME = Pattern.compile("[\\x21-\\x7e]{1,128}");
-    private static final Pattern ROLE = Pattern.compile("[A-Za-z0-9._:-]{1,64}");
+    private static final Pattern USERNAME = User.USERNAME;
+    private static final Pattern ROLE = User.ROLE;
     private static final Pattern HEADER_NAME = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]{1,64}");
     private static final Set<String> RESERVED_HEADERS = Set.of("authorization", "host", "content-length",
             "content-type", "cookie", "set-cookie", "forwarded", "x-forwarded-for", "x-forwarded-proto",

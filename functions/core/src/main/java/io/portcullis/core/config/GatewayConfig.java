@@ -68,6 +68,18 @@ public record GatewayConfig(
         return jwt.enabled() && jwt.maxLifetime().compareTo(tokens.ttl()) > 0 ? jwt.maxLifetime() : tokens.ttl();
     }
 
+    /**
+     * What a reload of a running server applies: this configuration, except what the process set up once from
+     * {@code running} (the store, the session store, the upstream client) and the token lifetimes
+     * ({@code tokens.ttl}, {@code jwt.max-lifetime}), which the store's revocation retention was sized by: those stay
+     * {@code running}'s until a restart.
+     */
+    public GatewayConfig reloadedOver(GatewayConfig running) {
+        return new GatewayConfig(new Tokens(running.tokens.ttl(), tokens.keyRing()), passwords, users, usersFile,
+                rateLimits, trustedProxies, running.store, identityHeaders, routes, running.upstream,
+                jwt.withMaxLifetime(running.jwt.maxLifetime()), running.sessions, cors, proxyAuth, browser, totp);
+    }
+
     /** @param ttl how long a token lives; @param keyRing the keys, one issuing */
     public record Tokens(Duration ttl, KeyRing keyRing) {
     }

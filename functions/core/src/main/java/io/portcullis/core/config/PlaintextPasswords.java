@@ -3,6 +3,7 @@ package io.portcullis.core.config;
 import io.portcullis.core.User;
 import io.portcullis.core.config.GatewayConfig.UserEntry;
 import io.portcullis.core.password.Passwords;
+import io.portcullis.core.port.UserDirectory;
 import java.io.IOException;
 import java.io.StringReader;
 import java.io.UncheckedIOException;
@@ -45,12 +46,25 @@ public final class PlaintextPasswords {
      * variable is hashed in memory only.
      */
     public static List<User> hashAndRewrite(List<UserEntry> entries, Path file, Passwords passwords) {
+        return hashAndRewrite(entries, file, passwords, username -> Optional.empty());
+    }
+
+    /**
+     * As {@link #hashAndRewrite(List, Path, Passwords)}, except that a plaintext password which the hash the user has
+     * in {@code stored} already verifies keeps that hash (written into the file too) rather than a new one with a
+     * fresh salt: reading the same plaintext again (a reload, an environment variable's password) is no password
+     * change, which would revoke the user's tokens. Costs one Argon2 verification per such user.
+     */
+    public static List<User> hashAndRewrite(List<UserEntry> entries, Path file, Passwords passwords,
+            UserDirectory stored) {
         Map<String, String> hashes = new HashMap<>();
         List<User> users = new ArrayList<>();
         for (UserEntry entry : entries) {
             String hash = entry.password();
             if (!entry.hashed()) {
-                hash = passwords.hash(entry.password().toCharArray());
+                Optional<String> known = stored.findUser(entry.username()).map(User::passwordHash)
+                        .filter(existing -> passwords.verify(existing, entry.password().toCharArray()));
+                hash = known.orElseGet(() -> passwords.hash(entry.password().toCharArray()));
                 hashes.put(entry.username(), hash);
             }
             users.add(entry.toUser(hash));

@@ -62,6 +62,12 @@ public record JwtSettings(
                 Optional.empty(), false, "roles", TokenType.PORTCULLIS);
     }
 
+    /** These settings with another {@code maxLifetime}. */
+    public JwtSettings withMaxLifetime(Duration lifetime) {
+        return new JwtSettings(issuer, audiences, clockSkew, lifetime, keys, jwksUrl, jwksRefresh, jwksMaxAge,
+                jwksTimeout, cookie, cookieBase64, rolesClaim, defaultRouteToken);
+    }
+
     /** Whether any key (configured or published) can verify a JWT. */
     public boolean enabled() {
         return !keys.isEmpty() || jwksUrl.isPresent();

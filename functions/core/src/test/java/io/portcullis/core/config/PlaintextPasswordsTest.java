@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.portcullis.core.Fixtures;
 import io.portcullis.core.User;
+import io.portcullis.core.memory.InMemoryUsers;
 import io.portcullis.core.password.Argon2Params;
 import io.portcullis.core.password.Passwords;
 import java.nio.file.Files;
@@ -51,6 +52,24 @@ class PlaintextPasswordsTest {
         assertThat(Files.getPosixFilePermissions(file)).isEqualTo(PosixFilePermissions.fromString("rw-r-----"));
         assertThat(Files.list(dir)).containsExactly(file);
         assertThat(ConfigLoader.load(file, Map.of()).users()).allMatch(GatewayConfig.UserEntry::hashed);
+    }
+
+    @Test
+    void hashAndRewrite_plaintextTheStoredHashVerifies_keepsThatHash_inTheFileToo() throws Exception {
+        String stored = passwords.hash("same".toCharArray());
+        Path file = Fixtures.write(dir, "portcullis.yaml", Fixtures.baseYaml()
+                + "users: [ { username: alice, password: same }, { username: bob, password: changed } ]\n");
+        InMemoryUsers registry = new InMemoryUsers(List.of(new User("alice", stored, List.of(), List.of()),
+                new User("bob", stored, List.of(), List.of())));
+
+        List<User> users = PlaintextPasswords.hashAndRewrite(ConfigLoader.load(file, Map.of()).users(), file,
+                passwords, registry);
+
+        assertThat(users.get(0).passwordHash()).isEqualTo(stored);
+        assertThat(users.get(1).passwordHash()).isNotEqualTo(stored);
+        assertThat(passwords.verify(users.get(1).passwordHash(), "changed".toCharArray())).isTrue();
+        assertThat(Files.readString(file)).contains("password: \"" + stored + "\"")
+                .contains("password: \"" + users.get(1).passwordHash() + "\"");
     }
 
     @Test

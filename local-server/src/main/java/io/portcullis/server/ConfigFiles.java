@@ -1,0 +1,60 @@
+package io.portcullis.server;
+
+import io.helidon.config.Config;
+import io.portcullis.core.config.ConfigException;
+import io.portcullis.core.config.ConfigLoader;
+import io.portcullis.core.config.GatewayConfig;
+import io.portcullis.core.config.ProxyAuthFiles;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Where the configuration comes from, read again at every reload: a YAML file (and its {@code users-file} and
+ * {@code routes-file}), or ProxyAuth's {@code config.json} and {@code routes.yml}.
+ */
+@FunctionalInterface
+interface ConfigFiles {
+    /**
+     * The configuration as the files say now.
+     *
+     * @throws ConfigException naming every problem
+     */
+    Loaded load();
+
+    /**
+     * @param root the merged Helidon tree, for the sections the server reads itself ({@code server})
+     * @param usersFile where plaintext passwords are written, and their hashes written back
+     * @param watched the files a change of which reloads the configuration
+     * @param warnings what the files say that has no effect here, to log
+     */
+    record Loaded(Config root, GatewayConfig config, Path usersFile, List<Path> watched, List<String> warnings) {
+        public Loaded {
+            watched = List.copyOf(watched);
+            warnings = List.copyOf(warnings);
+        }
+    }
+
+    /** A Portcullis YAML file, with {@code env} as environment variables. */
+    static ConfigFiles yaml(Path file, Map<String, String> env) {
+        return () -> {
+            Config root = ConfigLoader.helidonConfig(file, env);
+            GatewayConfig config = ConfigLoader.read(root, file);
+            List<Path> watched = new ArrayList<>(List.of(file));
+            config.usersFile().ifPresent(watched::add);
+            root.get("routes-file").asString().ifPresent(routes ->
+                    watched.add(file.toAbsolutePath().getParent().resolve(routes)));
+            return new Loaded(root, config, config.usersFile().orElse(file), watched, List.of());
+        };
+    }
+
+    /** ProxyAuth's two files, read unchanged. */
+    static ConfigFiles proxyAuth(Path configJson, Path routesYml, Map<String, String> env) {
+        return () -> {
+            ProxyAuthFiles.Loaded loaded = ProxyAuthFiles.load(configJson, routesYml, env);
+            return new Loaded(loaded.root(), loaded.config(), configJson, List.of(configJson, routesYml),
+                    loaded.warnings());
+        };
+    }
+}
