@@ -1,6 +1,7 @@
 package io.portcullis.server;
 
 import sun.misc.Signal;
+import sun.misc.SignalHandler;
 
 /**
  * {@code kill -HUP <pid>} reloads the configuration, as daemons do. {@code sun.misc.Signal} (module
@@ -17,7 +18,14 @@ final class ReloadSignal {
     /** Runs {@code reload} on each SIGHUP (on the JVM's signal thread); whether the handler could be installed. */
     static boolean install(Runnable reload) {
         try {
-            Signal.handle(new Signal("HUP"), signal -> reload.run());
+            SignalHandler previous = Signal.handle(new Signal("HUP"), signal -> reload.run());
+            if (previous == SignalHandler.SIG_IGN) {
+                // Started with SIGHUP ignored (nohup, some supervisors): the JVM leaves it ignored, as it should.
+                LOG.log(System.Logger.Level.WARNING, "SIGHUP is ignored in this process (started under nohup?): "
+                        + "reload the configuration by changing its file instead");
+                return false;
+            }
+            LOG.log(System.Logger.Level.INFO, "SIGHUP reloads the configuration");
             return true;
         } catch (IllegalArgumentException | UnsupportedOperationException e) {
             // No SIGHUP on this platform, or the JVM keeps it (-Xrs).
