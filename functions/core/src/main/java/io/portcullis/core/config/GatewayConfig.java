@@ -35,6 +35,7 @@ import java.util.Optional;
  * @param proxyAuth ProxyAuth's endpoints and answer formats, for clients written against it
  * @param browser session cookies for browsers, when the {@code browser} section is there
  * @param totp the second factor's settings
+ * @param log where the server's access and audit lines go
  */
 public record GatewayConfig(
         Tokens tokens,
@@ -52,7 +53,8 @@ public record GatewayConfig(
         io.portcullis.core.Cors cors,
         Optional<ProxyAuthCompat> proxyAuth,
         Optional<Browser> browser,
-        TotpSettings totp) {
+        TotpSettings totp,
+        LogSettings log) {
 
     public GatewayConfig {
         users = List.copyOf(users);
