@@ -23,10 +23,12 @@ final class GatewayRouting implements HttpFeature, Weighted {
 
     private final Gateway gateway;
     private final UpstreamClient upstream;
+    private final ServerTelemetry telemetry;
 
-    GatewayRouting(Gateway gateway, UpstreamClient upstream) {
+    GatewayRouting(Gateway gateway, UpstreamClient upstream, ServerTelemetry telemetry) {
         this.gateway = gateway;
         this.upstream = upstream;
+        this.telemetry = telemetry;
     }
 
     @Override
@@ -36,18 +38,39 @@ final class GatewayRouting implements HttpFeature, Weighted {
 
     @Override
     public void setup(HttpRouting.Builder routing) {
-        ProxyHandler proxy = new ProxyHandler(gateway.forward(), upstream);
+        ProxyHandler proxy = new ProxyHandler(gateway.forward(), upstream, telemetry);
         routing.any((req, res) -> {
             GatewayRequest request = Exchanges.request(req);
-            Optional<Reply> own = gateway.ownEndpoint(request);
-            if (own.isPresent()) {
-                Exchanges.write(res, own.get().toResponse(), gateway.corsHeaders(request));
-            } else {
-                proxy.handle(request, req, res);
+            Optional<LoginBody> login = Optional.empty();
+            if (request.rawPath().equals("/auth")) {
+                login = Optional.of(new LoginBody(request.body()));
+                request = new GatewayRequest(request.method(), request.rawPath(), request.rawQuery(),
+                        request.headers(), request.peer(), request.secure(), login.get());
+            }
+            RequestRecord record = telemetry.begin(request);
+            req.context().register(record);
+            // Counted and logged when the answer is sent, including one an error handler below writes; an answer
+            // whose stream broke off is never "sent", so the finally block catches that one.
+            res.whenSent(() -> telemetry.end(record, res.status().code(), res.bytesWritten()));
+            try {
+                Optional<Reply> own = gateway.ownEndpoint(request);
+                if (own.isPresent()) {
+                    String mediaType = request.mediaType();
+                    telemetry.answered(record, request, own.get(),
+                            login.flatMap(body -> body.username(mediaType)));
+                    Exchanges.write(res, own.get().toResponse(), gateway.corsHeaders(request));
+                } else {
+                    proxy.handle(request, req, res, record);
+                }
+            } finally {
+                if (res.isSent()) {
+                    telemetry.end(record, res.status().code(), res.bytesWritten());
+                }
             }
         })
                 .error(StoreUnavailableException.class, (req, res, e) -> {
                     LOG.log(System.Logger.Level.WARNING, "store unavailable: " + e.getMessage());
+                    req.context().get(RequestRecord.class).ifPresent(r -> r.refused(Rejection.unavailable()));
                     Exchanges.write(res, Rejection.unavailable().toResponse());
                 })
                 .error(java.io.IOException.class, (req, res, e) -> {
@@ -58,6 +81,7 @@ final class GatewayRouting implements HttpFeature, Weighted {
                 })
                 .error(Exception.class, (req, res, e) -> {
                     LOG.log(System.Logger.Level.ERROR, "request failed", e);
+                    req.context().get(RequestRecord.class).ifPresent(r -> r.refused(Rejection.internalError()));
                     if (!res.isSent()) {
                         Exchanges.write(res, Rejection.internalError().toResponse());
                     }

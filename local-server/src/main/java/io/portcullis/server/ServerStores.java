@@ -8,6 +8,7 @@ import io.portcullis.core.User;
 import io.portcullis.core.config.ConfigException;
 import io.portcullis.core.config.GatewayConfig;
 import io.portcullis.infra.SessionStores;
+import io.portcullis.infra.dynamodb.DynamoDbRevocations;
 import io.portcullis.infra.dynamodb.DynamoDbStores;
 import io.portcullis.infra.dynamodb.TableNames;
 import io.portcullis.infra.dynamodb.Tables;
@@ -42,8 +43,8 @@ final class ServerStores implements AutoCloseable {
         this.client = client;
     }
 
-    /** Opens the configured store and writes the configured users into it. */
-    static ServerStores open(GatewayConfig config, List<User> users, Clock clock) {
+    /** Opens the configured store, measured into {@code metrics}, and writes the configured users into it. */
+    static ServerStores open(GatewayConfig config, List<User> users, GatewayMetrics metrics, Clock clock) {
         GatewayConfig.Store store = config.store();
         if (store.type() == GatewayConfig.StoreType.MEMORY) {
             return new ServerStores(SessionStores.open(config, Gateway.Stores.inMemory(users, clock), clock),
@@ -54,9 +55,9 @@ final class ServerStores implements AutoCloseable {
         if (store.type() == GatewayConfig.StoreType.EMBEDDED) {
             // true: no telemetry. A gateway does not phone home (DynamoDB Local would report its starts to AWS).
             embedded = Optional.of(DynamoDBEmbedded.create(databaseFile(store.dataDir()).toFile(), true));
-            client = embedded.get().dynamoDbClient();
+            client = MeteredDynamoDb.wrap(embedded.get().dynamoDbClient(), metrics);
         } else {
-            client = DynamoDbStores.client(store, Apache5HttpClient.create());
+            client = MeteredDynamoDb.wrap(DynamoDbStores.client(store, Apache5HttpClient.create()), metrics);
         }
         if (store.createTables()) {
             Tables.ensure(client, TableNames.withPrefix(store.tablePrefix()));
@@ -94,6 +95,14 @@ final class ServerStores implements AutoCloseable {
 
     Gateway.Stores stores() {
         return opened.stores();
+    }
+
+    /**
+     * Why the store cannot be relied on now, for readiness: the revocation feed (read every half second) could not
+     * be read. Empty for the memory store, and while the feed is followed.
+     */
+    Optional<String> problem() {
+        return opened.stores().revocations() instanceof DynamoDbRevocations feed ? feed.problem() : Optional.empty();
     }
 
     @Override
