@@ -6,7 +6,6 @@ import io.helidon.metrics.api.MeterRegistry;
 import io.helidon.metrics.api.MetricsFactory;
 import io.helidon.metrics.api.Tag;
 import io.helidon.metrics.api.Timer;
-import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
@@ -26,8 +25,9 @@ import java.util.regex.Pattern;
  * {@code none}), status codes, the core's fixed refusal reasons, store operation names. Never a path, user or
  * address.
  *
- * <p>JVM meters come from Micrometer's standard binders (the names Grafana's JVM dashboards expect), not from
- * Helidon's system meters, whose camelCase names and {@code _count} gauges Prometheus' linter rejects.
+ * <p>JVM meters come from Micrometer's standard binders (the names Grafana's JVM dashboards expect), bound once
+ * before any request, not from Helidon's system meters, whose camelCase names and {@code _count} gauges
+ * Prometheus' linter rejects.
  */
 final class GatewayMetrics {
     /** Open client connections: one process, one count, whichever server instance holds them. */
@@ -57,7 +57,8 @@ final class GatewayMetrics {
                     registry.unwrap(io.micrometer.core.instrument.MeterRegistry.class);
             new JvmMemoryMetrics().bindTo(micrometer);
             new JvmThreadMetrics().bindTo(micrometer);
-            new JvmGcMetrics().bindTo(micrometer);
+            // Not JvmGcMetrics: it registers meters from the GC notification thread, holding Micrometer's lock
+            // while Helidon's registry takes its own, the reverse of a request creating a meter: a deadlock.
             new UptimeMetrics().bindTo(micrometer);
             new FileDescriptorMetrics().bindTo(micrometer);
         }
