@@ -3,6 +3,7 @@ package io.portcullis.server;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.portcullis.core.Json;
 import java.time.Clock;
+import java.time.temporal.ChronoUnit;
 import java.util.Map;
 import java.util.Optional;
 
@@ -30,7 +31,8 @@ public final class AuditLog {
      * @param fields more about it (user, reason, target, …); never a token, password or secret
      */
     public void event(String event, String outcome, Map<String, String> fields) {
-        ObjectNode line = Json.object().put("time", clock.instant().toString()).put("log", "audit")
+        ObjectNode line = Json.object()
+                .put("time", clock.instant().truncatedTo(ChronoUnit.MILLIS).toString()).put("log", "audit")
                 .put("event", event).put("outcome", outcome);
         fields.forEach((name, value) -> line.put(name, LogSink.bounded(value, 512)));
         sink.write("audit", line);

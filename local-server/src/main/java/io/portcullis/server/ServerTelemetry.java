@@ -15,6 +15,7 @@ import io.portcullis.core.config.GatewayConfig;
 import io.portcullis.core.net.TrustedProxies;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -146,7 +147,8 @@ final class ServerTelemetry implements AutoCloseable {
         if (!accessLines) {
             return;
         }
-        ObjectNode line = Json.object().put("time", clock.instant().toString()).put("log", "access")
+        ObjectNode line = Json.object()
+                .put("time", clock.instant().truncatedTo(ChronoUnit.MILLIS).toString()).put("log", "access")
                 .put("request_id", record.id).put("method", record.method)
                 .put("path", LogSink.bounded(record.path, 512)).put("client", record.client.getHostAddress())
                 .put("route", record.route);

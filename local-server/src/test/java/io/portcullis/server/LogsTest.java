@@ -8,15 +8,18 @@ import com.sun.net.httpserver.HttpServer;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
+import java.net.URI;
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import java.net.http.WebSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -109,6 +112,42 @@ class LogsTest {
         assertThat(revocation.get("actor").asText()).isEqualTo("alice");
         assertThat(revocation.get("target").asText()).isEqualTo("token " + tokenId);
         assertThat(only(lines, "access", "path", "/logout").get("route").asText()).isEqualTo("own:/logout");
+    }
+
+    @Test
+    void webSocketTunnels_getAnAccessLineWhenTheyClose_andRefusedHandshakesAtOnce(@TempDir Path dir) throws Exception {
+        try (WebSocketEchoBackend echo = new WebSocketEchoBackend(); Stdout stdout = new Stdout();
+                RunningGateway gateway = RunningGateway.start(dir, """
+                        users: [ { username: alice, password: wonderland } ]
+                        store: { type: memory }
+                        routes: [ { prefix: /ws, target: "http://127.0.0.1:%d/socket" } ]
+                        """.formatted(echo.port()))) {
+            String token = gateway.login("alice", "wonderland");
+            URI uri = URI.create("ws://127.0.0.1:" + gateway.server.port() + "/ws/room");
+            WebSocket socket = gateway.client.newWebSocketBuilder()
+                    .header("Authorization", "Bearer " + token)
+                    .buildAsync(uri, new WebSocket.Listener() {
+                    }).get(10, TimeUnit.SECONDS);
+            socket.sendText("hello", true).get(10, TimeUnit.SECONDS);
+            socket.sendClose(WebSocket.NORMAL_CLOSURE, "bye").get(10, TimeUnit.SECONDS);
+            assertThat(gateway.client.newWebSocketBuilder().buildAsync(uri, new WebSocket.Listener() {
+            })).failsWithin(Duration.ofSeconds(10));
+
+            await(() -> stdout.lines().stream().filter(l -> l.path("path").asText().equals("/ws/room")).count() == 2);
+            List<JsonNode> lines = stdout.lines().stream().filter(l -> l.path("path").asText().equals("/ws/room"))
+                    .toList();
+            assertThat(lines).anySatisfy(line -> {
+                assertThat(line.get("status").asInt()).isEqualTo(401);
+                assertThat(line.get("reason").asText()).isEqualTo("missing_token");
+                assertThat(line.get("route").asText()).isEqualTo("/ws");
+            }).anySatisfy(line -> {
+                assertThat(line.get("status").asInt()).isEqualTo(101);
+                assertThat(line.get("user").asText()).isEqualTo("alice");
+                assertThat(line.get("route").asText()).isEqualTo("/ws");
+                assertThat(line.get("bytes").asLong()).isPositive();
+                assertThat(line.has("upstream_ms")).isTrue();
+            });
+        }
     }
 
     @Test
