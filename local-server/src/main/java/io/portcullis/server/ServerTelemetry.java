@@ -20,6 +20,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * What the server shell tells about the requests it serves: metrics, one access line per request, and audit
@@ -71,9 +72,10 @@ final class ServerTelemetry implements AutoCloseable {
     /**
      * The gateway answered one of its own endpoints: counts logins and revocations, and audits them.
      *
-     * @param attemptedUser the username a login's body gave, for a failed login's audit line
+     * @param attemptedUser the username a login's body gave, read only for a failed login's audit line
      */
-    void answered(RequestRecord record, GatewayRequest request, Reply reply, Optional<String> attemptedUser) {
+    void answered(RequestRecord record, GatewayRequest request, Reply reply,
+            Supplier<Optional<String>> attemptedUser) {
         String path = request.rawPath();
         boolean known = OWN_PATHS.contains(path);
         record.route = request.method().equals("OPTIONS") ? "own:preflight" : known ? "own:" + path : "own:other";
@@ -106,7 +108,7 @@ final class ServerTelemetry implements AutoCloseable {
                 outcome = "failure";
                 fields.put("reason", rejection.reason());
                 if (event.filter("login"::equals).isPresent()) {
-                    attemptedUser.ifPresent(user -> fields.put("user", user));
+                    attemptedUser.get().ifPresent(user -> fields.put("user", user));
                     metrics.login(rejection.reason());
                 }
             }
