@@ -20,6 +20,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
@@ -47,12 +48,13 @@ final class ConfigReload {
 
     private static final System.Logger LOG = System.getLogger(ConfigReload.class.getName());
     private static final List<String> RESTART_SECTIONS = List.of("server", "store", "sessions", "upstream",
-            "demo-backend");
+            "demo-backend", "log");
 
     private final ConfigFiles files;
     private final CurrentGateway current;
     private final Gateway.Stores stores;
     private final Duration grace;
+    private final AuditLog audit;
     private final Clock clock;
     private Config runningRoot;
     private List<Path> watched;
@@ -62,8 +64,9 @@ final class ConfigReload {
 
     /** @param loaded what the running gateway was built from; @param grace how long a replaced gateway lives on */
     ConfigReload(ConfigFiles files, ConfigFiles.Loaded loaded, CurrentGateway current, Gateway.Stores stores,
-            Duration grace, Clock clock) {
+            Duration grace, AuditLog audit, Clock clock) {
         this.files = files;
+        this.audit = audit;
         this.current = current;
         this.stores = stores;
         this.grace = grace;
@@ -136,10 +139,12 @@ final class ConfigReload {
             applied++;
             LOG.log(System.Logger.Level.INFO, "configuration reloaded (" + trigger + "): " + config.routes().size()
                     + " route(s), " + users.size() + " configured user(s)");
+            audit.configReload(trigger, true, Optional.empty());
             return Outcome.APPLIED;
         } catch (ConfigException e) {
             LOG.log(System.Logger.Level.ERROR, "config reload (" + trigger + ") refused, the running configuration "
                     + "stays in force: " + e.getMessage());
+            audit.configReload(trigger, false, Optional.of(e.getMessage()));
             return Outcome.REFUSED;
         } catch (RuntimeException e) {
             if (next != null && current.get() != next) {
@@ -147,6 +152,7 @@ final class ConfigReload {
             }
             LOG.log(System.Logger.Level.ERROR, "config reload (" + trigger + ") failed, the running configuration "
                     + "stays in force", e);
+            audit.configReload(trigger, false, Optional.of("internal error: " + e.getClass().getSimpleName()));
             return Outcome.REFUSED;
         }
     }

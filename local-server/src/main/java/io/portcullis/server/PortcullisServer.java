@@ -41,15 +41,18 @@ public final class PortcullisServer implements AutoCloseable {
     private final Optional<WebServer> demoBackend;
     private final ConfigReload reload;
     private final Optional<ConfigWatcher> watcher;
+    private final ServerTelemetry telemetry;
 
     private PortcullisServer(ServerStores stores, CurrentGateway gateway, WebServer server,
-            Optional<WebServer> demoBackend, ConfigReload reload, Optional<ConfigWatcher> watcher) {
+            Optional<WebServer> demoBackend, ConfigReload reload, Optional<ConfigWatcher> watcher,
+            ServerTelemetry telemetry) {
         this.stores = stores;
         this.gateway = gateway;
         this.server = server;
         this.demoBackend = demoBackend;
         this.reload = reload;
         this.watcher = watcher;
+        this.telemetry = telemetry;
     }
 
     /**
@@ -82,13 +85,17 @@ public final class PortcullisServer implements AutoCloseable {
         Clock clock = Clock.systemUTC();
         List<User> users = PlaintextPasswords.hashAndRewrite(gatewayConfig.users(), loaded.usersFile(),
                 new Passwords(gatewayConfig.passwords().argon2()));
-        ServerStores stores = ServerStores.open(gatewayConfig, users, clock);
+        GatewayMetrics metrics = GatewayMetrics.create();
+        ServerStores stores = ServerStores.open(gatewayConfig, users, metrics, clock);
+        ServerTelemetry telemetry = new ServerTelemetry(gatewayConfig, metrics,
+                LogSink.open(gatewayConfig.log(), metrics), clock);
         CurrentGateway gateway = new CurrentGateway(Gateway.create(gatewayConfig, stores.stores(),
                 new HttpJwksFetcher(gatewayConfig.jwt().jwksTimeout()), clock));
         Optional<WebServer> demo = config.get("demo-backend").exists()
                 ? Optional.of(DemoBackend.start(config.get("demo-backend.host").asString().orElse("127.0.0.1"),
                         config.get("demo-backend.port").asInt().orElse(9000)))
                 : Optional.empty();
+        String storeType = gatewayConfig.store().type().name().toLowerCase(java.util.Locale.ROOT);
         UpstreamClient upstream = new UpstreamClient(gatewayConfig.upstream().connectTimeout(),
                 gatewayConfig.upstream().readTimeout());
         WebServer server = WebServer.builder()
@@ -99,25 +106,27 @@ public final class PortcullisServer implements AutoCloseable {
                 .config(config.get("server"))
                 .contentEncoding(ContentEncodingContext.builder().contentEncodingsDiscoverServices(false).build())
                 .directHandlers(JsonDirectHandler.handlers())
-                // Listed before the default HTTP/1.1 selector: WebSocket handshakes reach the tunnel first.
-                .addConnectionSelector(Http1ConnectionSelector.builder()
+                // Listed before the default HTTP/1.1 selector: WebSocket handshakes reach the tunnel first, and
+                // every HTTP/1.1 connection is counted while open.
+                .addConnectionSelector(new CountedConnections(Http1ConnectionSelector.builder()
                         .config(Http1Config.create())
-                        .addUpgrader(new WebSocketTunnel(gateway, gatewayConfig.upstream()))
-                        .build())
+                        .addUpgrader(new WebSocketTunnel(gateway, gatewayConfig.upstream(), telemetry))
+                        .build(), GatewayMetrics.connections()))
                 .addFeature(ObserveFeature.builder()
-                        .addObserver(HealthObserver.builder().details(true).build())
-                        .addObserver(MetricsObserver.create())
+                        .addObserver(HealthObserver.builder().details(true)
+                                .addCheck(new StoreReadiness(storeType, stores::problem))
+                                .build())
+                        .addObserver(MetricsObserver.builder().meterRegistry(metrics.registry()).build())
                         .build())
-                .routing(routing -> routing.addFeature(new GatewayRouting(gateway, upstream)))
+                .routing(routing -> routing.addFeature(new GatewayRouting(gateway, upstream, telemetry)))
                 .build()
                 .start();
         LOG.log(System.Logger.Level.INFO, "Portcullis listening on " + (server.hasTls() ? "https" : "http")
                 + "://" + server.prototype().host() + ":"
-                + server.port() + " with " + gatewayConfig.routes().size() + " route(s), store "
-                + gatewayConfig.store().type().name().toLowerCase(java.util.Locale.ROOT));
+                + server.port() + " with " + gatewayConfig.routes().size() + " route(s), store " + storeType);
         ConfigReload reload = new ConfigReload(files, loaded, gateway, stores.stores(),
-                server.prototype().shutdownGracePeriod(), clock);
-        return new PortcullisServer(stores, gateway, server, demo, reload, ConfigWatcher.start(reload));
+                server.prototype().shutdownGracePeriod(), telemetry.audit(), clock);
+        return new PortcullisServer(stores, gateway, server, demo, reload, ConfigWatcher.start(reload), telemetry);
     }
 
     /**
@@ -141,6 +150,11 @@ public final class PortcullisServer implements AutoCloseable {
         return demoBackend.map(WebServer::port);
     }
 
+    /** The audit log, for events the server sees outside a request (configuration reloads, say). */
+    public AuditLog audit() {
+        return telemetry.audit();
+    }
+
     /** Stops accepting connections, lets requests in flight finish (up to the grace period), then stops. */
     @Override
     public void close() {
@@ -150,5 +164,6 @@ public final class PortcullisServer implements AutoCloseable {
         demoBackend.ifPresent(WebServer::stop);
         gateway.close();
         stores.close();
+        telemetry.close();
     }
 }

@@ -8,6 +8,7 @@ import io.portcullis.core.User;
 import io.portcullis.core.config.ConfigException;
 import io.portcullis.core.config.GatewayConfig;
 import io.portcullis.infra.SessionStores;
+import io.portcullis.infra.dynamodb.DynamoDbRevocations;
 import io.portcullis.infra.dynamodb.DynamoDbStores;
 import io.portcullis.infra.dynamodb.TableNames;
 import io.portcullis.infra.dynamodb.Tables;
@@ -48,8 +49,18 @@ public final class ServerStores implements AutoCloseable {
         this.lock = lock;
     }
 
-    /** Opens the configured store and writes the configured users into it. */
+    /** Opens the configured store and writes the configured users into it, unmeasured (the command line's). */
     public static ServerStores open(GatewayConfig config, List<User> users, Clock clock) {
+        return open(config, users, Optional.empty(), clock);
+    }
+
+    /** Opens the configured store, measured into {@code metrics}, and writes the configured users into it. */
+    static ServerStores open(GatewayConfig config, List<User> users, GatewayMetrics metrics, Clock clock) {
+        return open(config, users, Optional.of(metrics), clock);
+    }
+
+    private static ServerStores open(GatewayConfig config, List<User> users, Optional<GatewayMetrics> metrics,
+            Clock clock) {
         GatewayConfig.Store store = config.store();
         if (store.type() == GatewayConfig.StoreType.MEMORY) {
             return new ServerStores(SessionStores.open(config, Gateway.Stores.inMemory(users, clock), clock),
@@ -68,9 +79,9 @@ public final class ServerStores implements AutoCloseable {
                 lock.get().close();
                 throw e;
             }
-            client = embedded.get().dynamoDbClient();
+            client = metered(embedded.get().dynamoDbClient(), metrics);
         } else {
-            client = DynamoDbStores.client(store, Apache5HttpClient.create());
+            client = metered(DynamoDbStores.client(store, Apache5HttpClient.create()), metrics);
         }
         if (store.createTables()) {
             Tables.ensure(client, TableNames.withPrefix(store.tablePrefix()));
@@ -84,6 +95,10 @@ public final class ServerStores implements AutoCloseable {
         ConfiguredUsers.seed(users, stores.users(), stores.revocations(), clock);
         return new ServerStores(SessionStores.open(config, stores, clock), Optional.of(scheduler), embedded,
                 Optional.of(client), lock);
+    }
+
+    private static DynamoDbClient metered(DynamoDbClient client, Optional<GatewayMetrics> metrics) {
+        return metrics.map(m -> MeteredDynamoDb.wrap(client, m)).orElse(client);
     }
 
     /**
@@ -108,6 +123,14 @@ public final class ServerStores implements AutoCloseable {
 
     public Gateway.Stores stores() {
         return opened.stores();
+    }
+
+    /**
+     * Why the store cannot be relied on now, for readiness: the revocation feed (read every half second) could not
+     * be read. Empty for the memory store, and while the feed is followed.
+     */
+    Optional<String> problem() {
+        return opened.stores().revocations() instanceof DynamoDbRevocations feed ? feed.problem() : Optional.empty();
     }
 
     @Override

@@ -7,6 +7,7 @@ import io.helidon.http.WritableHeaders;
 import io.helidon.webserver.ConnectionContext;
 import io.helidon.webserver.http1.spi.Http1Upgrader;
 import io.helidon.webserver.spi.ServerConnection;
+import io.portcullis.core.Forward;
 import io.portcullis.core.ForwardDecision;
 import io.portcullis.core.ForwardingPlan;
 import io.portcullis.core.Gateway;
@@ -26,6 +27,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.function.Supplier;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
@@ -47,11 +49,13 @@ final class WebSocketTunnel implements Http1Upgrader {
 
     private final Supplier<Gateway> gateway;
     private final GatewayConfig.Upstream timeouts;
+    private final ServerTelemetry telemetry;
 
     /** @param gateway the gateway to check each handshake with, read once per handshake (a reload replaces it) */
-    WebSocketTunnel(Supplier<Gateway> gateway, GatewayConfig.Upstream timeouts) {
+    WebSocketTunnel(Supplier<Gateway> gateway, GatewayConfig.Upstream timeouts, ServerTelemetry telemetry) {
         this.gateway = gateway;
         this.timeouts = timeouts;
+        this.telemetry = telemetry;
     }
 
     @Override
@@ -70,13 +74,17 @@ final class WebSocketTunnel implements Http1Upgrader {
                 || request.headers().first("Sec-WebSocket-Key").isEmpty()) {
             return null;
         }
-        ForwardDecision decision = gateway.get().forward().forward(request);
+        RequestRecord record = telemetry.begin(request);
+        Forward forward = gateway.get().forward();
+        ForwardDecision decision = forward.forward(request);
+        telemetry.decided(record, decision, decision instanceof Rejection
+                ? forward.routeFor(request.rawPath()).map(route -> route.prefix()) : Optional.empty());
         if (decision instanceof Rejection rejection) {
-            return answer(ctx, rejection.toResponse());
+            return answer(ctx, rejection, record);
         }
         ForwardingPlan plan = (ForwardingPlan) decision;
         if (plan.route().upstream().proxy().isPresent()) {
-            return answer(ctx, Rejection.badGateway().toResponse());
+            return answer(ctx, Rejection.badGateway(), record);
         }
         for (ForwardingPlan.Target target : plan.targets()) {
             Socket backend;
@@ -88,9 +96,9 @@ final class WebSocketTunnel implements Http1Upgrader {
                 continue;
             }
             plan.route().upstream().backends().succeeded(target.backend());
-            return new Tunnel(ctx, backend, handshake(target, plan, request));
+            return new Tunnel(ctx, backend, handshake(target, plan, request), record);
         }
-        return answer(ctx, Rejection.badGateway().toResponse());
+        return answer(ctx, Rejection.badGateway(), record);
     }
 
     private Socket connect(URI target, ForwardingPlan plan) throws IOException {
@@ -135,16 +143,23 @@ final class WebSocketTunnel implements Http1Upgrader {
         return head.append("\r\n").toString().getBytes(StandardCharsets.ISO_8859_1);
     }
 
-    /** Writes the gateway's own answer and lets the connection close. */
-    private static ServerConnection answer(ConnectionContext ctx, GatewayResponse response) {
+    /** Writes the gateway's refusal and lets the connection close. */
+    private ServerConnection answer(ConnectionContext ctx, Rejection rejection, RequestRecord record) {
+        record.refused(rejection);
+        GatewayResponse response = rejection.toResponse();
         StringBuilder head = new StringBuilder("HTTP/1.1 ").append(response.status()).append(' ')
                 .append(io.helidon.http.Status.create(response.status()).reasonPhrase()).append("\r\n");
         for (Header header : response.headers()) {
             head.append(header.name()).append(": ").append(header.value()).append("\r\n");
         }
         head.append("Content-Length: ").append(response.body().length).append("\r\nConnection: close\r\n\r\n");
-        ctx.dataWriter().writeNow(BufferData.create(head.toString().getBytes(StandardCharsets.ISO_8859_1)));
-        ctx.dataWriter().writeNow(BufferData.create(response.body()));
+        byte[] headBytes = head.toString().getBytes(StandardCharsets.ISO_8859_1);
+        try {
+            ctx.dataWriter().writeNow(BufferData.create(headBytes));
+            ctx.dataWriter().writeNow(BufferData.create(response.body()));
+        } finally {
+            telemetry.end(record, response.status(), headBytes.length + response.body().length);
+        }
         return new Closed();
     }
 
@@ -172,38 +187,58 @@ final class WebSocketTunnel implements Http1Upgrader {
         private final ConnectionContext ctx;
         private final Socket backend;
         private final byte[] handshake;
+        private final RequestRecord record;
 
-        Tunnel(ConnectionContext ctx, Socket backend, byte[] handshake) {
+        Tunnel(ConnectionContext ctx, Socket backend, byte[] handshake, RequestRecord record) {
             this.ctx = ctx;
             this.backend = backend;
             this.handshake = handshake;
+            this.record = record;
         }
 
+        /** Logged when the tunnel closes, with the backend's status and the bytes sent to the client. */
         @Override
         public void handle(io.helidon.common.concurrency.limits.Limit limit) {
+            int status = 502;
+            long bytes = 0;
             try (backend) {
                 backend.setSoTimeout((int) timeouts.readTimeout().toMillis());
                 OutputStream toBackend = backend.getOutputStream();
+                long sent = System.nanoTime();
                 toBackend.write(handshake);
                 toBackend.flush();
                 InputStream fromBackend = new BufferedInputStream(backend.getInputStream());
                 byte[] head = readHead(fromBackend);
+                telemetry.upstreamAnswered(record, Duration.ofNanos(System.nanoTime() - sent));
+                status = statusOf(head);
                 ctx.dataWriter().writeNow(BufferData.create(head));
-                boolean upgraded = new String(head, 0, Math.min(head.length, 12), StandardCharsets.ISO_8859_1)
-                        .toLowerCase(Locale.ROOT).matches("http/1\\.1 101");
+                bytes = head.length;
+                boolean upgraded = status == 101 && new String(head, 0, 8, StandardCharsets.ISO_8859_1)
+                        .equalsIgnoreCase("HTTP/1.1");
                 backend.setSoTimeout(0);
                 Thread up = upgraded ? Thread.ofVirtual().start(() -> clientToBackend(ctx.dataReader(), toBackend))
                         : null;
                 byte[] buffer = new byte[8192];
                 for (int n; (n = fromBackend.read(buffer)) >= 0; ) {
                     ctx.dataWriter().writeNow(BufferData.create(buffer, 0, n));
+                    bytes += n;
                 }
                 if (up != null) {
                     up.interrupt();
                 }
             } catch (IOException | RuntimeException e) {
                 LOG.log(System.Logger.Level.DEBUG, "WebSocket tunnel ended: " + e);
+            } finally {
+                telemetry.end(record, status, bytes);
             }
+        }
+
+        /** The status code of an answer head ({@code HTTP/1.1 101 …}); 502 when it has none. */
+        private static int statusOf(byte[] head) {
+            String line = new String(head, 0, Math.min(head.length, 16), StandardCharsets.ISO_8859_1);
+            java.util.regex.Matcher status = java.util.regex.Pattern.compile("^HTTP/1\\.[01] (\\d{3})")
+                    .matcher(line);
+            return status.find() ? Integer.parseInt(status.group(1)) : 502;
         }
 
         private void clientToBackend(DataReader reader, OutputStream toBackend) {

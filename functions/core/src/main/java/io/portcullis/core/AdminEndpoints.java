@@ -21,7 +21,6 @@ final class AdminEndpoints {
     private static final String TOKENS = "/admin/tokens";
     private static final String USERS = "/admin/users";
     private static final String ONE_USER = "/admin/users/";
-    private static final System.Logger LOG = System.getLogger(AdminEndpoints.class.getName());
 
     private final AdminGuard admins;
     private final RevokeTokens revokeTokens;
@@ -53,7 +52,7 @@ final class AdminEndpoints {
         String path = request.rawPath();
         String method = request.method();
         if (path.equals(REVOKE)) {
-            return Optional.of(method.equals("POST") ? logged(revokeTokens.revokeAsAdmin(request))
+            return Optional.of(method.equals("POST") ? revokeTokens.revokeAsAdmin(request)
                     : Rejection.methodNotAllowed("POST"));
         }
         if (path.equals(TOKENS)) {
@@ -87,7 +86,7 @@ final class AdminEndpoints {
     private Reply admitted(GatewayRequest request, Function<String, Reply> action) {
         return switch (admins.admit(request)) {
             case Rejection rejection -> rejection;
-            case AdminAccess.Granted admin -> logged(action.apply(admin.actor()));
+            case AdminAccess.Granted admin -> action.apply(admin.actor());
         };
     }
 
@@ -159,20 +158,5 @@ final class AdminEndpoints {
             i += 2;
         }
         return Optional.of(out.toString());
-    }
-
-    /**
-     * Changes go to the log, naming who made them. This is the audit log's call site: an admin action is a security
-     * event (actor and action; never a password or token). Control characters are neutralised: a name to revoke
-     * comes from the request.
-     */
-    private static Reply logged(Reply reply) {
-        Optional<String> event = switch (reply) {
-            case AdminAnswer answer -> answer.action().map(action -> answer.actor() + ": " + action);
-            case Revoked revoked -> Optional.of(revoked.actor() + ": revoked " + revoked.target());
-            default -> Optional.empty();
-        };
-        event.ifPresent(text -> LOG.log(System.Logger.Level.INFO, "admin " + text.replaceAll("\\p{Cntrl}", "?")));
-        return reply;
     }
 }

@@ -100,6 +100,18 @@ public final class Forward {
     }
 
     /**
+     * The route a request's path belongs to, for shells that label metrics and logs by route (a refusal does not
+     * say which route refused); empty when no route matches or the path is malformed.
+     */
+    public Optional<Route> routeFor(String rawPath) {
+        try {
+            return routes.match(CanonicalPath.of(rawPath));
+        } catch (BadPathException e) {
+            return Optional.empty();
+        }
+    }
+
+    /**
      * Forwards a request whose token an API Gateway authorizer has already checked: the identity it established
      * is used as is (its token is not opened again); the route's users and roles and the rate limit still apply.
      * Without one, secure routes check the request's own token. Routes that inject credentials always check the

@@ -61,6 +61,16 @@ class ForwardTest {
     }
 
     @Test
+    void routeFor_namesTheRouteARefusalBelongsTo() {
+        Forward forward = fixture.gateway.forward();
+
+        assertThat(forward.routeFor("/admin/../api/x")).hasValueSatisfying(r -> assertThat(r.prefix()).isEqualTo("/api"));
+        assertThat(forward.routeFor("/public")).hasValueSatisfying(r -> assertThat(r.prefix()).isEqualTo("/public"));
+        assertThat(forward.routeFor("/elsewhere")).isEmpty();
+        assertThat(forward.routeFor("/api/%2f")).isEmpty();
+    }
+
+    @Test
     void forward_spoofedIdentityAndHopByHopHeaders_areDropped() {
         MapHeaders headers = bearer(bob).add("X-User", "alice").add("x-user-roles", "admin").add("X-Token-Id", "x")
                 .add("Connection", "keep-alive, X-Secret-Hop").add("X-Secret-Hop", "1").add("Keep-Alive", "5")

@@ -4,6 +4,7 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import io.portcullis.core.AdminAnswer;
 import io.portcullis.core.BrowserAnswer;
 import io.portcullis.core.Issued;
 import io.portcullis.core.Rejection;
@@ -41,6 +42,8 @@ public final class TokenFunction implements RequestHandler<APIGatewayV2HTTPEvent
                 case Issued issued -> Map.of("outcome", "issued", "user", issued.claims().subject(),
                         "token_id", issued.claims().tokenId().value());
                 case Rejection rejection -> Map.of("outcome", "rejected", "reason", rejection.reason());
+                case AdminAnswer admin when admin.action().isPresent() -> Map.of("outcome", "admin",
+                        "actor", admin.actor(), "action", admin.action().get());
                 default -> Map.of("outcome", "done");
             });
             return HttpApiExchange.response(reply.toResponse());

@@ -11,6 +11,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -50,6 +51,8 @@ public final class DynamoDbRevocations implements RevocationStore {
     private final ReentrantLock refreshing = new ReentrantLock();
     private volatile Instant refreshedAt;
     private volatile Instant nextQueryFrom;
+    /** Why the latest refresh failed; null once one succeeds. */
+    private volatile String lastFailure;
 
     /**
      * @param maxTokenLifetime the longest a token lives: how long a user's cutoff must be kept
@@ -119,6 +122,22 @@ public final class DynamoDbRevocations implements RevocationStore {
         }
     }
 
+    /**
+     * Why this copy cannot be trusted to be current, for a readiness check: the latest refresh failed (DynamoDB is
+     * unreachable or refusing), or none succeeded within the allowed staleness. Empty while the feed is followed.
+     * Costs no store call: the background refresh is the probe.
+     */
+    public Optional<String> problem() {
+        String failure = lastFailure;
+        if (failure != null) {
+            return Optional.of(failure);
+        }
+        Duration age = age();
+        return age.compareTo(maxStaleness) > 0 ? Optional.of(refreshedAt == Instant.MIN
+                ? "the revocation feed has not been read yet"
+                : "the revocation feed was last read " + age.toMillis() + " ms ago") : Optional.empty();
+    }
+
     private Duration age() {
         Instant at = refreshedAt;
         return at == Instant.MIN ? Duration.ofDays(365) : Duration.between(at, clock.instant());
@@ -133,12 +152,18 @@ public final class DynamoDbRevocations implements RevocationStore {
             }
             Instant started = clock.instant();
             Instant from = nextQueryFrom == null ? started.minus(maxTokenLifetime).minus(OVERLAP) : nextQueryFrom;
-            StoreCalls.run("revocation refresh", () -> client.queryPaginator(b -> b
-                    .tableName(table)
-                    .consistentRead(true)
-                    .keyConditionExpression("pk = :feed AND sk > :from")
-                    .expressionAttributeValues(Map.of(":feed", s(FEED), ":from", s(sortKey(from, ""))))).items()
-                    .forEach(this::apply));
+            try {
+                StoreCalls.run("revocation refresh", () -> client.queryPaginator(b -> b
+                        .tableName(table)
+                        .consistentRead(true)
+                        .keyConditionExpression("pk = :feed AND sk > :from")
+                        .expressionAttributeValues(Map.of(":feed", s(FEED), ":from", s(sortKey(from, ""))))).items()
+                        .forEach(this::apply));
+            } catch (StoreUnavailableException e) {
+                lastFailure = e.getMessage();
+                throw e;
+            }
+            lastFailure = null;
             purgeExpired(started);
             nextQueryFrom = started.minus(OVERLAP);
             refreshedAt = started;

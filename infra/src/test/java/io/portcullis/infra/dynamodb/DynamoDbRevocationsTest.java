@@ -71,11 +71,16 @@ class DynamoDbRevocationsTest {
             DynamoDbRevocations revocations = new DynamoDbRevocations(client, names.revocations(),
                     Duration.ofHours(1), Duration.ofSeconds(5), clock);
             Claims token = token("erin", clock.instant());
+            assertThat(revocations.problem()).as("never read").hasValueSatisfying(p -> assertThat(p)
+                    .contains("not been read"));
             assertThat(revocations.isRevoked(token)).isFalse();
+            assertThat(revocations.problem()).isEmpty();
 
             server.stop();
             clock.advance(Duration.ofSeconds(3));
             assertThat(revocations.isRevoked(token)).as("copy 3 s old, within 5 s").isFalse();
+            assertThat(revocations.problem()).as("the refresh failed").hasValueSatisfying(p -> assertThat(p)
+                    .contains("revocation refresh failed"));
             clock.advance(Duration.ofSeconds(3));
             assertTimeoutPreemptively(Duration.ofSeconds(10), () -> assertThatThrownBy(
                     () -> revocations.isRevoked(token)).isInstanceOf(StoreUnavailableException.class));
@@ -84,6 +89,7 @@ class DynamoDbRevocationsTest {
 
             server.start();
             assertThat(revocations.isRevoked(token)).isFalse();
+            assertThat(revocations.problem()).isEmpty();
         }
     }
 

@@ -49,7 +49,7 @@ public final class ConfigLoader {
     /** Top-level sections; anything else in the file is refused. */
     public static final Set<String> SECTIONS = Set.of("server", "demo-backend", "tokens", "passwords", "users",
             "users-file", "rate-limits", "trusted-proxies", "store", "identity-headers", "routes", "routes-file",
-            "upstream", "jwt", "sessions", "cors", "proxyauth", "browser", "totp");
+            "upstream", "jwt", "sessions", "cors", "proxyauth", "browser", "totp", "log");
 
     private static final Pattern USERNAME = User.USERNAME;
     private static final Pattern ROLE = User.ROLE;
@@ -143,9 +143,10 @@ public final class ConfigLoader {
         Optional<ProxyAuthCompat> proxyAuth = proxyAuth(root.get("proxyauth"), reader);
         Optional<Browser> browser = BrowserConfig.read(root.get("browser"), tokens.ttl(), reader);
         TotpSettings totp = TotpConfig.read(root.get("totp"), reader);
+        LogSettings log = LogConfig.read(root.get("log"), reader);
         reader.throwIfAny();
         return new GatewayConfig(tokens, passwords, users, usersFile, limits, trusted, store, identity, routes,
-                upstream, jwt, sessions, cors, proxyAuth, browser, totp);
+                upstream, jwt, sessions, cors, proxyAuth, browser, totp, log);
     }
 
     /** The list under {@code key}: inline, or from its own file ({@code users-file: users.yaml}). */

@@ -35,6 +35,7 @@ import java.util.Optional;
  * @param proxyAuth ProxyAuth's endpoints and answer formats, for clients written against it
  * @param browser session cookies for browsers, when the {@code browser} section is there
  * @param totp the second factor's settings
+ * @param log where the server's access and audit lines go
  */
 public record GatewayConfig(
         Tokens tokens,
@@ -52,7 +53,8 @@ public record GatewayConfig(
         io.portcullis.core.Cors cors,
         Optional<ProxyAuthCompat> proxyAuth,
         Optional<Browser> browser,
-        TotpSettings totp) {
+        TotpSettings totp,
+        LogSettings log) {
 
     public GatewayConfig {
         users = List.copyOf(users);
@@ -70,14 +72,15 @@ public record GatewayConfig(
 
     /**
      * What a reload of a running server applies: this configuration, except what the process set up once from
-     * {@code running} (the store, the session store, the upstream client) and the token lifetimes
+     * {@code running} (the store, the session store, the upstream client, where logs go) and the token lifetimes
      * ({@code tokens.ttl}, {@code jwt.max-lifetime}), which the store's revocation retention was sized by: those stay
      * {@code running}'s until a restart.
      */
     public GatewayConfig reloadedOver(GatewayConfig running) {
         return new GatewayConfig(new Tokens(running.tokens.ttl(), tokens.keyRing()), passwords, users, usersFile,
                 rateLimits, trustedProxies, running.store, identityHeaders, routes, running.upstream,
-                jwt.withMaxLifetime(running.jwt.maxLifetime()), running.sessions, cors, proxyAuth, browser, totp);
+                jwt.withMaxLifetime(running.jwt.maxLifetime()), running.sessions, cors, proxyAuth, browser, totp,
+                running.log);
     }
 
     /** @param ttl how long a token lives; @param keyRing the keys, one issuing */

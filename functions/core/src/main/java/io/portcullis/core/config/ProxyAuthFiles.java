@@ -277,25 +277,43 @@ public final class ProxyAuthFiles {
         }
     }
 
-    /** Logs go to stdout; shipping them (Loki, the {@code /adm/logs} buffer) is issue 10. */
-    private void log(JsonNode log) {
-        if (log == null) {
+    /**
+     * ProxyAuth's {@code log}: {@code local} and {@code disabled} as they are, {@code loki} with its {@code host}
+     * (the server's URL; the push path is added). Its {@code http} mode kept lines in memory for
+     * {@code /adm/logs}, which is not served here: those lines go to stdout instead, with a warning.
+     */
+    private void log(JsonNode node) {
+        if (node == null || node.isNull()) {
             return;
         }
-        String type = log.path("type").asText("local").toLowerCase(Locale.ROOT);
+        if (!(node instanceof ObjectNode log)) {
+            problems.add(CONFIG + "log: must be an object such as {\"type\": \"local\"}");
+            return;
+        }
         log.fieldNames().forEachRemaining(key -> {
             if (!Set.of("type", "host", "write_max_logs").contains(key)) {
                 problems.add(CONFIG + "log." + key + ": unknown key (type, host, write_max_logs)");
             }
         });
+        ObjectNode section = tree.putObject("log");
+        String type = log.path("type").asText("local").toLowerCase(Locale.ROOT);
         switch (type) {
-            case "local" -> {
+            case "local", "disabled" -> section.put("type", type);
+            case "loki" -> {
+                section.put("type", "loki");
+                translation.copy(log, "host", section, "loki-url", "log", CONFIG + "log.");
+                origins.put("log.loki-url", CONFIG + "log.host");
             }
-            case "disabled" -> warnings.add(CONFIG + "log.type: disabled has no effect: Portcullis logs to stdout "
-                    + "(access lines never hold tokens)");
-            case "loki", "http" -> problems.add(CONFIG + "log.type: " + type + " is not supported yet (issue 10: "
-                    + "log shipping); use local (stdout)");
+            case "http" -> {
+                section.put("type", "local");
+                warnings.add(CONFIG + "log.type: http (lines kept for /adm/logs) is not served here: the lines go "
+                        + "to stdout as JSON instead (or use loki)");
+            }
             default -> problems.add(CONFIG + "log.type: must be local, loki, http or disabled");
+        }
+        origins.put("log.type", CONFIG + "log.type");
+        if (log.has("write_max_logs")) {
+            warnings.add(CONFIG + "log.write_max_logs: has no effect (it sized the http mode's buffer)");
         }
     }
 

@@ -123,6 +123,47 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void load_logSection_defaultsToLocal_andLokiGetsThePushPath() {
+        assertThat(Fixtures.config(dir, "").log()).isEqualTo(LogSettings.local());
+
+        LogSettings loki = Fixtures.config(dir, """
+                log:
+                  type: loki
+                  access: false
+                  loki-url: "https://logs.example:3100"
+                  loki-labels: { instance: gw-1, env: prod }
+                  loki-tenant: team-a
+                """).log();
+        assertThat(loki.type()).isEqualTo(LogSettings.Type.LOKI);
+        assertThat(loki.access()).isFalse();
+        assertThat(loki.lokiUrl()).hasValueSatisfying(url -> assertThat(url)
+                .hasToString("https://logs.example:3100/loki/api/v1/push"));
+        assertThat(loki.lokiLabels()).containsEntry("instance", "gw-1").containsEntry("env", "prod");
+        assertThat(loki.lokiTenant()).contains("team-a");
+        assertThat(Fixtures.config(dir, "log: { type: loki, loki-url: \"http://10.0.0.1/custom/push\" }").log()
+                .lokiUrl()).hasValueSatisfying(url -> assertThat(url).hasToString("http://10.0.0.1/custom/push"));
+    }
+
+    @Test
+    void load_logProblems_eachNamingItsKey() {
+        Path file = Fixtures.write(dir, "log.yaml", Fixtures.baseYaml() + """
+                log: { type: syslog, loki-url: "ftp://x", loki-labels: { app: x, "bad-name": y }, colour: red }
+                """);
+        assertThatThrownBy(() -> ConfigLoader.load(file, Map.of()))
+                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems())
+                        .anySatisfy(p -> assertThat(p).startsWith("log.type: must be local, loki or disabled"))
+                        .anySatisfy(p -> assertThat(p).startsWith("log.loki-url: must be an http or https URL"))
+                        .anySatisfy(p -> assertThat(p).startsWith("log.loki-labels.app:"))
+                        .anySatisfy(p -> assertThat(p).startsWith("log.loki-labels.bad-name:"))
+                        .anySatisfy(p -> assertThat(p).startsWith("log.colour:").contains("unknown key")));
+
+        Path noUrl = Fixtures.write(dir, "nourl.yaml", Fixtures.baseYaml() + "log: { type: loki }\n");
+        assertThatThrownBy(() -> ConfigLoader.load(noUrl, Map.of()))
+                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems())
+                        .containsExactly("log.loki-url: is required with type: loki (e.g. http://127.0.0.1:3100)"));
+    }
+
+    @Test
     void load_browserDefaults_areSafe() {
         GatewayConfig config = Fixtures.config(dir, "browser: { }\n");
 

@@ -146,7 +146,7 @@ class ProxyAuthFilesTest {
                 .replace("\"fast\": false", "\"fast\": false, \"redis\": \"redis://proxyauth_redis:6379\", \"colour\": 1")
                 .replace("\"session_cookie\": false", "\"session_cookie\": true")
                 .replace("\"login_via_otp\": false", "\"login_via_otp\": true")
-                .replace("{ \"type\": \"local\" }", "{ \"type\": \"loki\", \"host\": \"http://loki:3100\" }")
+                .replace("{ \"type\": \"local\" }", "{ \"type\": \"loki\", \"host\": \"ftp://loki:3100\" }")
                 .replace("\"timezone\": \"Europe/Paris\"", "\"timezone\": \"Mars/Olympus\"")
                 .replace("\"burst\": 10", "\"burst\": 0");
         String routes = """
@@ -169,7 +169,7 @@ class ProxyAuthFilesTest {
                         .startsWith("config.json: redis: ")).anySatisfy(p -> assertThat(p)
                         .startsWith("config.json: colour: unknown key")).anySatisfy(p -> assertThat(p)
                         .startsWith("config.json: users.1.otpkey: is 80 bits")).anySatisfy(p -> assertThat(p)
-                        .startsWith("config.json: log.type: loki").contains("issue 10")).anySatisfy(p -> assertThat(p)
+                        .startsWith("config.json: log.host: must be an http or https URL")).anySatisfy(p -> assertThat(p)
                         .startsWith("config.json: timezone: ")).anySatisfy(p -> assertThat(p)
                         .startsWith("config.json: ratelimit_proxy.burst: ")).anySatisfy(p -> assertThat(p)
                         .startsWith("routes.yml: routes.0.filters.allow.0.pattern: is not a valid regular expression"))
@@ -178,6 +178,33 @@ class ProxyAuthFilesTest {
                         .anySatisfy(p -> assertThat(p).startsWith("routes.yml: routes.3.username: is empty"))
                         .anySatisfy(p -> assertThat(p).startsWith("routes.yml: routes.4.sticky: unknown key"))
                         .anySatisfy(p -> assertThat(p).startsWith("routes.yml: routes.5.cert.file: cannot read")));
+    }
+
+    @Test
+    void logTypes_becomeTheLogSection_lokiWithItsHost() {
+        String loki = CONFIG_JSON.formatted(Fixtures.SECRET, ADMIN_TOKEN).replace("{ \"type\": \"local\" }",
+                "{ \"type\": \"loki\", \"host\": \"http://127.0.0.1:3100\" }");
+        LogSettings log = load(loki, ROUTES_YML).config().log();
+        assertThat(log.type()).isEqualTo(LogSettings.Type.LOKI);
+        assertThat(log.lokiUrl()).hasValueSatisfying(url -> assertThat(url)
+                .hasToString("http://127.0.0.1:3100/loki/api/v1/push"));
+
+        String disabled = CONFIG_JSON.formatted(Fixtures.SECRET, ADMIN_TOKEN).replace("{ \"type\": \"local\" }",
+                "{ \"type\": \"disabled\" }");
+        assertThat(load(disabled, ROUTES_YML).config().log().type()).isEqualTo(LogSettings.Type.DISABLED);
+
+        String http = CONFIG_JSON.formatted(Fixtures.SECRET, ADMIN_TOKEN).replace("{ \"type\": \"local\" }",
+                "{ \"type\": \"http\", \"write_max_logs\": 1000 }");
+        ProxyAuthFiles.Loaded loaded = load(http, ROUTES_YML);
+        assertThat(loaded.config().log().type()).isEqualTo(LogSettings.Type.LOCAL);
+        assertThat(loaded.warnings()).anySatisfy(w -> assertThat(w).startsWith("config.json: log.type: http"))
+                .anySatisfy(w -> assertThat(w).startsWith("config.json: log.write_max_logs: has no effect"));
+
+        String noHost = CONFIG_JSON.formatted(Fixtures.SECRET, ADMIN_TOKEN).replace("{ \"type\": \"local\" }",
+                "{ \"type\": \"loki\" }");
+        assertThatThrownBy(() -> load(noHost, ROUTES_YML)).isInstanceOf(ConfigException.class)
+                .satisfies(e -> assertThat(((ConfigException) e).problems()).anySatisfy(p -> assertThat(p)
+                        .startsWith("config.json: log.host: is required")));
     }
 
     @Test
