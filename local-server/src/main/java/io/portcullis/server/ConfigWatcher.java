@@ -5,6 +5,7 @@ import java.nio.file.ClosedWatchServiceException;
 import java.nio.file.FileSystems;
 import java.nio.file.Path;
 import java.nio.file.StandardWatchEventKinds;
+import java.nio.file.WatchEvent;
 import java.nio.file.WatchKey;
 import java.nio.file.WatchService;
 import java.util.HashMap;
@@ -16,9 +17,11 @@ import java.util.stream.Collectors;
 
 /**
  * Reloads the configuration when one of its files changes. The directories holding them are watched (an editor or
- * a deployment tool replaces a file by renaming another over it, and Kubernetes swaps a symlink beside it); any
- * event there, once the directory has been quiet for {@value #QUIET_MILLIS} ms (an editor's save is several
- * events), asks {@link ConfigReload#reloadIfChanged}, which reloads only if the files' content changed.
+ * a deployment tool replaces a file by renaming another over it, and Kubernetes swaps a symlink beside it). An
+ * event for one of the files (or for Kubernetes' {@code ..data} links), once there has been none for
+ * {@value #QUIET_MILLIS} ms (an editor's save is several events), asks {@link ConfigReload#reloadIfChanged}, which
+ * reloads only if the files' content changed. Events for other files in those directories (a log written beside
+ * the config, the embedded store's files) are ignored: under load they would never let the directory be quiet.
  */
 final class ConfigWatcher implements AutoCloseable {
     static final long QUIET_MILLIS = 200;
@@ -52,11 +55,16 @@ final class ConfigWatcher implements AutoCloseable {
     private void run() {
         try {
             while (true) {
-                WatchKey key = service.take();
-                while (key != null) {
-                    key.pollEvents();
-                    key.reset();
-                    key = service.poll(QUIET_MILLIS, TimeUnit.MILLISECONDS);
+                if (!concernsTheConfig(service.take())) {
+                    continue;
+                }
+                long quietFrom = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(QUIET_MILLIS);
+                for (long left = QUIET_MILLIS; left > 0;
+                        left = TimeUnit.NANOSECONDS.toMillis(quietFrom - System.nanoTime())) {
+                    WatchKey next = service.poll(left, TimeUnit.MILLISECONDS);
+                    if (next != null && concernsTheConfig(next)) {
+                        quietFrom = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(QUIET_MILLIS);
+                    }
                 }
                 try {
                     reload.reloadIfChanged();
@@ -68,6 +76,24 @@ final class ConfigWatcher implements AutoCloseable {
         } catch (ClosedWatchServiceException | InterruptedException stopped) {
             // closed: the server is stopping
         }
+    }
+
+    /** Takes {@code key}'s events; whether any was about a configuration file (or lost: an overflow). */
+    private boolean concernsTheConfig(WatchKey key) {
+        Path directory = (Path) key.watchable();
+        Set<Path> files = reload.watched().stream().map(file -> file.toAbsolutePath().normalize())
+                .collect(Collectors.toSet());
+        boolean concerns = false;
+        for (WatchEvent<?> event : key.pollEvents()) {
+            if (event.kind() == StandardWatchEventKinds.OVERFLOW || !(event.context() instanceof Path name)) {
+                concerns = true;
+            } else {
+                concerns |= name.toString().startsWith("..")
+                        || files.contains(directory.resolve(name).toAbsolutePath().normalize());
+            }
+        }
+        key.reset();
+        return concerns;
     }
 
     /** Watches the directories of the files the configuration now names, and only those. */

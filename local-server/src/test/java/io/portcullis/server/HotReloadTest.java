@@ -10,10 +10,12 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Level;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -68,6 +70,34 @@ class HotReloadTest {
             assertThat(slow.statusCode()).isEqualTo(200);
             assertThat(slow.body()).isEqualTo("late");
             assertThat(gateway.server.reloadsApplied()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void aFileWrittenBesideTheConfigWithoutPause_neitherReloadsNorDelaysAReload() throws Exception {
+        Path routes = Fixtures.write(dir, "routes.yaml", "routes: [ " + route("/a", first) + " ]\n");
+        try (RunningGateway gateway = RunningGateway.start(dir, "store: { type: memory }\nroutes-file: routes.yaml\n")) {
+            // A log beside the config, written far more often than the watcher's quiet period.
+            AtomicBoolean writing = new AtomicBoolean(true);
+            Thread logger = Thread.ofPlatform().start(() -> {
+                for (int i = 0; writing.get(); i++) {
+                    try {
+                        Files.writeString(dir.resolve("gateway.log"), "line " + i + "\n", StandardOpenOption.CREATE,
+                                StandardOpenOption.APPEND);
+                        Thread.sleep(10);
+                    } catch (IOException | InterruptedException e) {
+                        return;
+                    }
+                }
+            });
+            try {
+                replace(routes, "routes: [ " + route("/b", second) + " ]\n");
+                await(() -> gateway.get("/b/x", null).statusCode() == 200);
+                assertThat(gateway.server.reloadsApplied()).isEqualTo(1);
+            } finally {
+                writing.set(false);
+                logger.join();
+            }
         }
     }
 

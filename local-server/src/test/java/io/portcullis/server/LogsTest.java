@@ -55,22 +55,25 @@ class LogsTest {
     void local_writesAccessAndAuditLinesToStdout_asJsonWithoutSecrets(@TempDir Path dir) throws Exception {
         String token;
         List<JsonNode> lines;
-        try (Stdout stdout = new Stdout(); RunningGateway gateway = RunningGateway.start(dir, config(""))) {
-            token = gateway.login("alice", PASSWORD);
-            assertThat(gateway.get("/api/x?access_token=query-secret-99", token).statusCode()).isEqualTo(200);
-            assertThat(backend.next().header("x-token-id")).isNotNull();
-            assertThat(gateway.postJson("/auth", "{\"username\":\"alice\",\"password\":\"not-" + PASSWORD + "\"}",
-                    null).statusCode()).isEqualTo(401);
-            // A username that tries to start a forged line of its own.
-            String forged = "mallory\r\n{\"log\":\"audit\",\"event\":\"login\",\"outcome\":\"success\",\"user\":\"root\"}";
-            assertThat(gateway.send(HttpRequest.newBuilder(gateway.uri("/auth"))
-                    .header("Content-Type", "application/x-www-form-urlencoded")
-                    .POST(HttpRequest.BodyPublishers.ofString("username="
-                            + java.net.URLEncoder.encode(forged, StandardCharsets.UTF_8) + "&password=x"))
-                    .build()).statusCode()).isEqualTo(401);
-            assertThat(gateway.postJson("/auth", "{\"username\":\"alice\",\"password\":\"x\"}", null).statusCode())
-                    .as("the burst of 3 logins from this address is spent").isEqualTo(429);
-            assertThat(gateway.postJson("/logout", "", token).statusCode()).isEqualTo(204);
+        // Lines are written by a thread of their own; closing the gateway writes what is queued.
+        try (Stdout stdout = new Stdout()) {
+            try (RunningGateway gateway = RunningGateway.start(dir, config(""))) {
+                token = gateway.login("alice", PASSWORD);
+                assertThat(gateway.get("/api/x?access_token=query-secret-99", token).statusCode()).isEqualTo(200);
+                assertThat(backend.next().header("x-token-id")).isNotNull();
+                assertThat(gateway.postJson("/auth", "{\"username\":\"alice\",\"password\":\"not-" + PASSWORD + "\"}",
+                        null).statusCode()).isEqualTo(401);
+                // A username that tries to start a forged line of its own.
+                String forged = "mallory\r\n{\"log\":\"audit\",\"event\":\"login\",\"outcome\":\"success\",\"user\":\"root\"}";
+                assertThat(gateway.send(HttpRequest.newBuilder(gateway.uri("/auth"))
+                        .header("Content-Type", "application/x-www-form-urlencoded")
+                        .POST(HttpRequest.BodyPublishers.ofString("username="
+                                + java.net.URLEncoder.encode(forged, StandardCharsets.UTF_8) + "&password=x"))
+                        .build()).statusCode()).isEqualTo(401);
+                assertThat(gateway.postJson("/auth", "{\"username\":\"alice\",\"password\":\"x\"}", null).statusCode())
+                        .as("the burst of 3 logins from this address is spent").isEqualTo(429);
+                assertThat(gateway.postJson("/logout", "", token).statusCode()).isEqualTo(204);
+            }
             lines = stdout.lines();
         }
 
@@ -152,19 +155,21 @@ class LogsTest {
 
     @Test
     void accessFalse_keepsTheAuditLog_andDisabled_writesNothing(@TempDir Path dir) throws Exception {
-        try (Stdout stdout = new Stdout();
-                RunningGateway gateway = RunningGateway.start(dir.resolve("a"), config("log: { access: false }"))) {
-            String token = gateway.login("alice", PASSWORD);
-            assertThat(gateway.get("/api/y", token).statusCode()).isEqualTo(200);
-            backend.next();
+        try (Stdout stdout = new Stdout()) {
+            try (RunningGateway gateway = RunningGateway.start(dir.resolve("a"), config("log: { access: false }"))) {
+                String token = gateway.login("alice", PASSWORD);
+                assertThat(gateway.get("/api/y", token).statusCode()).isEqualTo(200);
+                backend.next();
+            }
             assertThat(stdout.lines()).extracting(l -> l.get("log").asText() + " " + l.path("event").asText())
                     .containsExactly("audit login");
         }
-        try (Stdout stdout = new Stdout();
-                RunningGateway gateway = RunningGateway.start(dir.resolve("d"), config("log: { type: disabled }"))) {
-            String token = gateway.login("alice", PASSWORD);
-            assertThat(gateway.get("/api/z", token).statusCode()).isEqualTo(200);
-            backend.next();
+        try (Stdout stdout = new Stdout()) {
+            try (RunningGateway gateway = RunningGateway.start(dir.resolve("d"), config("log: { type: disabled }"))) {
+                String token = gateway.login("alice", PASSWORD);
+                assertThat(gateway.get("/api/z", token).statusCode()).isEqualTo(200);
+                backend.next();
+            }
             assertThat(stdout.lines()).isEmpty();
         }
     }
