@@ -35,7 +35,7 @@ class LogSinkTest {
                 }
             }
         };
-        int accessLines = 20_000;
+        int accessLines = 40_000;
         LogSink.Stdout sink = new LogSink.Stdout(new PrintStream(blocked, false, StandardCharsets.UTF_8),
                 GatewayMetrics.create());
 
