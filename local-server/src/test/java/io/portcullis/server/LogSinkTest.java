@@ -16,6 +16,7 @@ class LogSinkTest {
     @Test
     void blockedStdout_dropsAccessLines_butAuditLinesWaitAndArrive() throws Exception {
         CountDownLatch released = new CountDownLatch(1);
+        CountDownLatch writerBlocked = new CountDownLatch(1);
         ByteArrayOutputStream written = new ByteArrayOutputStream();
         OutputStream blocked = new OutputStream() {
             @Override
@@ -25,6 +26,7 @@ class LogSinkTest {
 
             @Override
             public void write(byte[] bytes, int offset, int length) {
+                writerBlocked.countDown();
                 try {
                     released.await();
                 } catch (InterruptedException e) {
@@ -35,12 +37,15 @@ class LogSinkTest {
                 }
             }
         };
-        int accessLines = 40_000;
         LogSink.Stdout sink = new LogSink.Stdout(new PrintStream(blocked, false, StandardCharsets.UTF_8),
                 GatewayMetrics.create());
 
-        for (int i = 0; i < accessLines; i++) {
-            sink.write("access", Json.object().put("log", "access").put("n", i));
+        int accessLines = 0;
+        sink.write("access", Json.object().put("log", "access").put("n", accessLines++));
+        writerBlocked.await();
+        // The writer is stuck in a write: the queue fills, and what does not fit is dropped.
+        while (accessLines < 40_000) {
+            sink.write("access", Json.object().put("log", "access").put("n", accessLines++));
         }
         Thread audit = Thread.ofVirtual().start(() -> sink.write("audit", Json.object().put("log", "audit")));
         audit.join(200);
