@@ -13,27 +13,22 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.TimeUnit;
 
 /**
- * Pushes lines to Loki's HTTP push API ({@code POST /loki/api/v1/push}, JSON), in batches, from one background
- * thread. A request never waits for Loki: a line goes into a bounded queue, and when the queue is full (Loki down
- * or slow for long) the line is dropped and counted ({@code portcullis_log_dropped_total}). A batch Loki refuses
- * or cannot take is retried a few times, then dropped and counted.
+ * Pushes lines to Loki's HTTP push API ({@code POST /loki/api/v1/push}, JSON), in batches of what a second
+ * brings, from the {@link QueuedSink}'s thread: a request never waits for Loki. A batch Loki refuses or cannot
+ * take is retried a few times, then dropped and counted ({@code portcullis_log_dropped_total}).
  *
  * <p>Streams are labelled {@code {app="portcullis", log="access"|"audit"}} plus {@code log.loki-labels}; each value
  * is the line's JSON. Written directly rather than with a logging appender (loki4j): that needs Logback, which
  * would also become the SDK's SLF4J backend beside the JUL logging the server uses.
  */
-final class LokiPush implements LogSink {
+final class LokiPush extends QueuedSink {
     static final int QUEUE_LINES = 10_000;
     static final int BATCH_LINES = 1_000;
     static final Duration FLUSH_EVERY = Duration.ofSeconds(1);
@@ -41,21 +36,16 @@ final class LokiPush implements LogSink {
     private static final System.Logger LOG = System.getLogger(LokiPush.class.getName());
     private static final Duration WARN_EVERY = Duration.ofMinutes(1);
 
-    private record Entry(String stream, Instant at, String line) {
-    }
-
     private final URI url;
     private final Map<String, String> labels;
     private final Optional<String> tenant;
     private final Optional<String> authorization;
     private final GatewayMetrics metrics;
-    private final BlockingQueue<Entry> queue = new ArrayBlockingQueue<>(QUEUE_LINES);
     private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-    private final Thread pusher;
-    private volatile boolean closing;
     private Instant lastWarning = Instant.MIN;
 
     LokiPush(LogSettings settings, GatewayMetrics metrics) {
+        super("loki-push", QUEUE_LINES, BATCH_LINES, FLUSH_EVERY, metrics);
         URI configured = settings.lokiUrl().orElseThrow();
         // Credentials in the URL (https://user:key@host) become Basic authentication; the URL sent, and any
         // message naming it, carries none.
@@ -70,61 +60,11 @@ final class LokiPush implements LogSink {
         this.labels = Map.copyOf(all);
         this.tenant = settings.lokiTenant();
         this.metrics = metrics;
-        this.pusher = Thread.ofPlatform().name("loki-push").daemon().start(this::run);
+        start();
     }
 
     @Override
-    public void write(String stream, ObjectNode line) {
-        if (closing || !queue.offer(new Entry(stream, Instant.now(), LogSink.utf8(line)))) {
-            metrics.logLinesDropped("queue_full", 1);
-        }
-    }
-
-    /** Stops taking lines and pushes what is queued, waiting up to a few seconds for Loki. */
-    @Override
-    public void close() {
-        closing = true;
-        pusher.interrupt();
-        try {
-            pusher.join(Duration.ofSeconds(10));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    private void run() {
-        List<Entry> batch = new ArrayList<>(BATCH_LINES);
-        while (!closing || !queue.isEmpty()) {
-            try {
-                Entry first = closing ? queue.poll() : queue.poll(FLUSH_EVERY.toMillis(), TimeUnit.MILLISECONDS);
-                if (first == null) {
-                    continue;
-                }
-                batch.add(first);
-                if (!closing) {
-                    // Gather what arrives within the flush interval, up to a batch: fewer, larger pushes.
-                    long until = System.nanoTime() + FLUSH_EVERY.toNanos();
-                    while (batch.size() < BATCH_LINES) {
-                        long left = until - System.nanoTime();
-                        Entry next = left > 0 ? queue.poll(left, TimeUnit.NANOSECONDS) : null;
-                        if (next == null) {
-                            break;
-                        }
-                        batch.add(next);
-                    }
-                }
-            } catch (InterruptedException e) {
-                // close() wakes the thread to push what is left without waiting.
-            }
-            queue.drainTo(batch, BATCH_LINES - batch.size());
-            if (!batch.isEmpty()) {
-                push(batch);
-                batch.clear();
-            }
-        }
-    }
-
-    private void push(List<Entry> batch) {
+    void deliver(List<Entry> batch) {
         byte[] body = Json.bytes(payload(batch));
         String problem = null;
         for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
@@ -146,12 +86,12 @@ final class LokiPush implements LogSink {
                 problem = "Loki unreachable: " + e;
             } catch (InterruptedException e) {
                 problem = "interrupted while pushing";
-                if (!closing) {
+                if (!closing()) {
                     Thread.currentThread().interrupt();
                     break;
                 }
             }
-            if (attempt < ATTEMPTS && !closing) {
+            if (attempt < ATTEMPTS && !closing()) {
                 try {
                     Thread.sleep(FLUSH_EVERY.toMillis() << (attempt - 1));
                 } catch (InterruptedException e) {
@@ -176,7 +116,7 @@ final class LokiPush implements LogSink {
                 streamLabels.put("log", stream);
                 return item.putArray("values");
             }).addArray().add(entry.at().getEpochSecond() + String.format("%09d", entry.at().getNano()))
-                    .add(entry.line());
+                    .add(LogSink.utf8(entry.line()));
         }
         return payload;
     }

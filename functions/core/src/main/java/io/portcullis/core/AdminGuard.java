@@ -32,15 +32,11 @@ final class AdminGuard {
         if (adminToken.isPresent() && !request.headers().all(ADMIN_TOKEN_HEADER).isEmpty()) {
             return admitByAdminToken(request);
         }
-        AuthResult auth = checkToken.authenticate(request.headers());
+        AuthResult auth = csrf.authenticate(checkToken, request);
         if (auth instanceof Rejection rejection) {
             return rejection;
         }
         Authenticated caller = (Authenticated) auth;
-        Optional<Rejection> forged = csrf.refusal(request, caller, Optional.empty());
-        if (forged.isPresent()) {
-            return forged.get();
-        }
         if (!caller.claims().hasRole(ADMIN_ROLE)) {
             return Rejection.forbidden("this needs the admin role", "not_admin");
         }

@@ -30,6 +30,21 @@ final class CsrfGuard {
         return enabled && caller.fromSessionCookie() && !SAFE.contains(request.method());
     }
 
+    /**
+     * The caller of an own endpoint that changes something: a valid Portcullis token, and the CSRF token too when
+     * that came in the session cookie.
+     */
+    AuthResult authenticate(CheckToken checkToken, GatewayRequest request) {
+        AuthResult auth = checkToken.authenticate(request.headers());
+        if (auth instanceof Authenticated caller) {
+            Optional<Rejection> forged = refusal(request, caller, Optional.empty());
+            if (forged.isPresent()) {
+                return forged.get();
+            }
+        }
+        return auth;
+    }
+
     /** Whether the token can only be in the body: no header, and a form body. */
     boolean needsFormBody(GatewayRequest request) {
         return HEADERS.stream().allMatch(name -> request.headers().all(name).isEmpty()) && request.isForm();

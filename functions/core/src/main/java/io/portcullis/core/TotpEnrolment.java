@@ -101,15 +101,11 @@ final class TotpEnrolment {
 
     /** Authenticates, checks CSRF, counts the attempt, reads the optional code, finds the user; then {@code step}. */
     private Reply withUser(GatewayRequest request, Step step) {
-        AuthResult auth = checkToken.authenticate(request.headers());
+        AuthResult auth = csrf.authenticate(checkToken, request);
         if (auth instanceof Rejection rejection) {
             return rejection;
         }
         Authenticated caller = (Authenticated) auth;
-        Optional<Rejection> forged = csrf.refusal(request, caller, Optional.empty());
-        if (forged.isPresent()) {
-            return forged.get();
-        }
         Claims claims = caller.claims();
         Instant now = clock.instant();
         RateDecision decision = limiter.acquire("auth:user:" + claims.subject(), limit, now);
