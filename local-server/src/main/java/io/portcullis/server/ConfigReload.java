@@ -16,6 +16,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -60,6 +61,7 @@ final class ConfigReload {
     private List<Path> watched;
     private byte[] digest;
     private int applied;
+    private Optional<Instant> refusedSince = Optional.empty();
     private boolean closed;
 
     /** @param loaded what the running gateway was built from; @param grace how long a replaced gateway lives on */
@@ -84,6 +86,11 @@ final class ConfigReload {
     /** How many reloads were applied. */
     synchronized int applied() {
         return applied;
+    }
+
+    /** Since when the files on disk have been refused (the running configuration is older); empty when they are in force. */
+    synchronized Optional<Instant> refusedSince() {
+        return refusedSince;
     }
 
     /** Reloads if the watched files' content differs from what the last load read. */
@@ -137,6 +144,7 @@ final class ConfigReload {
                             + "restart"));
             runningRoot = loaded.root();
             applied++;
+            refusedSince = Optional.empty();
             LOG.log(System.Logger.Level.INFO, "configuration reloaded (" + trigger + "): " + config.routes().size()
                     + " route(s), " + users.size() + " configured user(s)");
             audit.configReload(trigger, true, Optional.empty());
@@ -145,6 +153,7 @@ final class ConfigReload {
             LOG.log(System.Logger.Level.ERROR, "config reload (" + trigger + ") refused, the running configuration "
                     + "stays in force: " + e.getMessage());
             audit.configReload(trigger, false, Optional.of(e.getMessage()));
+            refusedSince = refusedSince.or(() -> Optional.of(clock.instant()));
             return Outcome.REFUSED;
         } catch (RuntimeException e) {
             if (next != null && current.get() != next) {
@@ -153,6 +162,7 @@ final class ConfigReload {
             LOG.log(System.Logger.Level.ERROR, "config reload (" + trigger + ") failed, the running configuration "
                     + "stays in force", e);
             audit.configReload(trigger, false, Optional.of("internal error: " + e.getClass().getSimpleName()));
+            refusedSince = refusedSince.or(() -> Optional.of(clock.instant()));
             return Outcome.REFUSED;
         }
     }

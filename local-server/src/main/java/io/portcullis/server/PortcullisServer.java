@@ -8,6 +8,7 @@ import io.helidon.webserver.http1.Http1ConnectionSelector;
 import io.helidon.webserver.observe.ObserveFeature;
 import io.helidon.webserver.observe.health.HealthObserver;
 import io.helidon.webserver.observe.metrics.MetricsObserver;
+import io.portcullis.core.ConfiguredUsers;
 import io.portcullis.core.Gateway;
 import io.portcullis.core.User;
 import io.portcullis.core.config.ConfigException;
@@ -23,6 +24,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The gateway as one Helidon process: loads the config (hashing plaintext passwords into it), builds the stores
@@ -83,10 +85,19 @@ public final class PortcullisServer implements AutoCloseable {
         Config config = loaded.root();
         GatewayConfig gatewayConfig = loaded.config();
         Clock clock = Clock.systemUTC();
-        List<User> users = PlaintextPasswords.hashAndRewrite(gatewayConfig.users(), loaded.usersFile(),
-                new Passwords(gatewayConfig.passwords().argon2()));
         GatewayMetrics metrics = GatewayMetrics.create();
-        ServerStores stores = ServerStores.open(gatewayConfig, users, metrics, clock);
+        ServerStores stores = ServerStores.open(gatewayConfig, List.of(), metrics, clock);
+        List<User> users;
+        try {
+            // Against the store: a plaintext password its stored hash still verifies (one from an environment
+            // variable, read again at every start) keeps that hash, so a restart logs nobody out.
+            users = PlaintextPasswords.hashAndRewrite(gatewayConfig.users(), loaded.usersFile(),
+                    new Passwords(gatewayConfig.passwords().argon2()), stores.stores().users());
+            ConfiguredUsers.seed(users, stores.stores().users(), stores.stores().revocations(), clock);
+        } catch (RuntimeException e) {
+            stores.close();
+            throw e;
+        }
         ServerTelemetry telemetry = new ServerTelemetry(gatewayConfig, metrics,
                 LogSink.open(gatewayConfig.log(), metrics), clock);
         CurrentGateway gateway = new CurrentGateway(Gateway.create(gatewayConfig, stores.stores(),
@@ -96,6 +107,8 @@ public final class PortcullisServer implements AutoCloseable {
                         config.get("demo-backend.port").asInt().orElse(9000)))
                 : Optional.empty();
         String storeType = gatewayConfig.store().type().name().toLowerCase(java.util.Locale.ROOT);
+        // Made once the server has started (it needs the grace period the server settled on); health asks it then.
+        AtomicReference<ConfigReload> reloads = new AtomicReference<>();
         UpstreamClient upstream = new UpstreamClient(gatewayConfig.upstream().connectTimeout(),
                 gatewayConfig.upstream().readTimeout());
         WebServer server = WebServer.builder()
@@ -115,6 +128,8 @@ public final class PortcullisServer implements AutoCloseable {
                 .addFeature(ObserveFeature.builder()
                         .addObserver(HealthObserver.builder().details(true)
                                 .addCheck(new StoreReadiness(storeType, stores::problem))
+                                .addCheck(new ConfigHealth(() -> Optional.ofNullable(reloads.get())
+                                        .flatMap(ConfigReload::refusedSince)))
                                 .build())
                         .addObserver(MetricsObserver.builder().meterRegistry(metrics.registry()).build())
                         .build())
@@ -126,6 +141,7 @@ public final class PortcullisServer implements AutoCloseable {
                 + server.port() + " with " + gatewayConfig.routes().size() + " route(s), store " + storeType);
         ConfigReload reload = new ConfigReload(files, loaded, gateway, stores.stores(),
                 server.prototype().shutdownGracePeriod(), telemetry.audit(), clock);
+        reloads.set(reload);
         return new PortcullisServer(stores, gateway, server, demo, reload, ConfigWatcher.start(reload), telemetry);
     }
 

@@ -113,10 +113,15 @@ class HotReloadTest {
             assertThat(refusal).contains("secrue: unknown key");
             assertThat(gateway.get("/a/still", null).statusCode()).isEqualTo(200);
             assertThat(gateway.get("/b/x", null).statusCode()).isEqualTo(404);
+            HttpResponse<String> ready = gateway.get("/observe/health/ready", null);
+            assertThat(ready.statusCode()).as("still serving its last valid configuration: ready").isEqualTo(200);
+            assertThat(ready.body()).contains("refused; the last valid configuration serves").contains("refused_since");
 
             replace(routes, "routes: [ " + route("/b", second) + " ]\n");
             await(() -> gateway.get("/b/x", null).statusCode() == 200);
             assertThat(gateway.get("/a/gone", null).statusCode()).isEqualTo(404);
+            assertThat(gateway.get("/observe/health/ready", null).body()).contains("in force")
+                    .doesNotContain("refused_since");
         }
     }
 

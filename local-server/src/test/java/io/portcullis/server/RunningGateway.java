@@ -35,7 +35,11 @@ final class RunningGateway implements AutoCloseable {
     }
 
     static RunningGateway startFrom(Path configFile) {
-        return new RunningGateway(PortcullisServer.start(configFile, Map.of()));
+        return startFrom(configFile, Map.of());
+    }
+
+    static RunningGateway startFrom(Path configFile, Map<String, String> env) {
+        return new RunningGateway(PortcullisServer.start(configFile, env));
     }
 
     URI uri(String path) {

@@ -6,6 +6,7 @@ import io.portcullis.infra.dynamodb.LocalDynamo;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -23,6 +24,30 @@ class StoreBehaviourTest {
     @AfterAll
     static void stopBackend() {
         backend.close();
+    }
+
+    @Test
+    void aPasswordFromAnEnvironmentVariable_keepsItsHashAcrossRestarts_soNobodyIsLoggedOut(@TempDir Path dir)
+            throws Exception {
+        Path config = RunningGateway.configFile(dir, """
+                users: [ { username: alice, password: "${ALICE_PASSWORD}" } ]
+                store: { type: embedded, data-dir: state }
+                routes: [ { prefix: /api, target: "http://127.0.0.1:%d" } ]
+                """.formatted(backend.port()));
+        Map<String, String> env = Map.of("ALICE_PASSWORD", "wonderland");
+        String token;
+        try (RunningGateway first = RunningGateway.startFrom(config, env)) {
+            token = first.login("alice", "wonderland");
+        }
+        try (RunningGateway second = RunningGateway.startFrom(config, env)) {
+            assertThat(second.get("/api/x", token).statusCode()).as("the same password is no password change")
+                    .isEqualTo(200);
+            backend.next();
+        }
+        try (RunningGateway third = RunningGateway.startFrom(config, Map.of("ALICE_PASSWORD", "changed"))) {
+            assertThat(third.get("/api/x", token).statusCode()).as("a changed one logs alice out").isEqualTo(401);
+            assertThat(third.login("alice", "changed")).isNotEmpty();
+        }
     }
 
     @Test
