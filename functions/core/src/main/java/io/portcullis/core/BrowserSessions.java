@@ -12,7 +12,8 @@ import java.util.Locale;
 import java.util.function.Supplier;
 
 /**
- * Logins and logouts of browsers (the {@code browser} section). A form login ({@code application/x-www-form-urlencoded})
+ * Logins and logouts of browsers (the {@code browser} section). A form login
+ * ({@code application/x-www-form-urlencoded})
  * is a browser's: on success the token is set as an {@code HttpOnly; Secure; SameSite=Strict} cookie, the session's
  * CSRF token as a second cookie that pages may read (it is useless without the first), and the browser is sent
  * (303) to {@code redirect} or {@code browser.login-redirect}, both paths on this site. On failure it is sent to

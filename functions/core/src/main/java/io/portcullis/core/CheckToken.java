@@ -102,7 +102,8 @@ public final class CheckToken {
 
     /** Whether the browser session cookie, not a bearer header, is what authenticates this request. */
     boolean sessionCookieDecides(RequestHeaders headers) {
-        if (sessionCookie.isEmpty() || headers.all("Authorization").stream().anyMatch(h -> bearerValue(h).isPresent())) {
+        if (sessionCookie.isEmpty()
+                || headers.all("Authorization").stream().anyMatch(h -> bearerValue(h).isPresent())) {
             return false;
         }
         return !Cookies.values(headers.all("Cookie"), sessionCookie.get().name()).isEmpty();

@@ -11,8 +11,8 @@ import java.util.Optional;
 /**
  * A login's fields, read from a JSON or form body: username and password; the TOTP code ({@code totp_code}, as
  * ProxyAuth names it) for users with a second factor; and, from a browser form, where to go afterwards
- * ({@code redirect}: a path on this site, or the login is refused). The password is a {@code char[]} so it can be wiped after hashing;
- * {@link #toString()} never shows it.
+ * ({@code redirect}: a path on this site, or the login is refused). The password is a {@code char[]} so it can be
+ * wiped after hashing; {@link #toString()} never shows it.
  */
 record Credentials(String username, char[] password, Optional<String> totpCode, Optional<String> redirect) {
     private static final List<String> FIELDS = List.of("username", "password", "totp_code", "redirect");

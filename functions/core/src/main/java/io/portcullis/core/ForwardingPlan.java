@@ -26,8 +26,8 @@ import java.util.Set;
  * @param identity the authenticated caller, on secure routes
  * @param responseHeaders headers set on the backend's response ({@code RateLimit-*}, CORS, no-store), replacing
  *     the backend's headers of the same names ({@code Vary} is added to)
- * @param body the request body when the gateway had to read it (the route's filters, or a form's CSRF field): send these
- *     bytes instead of the client's stream
+ * @param body the request body when the gateway had to read it (the route's filters, or a form's CSRF field): send
+ *     these bytes instead of the client's stream
  */
 public record ForwardingPlan(
         Route route,

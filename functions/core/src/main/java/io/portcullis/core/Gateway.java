@@ -119,7 +119,8 @@ public final class Gateway implements AutoCloseable {
         config.browser().ifPresent(browser -> tokenCookies.add(browser.cookie()));
         this.forward = new Forward(new RouteTable(config.routes()), checkToken, stores.rateLimiter(),
                 config.rateLimits().proxy(), proxies, config.identityHeaders(), jwt.defaultRouteToken(),
-                tokenCookies, csrf, new InjectCredentials(stores.sessions(), config.sessions().format()), cors, tokenStats,
+                tokenCookies, csrf, new InjectCredentials(stores.sessions(), config.sessions().format()), cors,
+                tokenStats,
                 config.proxyAuth().isPresent(), clock);
         AdminGuard admins = new AdminGuard(checkToken, csrf, config.proxyAuth()
                 .flatMap(GatewayConfig.ProxyAuthCompat::adminToken));

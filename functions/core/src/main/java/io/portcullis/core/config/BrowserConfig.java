@@ -12,7 +12,7 @@ import java.util.regex.Pattern;
 final class BrowserConfig {
     static final Set<String> KEYS = Set.of("cookie", "max-age", "max-age-ms", "max-age-seconds", "login-redirect",
             "logout-redirect", "login-error-redirect", "csrf");
-    /** The default name: {@code __Host-} makes browsers refuse it from subdomains or without Secure (cookie tossing). */
+    /** The default: {@code __Host-} makes browsers refuse it from subdomains or without Secure (cookie tossing). */
     static final String DEFAULT_COOKIE = "__Host-portcullis";
     /** RFC 6265 §4.1.1: a cookie name is an RFC 7230 token. */
     private static final Pattern COOKIE_NAME = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]{1,64}");
