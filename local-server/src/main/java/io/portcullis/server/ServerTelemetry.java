@@ -2,7 +2,6 @@ package io.portcullis.server;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.portcullis.core.AdminAnswer;
-import io.portcullis.core.BrowserAnswer;
 import io.portcullis.core.ForwardDecision;
 import io.portcullis.core.ForwardingPlan;
 import io.portcullis.core.Gateway;
@@ -100,7 +99,7 @@ final class ServerTelemetry implements AutoCloseable {
         fields.put("client", record.client.getHostAddress());
         fields.put("path", path);
         String outcome = "success";
-        switch (reply instanceof BrowserAnswer browser ? browser.result() : reply) {
+        switch (reply.outcome()) {
             case Issued issued -> {
                 record.identity = Optional.of(issued.claims().identity());
                 fields.put("user", issued.claims().subject());

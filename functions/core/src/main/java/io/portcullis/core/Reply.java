@@ -6,4 +6,9 @@ package io.portcullis.core;
  */
 public interface Reply {
     GatewayResponse toResponse();
+
+    /** What this reply reports, for shells that count outcomes: itself, but a browser's answer its login result. */
+    default Reply outcome() {
+        return this;
+    }
 }

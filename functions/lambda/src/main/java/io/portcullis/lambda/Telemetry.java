@@ -3,7 +3,6 @@ package io.portcullis.lambda;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.portcullis.core.BrowserAnswer;
 import io.portcullis.core.Issued;
 import io.portcullis.core.Json;
 import io.portcullis.core.Rejection;
@@ -74,7 +73,7 @@ final class Telemetry {
 
     /** Counts what a reply says: logins by outcome, refusals by reason. */
     void count(Context context, Reply reply) {
-        switch (reply instanceof BrowserAnswer browser ? browser.result() : reply) {
+        switch (reply.outcome()) {
             case Issued issued -> metric(context, "LoginSucceeded", 1, "Count", Map.of());
             case Revoked revoked -> metric(context, "Revocations", 1, "Count", Map.of());
             case Rejection rejection -> {

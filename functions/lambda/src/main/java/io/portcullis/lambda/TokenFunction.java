@@ -5,7 +5,6 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import io.portcullis.core.AdminAnswer;
-import io.portcullis.core.BrowserAnswer;
 import io.portcullis.core.Issued;
 import io.portcullis.core.Rejection;
 import io.portcullis.core.Reply;
@@ -37,8 +36,7 @@ public final class TokenFunction implements RequestHandler<APIGatewayV2HTTPEvent
             Reply reply = parts.gateway().ownEndpoint(HttpApiExchange.request(event))
                     .orElseGet(Rejection::notFound);
             telemetry.count(context, reply);
-            telemetry.log(context, coldStart, "INFO", event.getRawPath(), switch (
-                    reply instanceof BrowserAnswer browser ? browser.result() : reply) {
+            telemetry.log(context, coldStart, "INFO", event.getRawPath(), switch (reply.outcome()) {
                 case Issued issued -> Map.of("outcome", "issued", "user", issued.claims().subject(),
                         "token_id", issued.claims().tokenId().value());
                 case Rejection rejection -> Map.of("outcome", "rejected", "reason", rejection.reason());
