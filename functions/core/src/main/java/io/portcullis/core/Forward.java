@@ -165,7 +165,7 @@ public final class Forward {
         }
         InetAddress client = proxies.clientAddress(request.peer(), request.headers());
         String key = identity.map(c -> "proxy:user:" + c.subject()).orElseGet(() -> "proxy:ip:" + client.getHostAddress());
-        RateDecision decision = limiter.acquire(key, limit, clock.instant());
+        RateDecision decision = limiter.acquire(key, limit);
         if (!decision.allowed()) {
             return proxyAuthRateLimitBody ? Rejection.rateLimitedProxyAuthStyle(decision)
                     : Rejection.rateLimited(decision);
