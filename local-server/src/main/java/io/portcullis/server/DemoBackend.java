@@ -26,7 +26,7 @@ final class DemoBackend {
 
     static EdgeServer start(String host, int port) {
         ServerSettings settings = new ServerSettings(host, port, 128, OptionalInt.of(1024), Duration.ofSeconds(10),
-                Duration.ofSeconds(60), 32 * 1024, Duration.ofSeconds(1), false);
+                Duration.ofSeconds(60), 32 * 1024, Duration.ofSeconds(1), 1, false);
         try {
             return EdgeServer.start(settings, null, exchange -> {
                 exchange.body().readAllBytes();

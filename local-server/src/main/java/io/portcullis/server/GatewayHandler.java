@@ -30,12 +30,13 @@ final class GatewayHandler implements EdgeHandler {
     private final WebSocketTunnel tunnel;
 
     /** @param gateway the gateway to serve each request with, read once per request (a reload replaces it) */
-    GatewayHandler(Supplier<Gateway> gateway, UpstreamClient upstream, ServerTelemetry telemetry, Observe observe) {
+    GatewayHandler(Supplier<Gateway> gateway, UpstreamClient upstream, ServerTelemetry telemetry, Observe observe,
+            int maxTunnelsPerUser) {
         this.gateway = gateway;
         this.telemetry = telemetry;
         this.observe = observe;
         this.proxy = new ProxyHandler(upstream, telemetry);
-        this.tunnel = new WebSocketTunnel(upstream, telemetry);
+        this.tunnel = new WebSocketTunnel(upstream, telemetry, maxTunnelsPerUser);
     }
 
     @Override

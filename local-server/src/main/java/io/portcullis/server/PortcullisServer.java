@@ -108,7 +108,8 @@ public final class PortcullisServer implements AutoCloseable {
         EdgeServer server;
         try {
             server = EdgeServer.start(gatewayConfig.server(), ServerTls.context(config.get("server.tls")),
-                    new GatewayHandler(gateway, upstream, telemetry, observe), metrics.connectionEvents());
+                    new GatewayHandler(gateway, upstream, telemetry, observe,
+                            gatewayConfig.server().maxTunnelsPerUser()), metrics.connectionEvents());
         } catch (IOException e) {
             stores.close();
             throw new ConfigException("server.port: cannot listen on " + gatewayConfig.server().host() + ":"

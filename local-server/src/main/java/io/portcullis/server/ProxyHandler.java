@@ -34,13 +34,15 @@ final class ProxyHandler {
                 ? forward.routeFor(request.rawPath()).map(Route::prefix) : Optional.empty());
         switch (decision) {
             case Rejection rejection -> Replies.write(exchange, rejection.toResponse());
-            case ForwardingPlan plan -> send(plan, request, exchange, record);
+            case ForwardingPlan plan -> send(forward, plan, request, exchange, record);
         }
     }
 
-    private void send(ForwardingPlan plan, GatewayRequest request, EdgeExchange exchange, RequestRecord record)
-            throws IOException {
+    private void send(Forward forward, ForwardingPlan plan, GatewayRequest request, EdgeExchange exchange,
+            RequestRecord record) throws IOException {
         long sent = System.nanoTime();
+        // A token revoked or expired while its request is still served (a long poll, a stream) ends it.
+        forward.stillValid(plan).ifPresent(exchange::watch);
         try {
             upstream.exchange(plan, request.headers(), exchange.hasBody() ? request.body() : null,
                     (status, headers) -> {

@@ -24,6 +24,7 @@ import java.io.OutputStream;
 import java.net.Socket;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * WebSocket pass-through: an {@code Upgrade: websocket} request goes through the same checks as any request for
@@ -42,10 +43,14 @@ final class WebSocketTunnel {
 
     private final UpstreamClient upstream;
     private final ServerTelemetry telemetry;
+    private final int maxPerUser;
+    /** Tunnels open now, by user (or client address, on open routes). */
+    private final ConcurrentHashMap<String, Integer> open = new ConcurrentHashMap<>();
 
-    WebSocketTunnel(UpstreamClient upstream, ServerTelemetry telemetry) {
+    WebSocketTunnel(UpstreamClient upstream, ServerTelemetry telemetry, int maxPerUser) {
         this.upstream = upstream;
         this.telemetry = telemetry;
+        this.maxPerUser = maxPerUser;
     }
 
     /** Whether a request asks to switch to WebSocket: a GET whose {@code Upgrade} names it, with a key. */
@@ -67,6 +72,32 @@ final class WebSocketTunnel {
             return;
         }
         ForwardingPlan plan = (ForwardingPlan) decision;
+        String holder = plan.identity().map(who -> "user:" + who.subject())
+                .orElseGet(() -> "ip:" + record.client.getHostAddress());
+        boolean[] admitted = new boolean[1];
+        open.compute(holder, (key, count) -> {
+            int now = count == null ? 0 : count;
+            admitted[0] = now < maxPerUser;
+            return admitted[0] ? now + 1 : count;
+        });
+        if (!admitted[0]) {
+            Rejection tooMany = new Rejection(429, "too_many_tunnels", "at most " + maxPerUser
+                    + " WebSocket connections may be open at once", "too_many_tunnels",
+                    java.util.List.of(new Header("Retry-After", "1")));
+            record.refused(tooMany);
+            exchange.closeAfter();
+            Replies.write(exchange, tooMany.toResponse());
+            return;
+        }
+        try {
+            open(forward, plan, request, exchange, record);
+        } finally {
+            open.computeIfPresent(holder, (key, count) -> count == 1 ? null : count - 1);
+        }
+    }
+
+    private void open(Forward forward, ForwardingPlan plan, GatewayRequest request, EdgeExchange exchange,
+            RequestRecord record) throws IOException {
         for (ForwardingPlan.Target target : plan.targets()) {
             Socket backend;
             try {

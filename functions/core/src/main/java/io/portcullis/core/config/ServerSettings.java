@@ -19,15 +19,17 @@ import java.util.Set;
  *     reading a request body or in taking an answer
  * @param maxHeaderBytes the largest request head (request line and header fields)
  * @param shutdownGracePeriod how long requests in flight may take to finish when the server stops
+ * @param maxTunnelsPerUser WebSocket tunnels one user (or, on open routes, one client address) may hold open at
+ *     once; the next handshake gets 429
  * @param tls whether {@code server.tls} is set (HTTPS); the server builds it from that section
  */
 public record ServerSettings(String host, int port, int backlog, OptionalInt maxConnections, Duration headerTimeout,
-        Duration idleTimeout, int maxHeaderBytes, Duration shutdownGracePeriod, boolean tls) {
+        Duration idleTimeout, int maxHeaderBytes, Duration shutdownGracePeriod, int maxTunnelsPerUser, boolean tls) {
 
     static final Set<String> KEYS = Set.of("host", "port", "backlog", "max-tcp-connections", "header-timeout",
             "header-timeout-ms", "header-timeout-seconds", "idle-timeout", "idle-timeout-ms", "idle-timeout-seconds",
             "max-header-size", "shutdown-grace-period", "shutdown-grace-period-ms",
-            "shutdown-grace-period-seconds", "tls");
+            "shutdown-grace-period-seconds", "max-tunnels-per-user", "tls");
 
     static ServerSettings read(Config node, ConfigReader reader) {
         reader.onlyKnownKeys(node, KEYS);
@@ -47,7 +49,8 @@ public record ServerSettings(String host, int port, int backlog, OptionalInt max
             reader.problem(node.get("idle-timeout"), "must be greater than zero");
         }
         int maxHeader = reader.integer(node.get("max-header-size"), 32 * 1024, 1024, 1024 * 1024);
-        return new ServerSettings(host, port, backlog, maxConnections, header, idle, maxHeader, grace,
+        int tunnels = reader.integer(node.get("max-tunnels-per-user"), 32, 1, 100_000);
+        return new ServerSettings(host, port, backlog, maxConnections, header, idle, maxHeader, grace, tunnels,
                 node.get("tls").exists());
     }
 }
