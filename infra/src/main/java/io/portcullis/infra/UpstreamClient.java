@@ -147,6 +147,7 @@ public final class UpstreamClient implements AutoCloseable {
         private final RequestBody body;
         private UpstreamConnection connection;
         private ResponseHead head;
+        private Framing framing;
         /** Whether the whole request body went out (an early answer can cut it short). */
         private boolean requestComplete;
         private boolean holdsTurn;
@@ -194,6 +195,7 @@ public final class UpstreamClient implements AutoCloseable {
                             // The proxy refused the gateway's own credentials: not the client's to answer.
                             throw new MalformedHttpException("the proxy refused the gateway's credentials (407)");
                         }
+                        framing = Framing.ofResponse(head, plan.method());
                         return;
                     } catch (SocketTimeoutException | MalformedHttpException | ClientBodyException e) {
                         throw e;
@@ -247,7 +249,6 @@ public final class UpstreamClient implements AutoCloseable {
         void deliver(ResponseSink sink) throws IOException {
             boolean reusable = false;
             try {
-                Framing framing = Framing.ofResponse(head, plan.method());
                 List<Header> headers = ResponseFields.of(plan, head.headers(), framing);
                 OutputStream out = sink.start(head.status(), headers);
                 InputStream answer = Bodies.of(framing, connection.in(), ANSWER_LIMITS);

@@ -75,6 +75,7 @@ public final class RawBackend implements AutoCloseable {
     private final ConcurrentHashMap<Integer, ByteArrayOutputStream> wire = new ConcurrentHashMap<>();
     private final List<Socket> sockets = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final AtomicInteger connections = new AtomicInteger();
+    private final AtomicInteger closedByPeer = new AtomicInteger();
 
     public RawBackend(Script script) throws IOException {
         this(Framing.STRICT, script);
@@ -103,6 +104,11 @@ public final class RawBackend implements AutoCloseable {
     /** How many connections the backend has accepted. */
     public int connections() {
         return connections.get();
+    }
+
+    /** How many connections the other side (the gateway) has closed. */
+    public int closedByPeer() {
+        return closedByPeer.get();
     }
 
     /** The next request the backend received, waiting up to 5 s. */
@@ -154,6 +160,7 @@ public final class RawBackend implements AutoCloseable {
             while (true) {
                 String head = readHead(in);
                 if (head == null) {
+                    closedByPeer.incrementAndGet();
                     return;
                 }
                 Received request = new Received(n, head, readBody(in, head));
