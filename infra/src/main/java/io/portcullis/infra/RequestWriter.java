@@ -28,7 +28,8 @@ final class RequestWriter {
      * @throws IllegalArgumentException when a field cannot be sent as it is (a control character in a value)
      */
     static boolean write(UpstreamConnection connection, ForwardingPlan plan, ForwardingPlan.Target target,
-            Dialer.Key key, RequestHeaders clientHeaders, UpstreamClient.RequestBody body) throws IOException {
+            Dialer.Key key, RequestHeaders clientHeaders, UpstreamClient.RequestBody body, long writeTimeoutNanos)
+            throws IOException {
         Http1Output out = connection.out();
         out.writeLatin1(plan.method());
         out.write(' ');
@@ -71,11 +72,15 @@ final class RequestWriter {
             out.flush();
             return true;
         }
-        return writeBody(connection, body);
+        return writeBody(connection, body, writeTimeoutNanos);
     }
 
-    private static boolean writeBody(UpstreamConnection connection, UpstreamClient.RequestBody body)
-            throws IOException {
+    /**
+     * Streams the body, looking for an early answer after every write. A write that fails may have failed because
+     * the backend answered and closed: if its answer is there, it is read like any other.
+     */
+    private static boolean writeBody(UpstreamConnection connection, UpstreamClient.RequestBody body,
+            long writeTimeoutNanos) throws IOException {
         Http1Output out = connection.out();
         BodyOutput framed = body.length() >= 0 ? BodyOutput.length(out, body.length()) : BodyOutput.chunked(out);
         byte[] buffer = new byte[COPY_BYTES];
@@ -90,7 +95,18 @@ final class RequestWriter {
                 if (n < 0) {
                     break;
                 }
-                framed.write(buffer, 0, n);
+                connection.writing(writeTimeoutNanos);
+                try {
+                    framed.write(buffer, 0, n);
+                } catch (IOException e) {
+                    if (!connection.writeTimedOut() && connection.answerWaiting()) {
+                        return false;
+                    }
+                    throw connection.writeTimedOut()
+                            ? new java.net.SocketTimeoutException("the backend stopped reading the request body") : e;
+                } finally {
+                    connection.written();
+                }
                 if (connection.answerWaiting()) {
                     out.flush();
                     return false;

@@ -47,6 +47,7 @@ public final class UpstreamClient implements AutoCloseable {
     private static final HeadParser.Limits ANSWER_LIMITS = new HeadParser.Limits(8192,
             UpstreamConnection.MAX_HEAD_BYTES, 256);
     private static final int COPY_BYTES = 16 * 1024;
+    private static final Duration SWEEP_TICK = Duration.ofMillis(250);
     private static final System.Logger LOG = System.getLogger(UpstreamClient.class.getName());
 
     /** Where the backend's answer goes: the shell writes status and headers, then returns the body stream. */
@@ -59,6 +60,8 @@ public final class UpstreamClient implements AutoCloseable {
     private final Dialer dialer;
     private final ConcurrentHashMap<Dialer.Key, BackendPool> pools = new ConcurrentHashMap<>();
     private final Thread sweeper;
+    /** Connections serving a request now: the sweeper closes one whose body write got stuck. */
+    private final java.util.Set<UpstreamConnection> busy = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
 
     /** @param settings timeouts, and the per-backend bound on connections in flight */
@@ -189,7 +192,9 @@ public final class UpstreamClient implements AutoCloseable {
                     }
                     connection.begin();
                     try {
-                        requestComplete = RequestWriter.write(connection, plan, target, key, clientHeaders, body);
+                        busy.add(connection);
+                        requestComplete = RequestWriter.write(connection, plan, target, key, clientHeaders, body,
+                                settings.readTimeout().toNanos());
                         head = readHead();
                         if (head.status() == 407 && key.absoluteForm()) {
                             // The proxy refused the gateway's own credentials: not the client's to answer.
@@ -204,8 +209,7 @@ public final class UpstreamClient implements AutoCloseable {
                         // sending the request again cannot do anything twice.
                         boolean stale = connection.reused() && attempt == 0 && IDEMPOTENT.contains(plan.method())
                                 && body.repeatable();
-                        connection.close();
-                        connection = null;
+                        drop();
                         if (!stale) {
                             throw e;
                         }
@@ -267,15 +271,19 @@ public final class UpstreamClient implements AutoCloseable {
         }
 
         private void fail() {
-            if (connection != null) {
-                connection.close();
-                connection = null;
-            }
             finish(false);
+        }
+
+        /** Closes the connection; the exchange keeps its turn (a retry may follow). */
+        private void drop() {
+            busy.remove(connection);
+            connection.close();
+            connection = null;
         }
 
         private void finish(boolean reusable) {
             if (connection != null) {
+                busy.remove(connection);
                 if (reusable && !closed && !unsolicited(connection)) {
                     pool.offer(connection, System.nanoTime());
                 } else {
@@ -347,21 +355,31 @@ public final class UpstreamClient implements AutoCloseable {
         }
     }
 
-    /** Closes idle connections before backends do, every half idle timeout; forgets pools no route uses. */
+    /**
+     * Four times a second, closes a connection whose request body write has been stuck for the read timeout (a
+     * backend that stopped reading, neither answering nor closing); every half idle timeout, closes idle
+     * connections before backends do and forgets pools no route uses.
+     */
     private void sweep() {
         long maxIdle = settings.idleTimeout().toNanos();
+        long evictEvery = Math.max(SWEEP_TICK.toNanos(), maxIdle / 2);
+        long lastEviction = System.nanoTime();
         while (!closed) {
             try {
-                Thread.sleep(Math.max(50, settings.idleTimeout().toMillis() / 2));
+                Thread.sleep(SWEEP_TICK);
             } catch (InterruptedException e) {
                 return;
             }
             long now = System.nanoTime();
-            pools.forEach((key, pool) -> {
-                if (pool.evict(now, maxIdle)) {
-                    pools.remove(key, pool);
-                }
-            });
+            busy.removeIf(connection -> connection.closeIfStuck(now));
+            if (now - lastEviction >= evictEvery) {
+                lastEviction = now;
+                pools.forEach((key, pool) -> {
+                    if (pool.evict(now, maxIdle)) {
+                        pools.remove(key, pool);
+                    }
+                });
+            }
         }
     }
 

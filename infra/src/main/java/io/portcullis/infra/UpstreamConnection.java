@@ -19,6 +19,9 @@ final class UpstreamConnection implements AutoCloseable {
     private final Http1Output out;
     private long idleSince;
     private int uses;
+    /** {@link System#nanoTime()} by which the body write under way must be done; 0 when none is. */
+    private volatile long writeDeadline;
+    private volatile boolean writeTimedOut;
 
     /** @param socket connected, with its read timeout set */
     UpstreamConnection(Socket socket) throws IOException {
@@ -59,6 +62,34 @@ final class UpstreamConnection implements AutoCloseable {
      */
     boolean answerWaiting() throws IOException {
         return in.buffered() > 0 || socket.getInputStream().available() > 0;
+    }
+
+    /** A body write is starting: it must be done within {@code nanos}, or the connection is closed under it. */
+    void writing(long nanos) {
+        writeDeadline = System.nanoTime() + nanos;
+    }
+
+    void written() {
+        writeDeadline = 0;
+    }
+
+    /**
+     * Closes the connection if a body write has been stuck past its deadline (a backend that stopped reading);
+     * whether it did.
+     */
+    boolean closeIfStuck(long now) {
+        long due = writeDeadline;
+        if (due != 0 && now - due > 0) {
+            writeTimedOut = true;
+            close();
+            return true;
+        }
+        return false;
+    }
+
+    /** Whether the connection was closed because a write took too long. */
+    boolean writeTimedOut() {
+        return writeTimedOut;
     }
 
     Socket socket() {

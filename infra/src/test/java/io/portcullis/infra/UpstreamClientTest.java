@@ -265,14 +265,16 @@ class UpstreamClientTest {
             return null;
         }));
         assertThatThrownBy(() -> get(client("{ read-timeout: 300ms }"), silent.port(), "/app/x"))
-                .isInstanceOfSatisfying(UpstreamException.class, e -> assertThat(e.rejection().status()).isEqualTo(504));
+                .isInstanceOfSatisfying(UpstreamException.class,
+                        e -> assertThat(e.rejection().status()).isEqualTo(504));
 
         int closedPort;
         try (ServerSocket gone = new ServerSocket(0)) {
             closedPort = gone.getLocalPort();
         }
         assertThatThrownBy(() -> get(client(), closedPort, "/app/x"))
-                .isInstanceOfSatisfying(UpstreamException.class, e -> assertThat(e.rejection().status()).isEqualTo(502));
+                .isInstanceOfSatisfying(UpstreamException.class,
+                        e -> assertThat(e.rejection().status()).isEqualTo(502));
     }
 
     @Test
@@ -309,8 +311,10 @@ class UpstreamClientTest {
                     socket.getOutputStream().write(("HTTP/1.1 413 Content Too Large\r\nContent-Length: 3\r\n"
                             + "Connection: close\r\n\r\nbig").getBytes(StandardCharsets.US_ASCII));
                     socket.getOutputStream().flush();
-                    Thread.sleep(2000); // neither reading nor closing: the answer has to be noticed
-                } catch (IOException | InterruptedException e) {
+                    // A lingering close, as nginx and Apache httpd do: read and drop what still comes, then close.
+                    socket.setSoTimeout(5000);
+                    in.transferTo(OutputStream.nullOutputStream());
+                } catch (IOException e) {
                     // done
                 }
             });
@@ -319,29 +323,37 @@ class UpstreamClientTest {
             ByteArrayOutputStream received = new ByteArrayOutputStream();
             int[] status = new int[1];
             client().exchange(plan(server.getLocalPort(), "POST", "/app/upload", headers), headers,
-                    () -> new InputStream() {
-                        private long left = size;
-
-                        @Override
-                        public int read() {
-                            return left-- > 0 ? 'x' : -1;
-                        }
-
-                        @Override
-                        public int read(byte[] b, int off, int len) {
-                            if (left == 0) {
-                                return -1;
-                            }
-                            int n = (int) Math.min(len, left);
-                            left -= n;
-                            return n;
-                        }
-                    }, (code, fields) -> {
+                    filler(size), (code, fields) -> {
                         status[0] = code;
                         return received;
                     });
             assertThat(status[0]).isEqualTo(413);
             assertThat(received.toString(StandardCharsets.US_ASCII)).isEqualTo("big");
+        }
+    }
+
+    @Test
+    void aBackendThatStopsReadingTheBody_isGivenUpOnAfterTheReadTimeout_as504() throws Exception {
+        try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            CountDownLatch done = new CountDownLatch(1);
+            CompletableFuture.runAsync(() -> {
+                try (Socket socket = server.accept()) {
+                    done.await(20, TimeUnit.SECONDS); // reads nothing, answers nothing, closes nothing
+                } catch (IOException | InterruptedException e) {
+                    // done
+                }
+            });
+            long size = 256L * 1024 * 1024;
+            MapHeaders headers = MapHeaders.of("Content-Length", Long.toString(size));
+            try {
+                assertThatThrownBy(() -> client("{ read-timeout: 500ms }").exchange(plan(server.getLocalPort(),
+                        "POST", "/app/upload", headers), headers, filler(size),
+                        (code, fields) -> OutputStream.nullOutputStream()))
+                        .isInstanceOfSatisfying(UpstreamException.class,
+                                e -> assertThat(e.rejection().status()).isEqualTo(504));
+            } finally {
+                done.countDown();
+            }
         }
     }
 
@@ -369,6 +381,28 @@ class UpstreamClientTest {
         release.countDown();
         assertThat(held.get(5, TimeUnit.SECONDS).status()).isEqualTo(200);
         assertThat(get(client, backend.port(), "/app/after").status()).isEqualTo(200);
+    }
+
+    /** A request body of {@code size} bytes, made as it is read (the array's contents do not matter). */
+    private static Supplier<InputStream> filler(long size) {
+        return () -> new InputStream() {
+            private long left = size;
+
+            @Override
+            public int read() {
+                return left-- > 0 ? 'x' : -1;
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) {
+                if (left == 0) {
+                    return -1;
+                }
+                int n = (int) Math.min(len, left);
+                left -= n;
+                return n;
+            }
+        };
     }
 
     private static void awaitClosed(RawBackend backend, int count) throws InterruptedException {
