@@ -222,6 +222,11 @@ public final class Gateway implements AutoCloseable {
         return cors.responseHeaders(request.headers());
     }
 
+    /** The bounded pool Argon2 runs on. */
+    PasswordPool passwordPool() {
+        return pool;
+    }
+
     public IssueToken issueToken() {
         return issueToken;
     }
