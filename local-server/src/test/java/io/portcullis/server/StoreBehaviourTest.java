@@ -118,6 +118,30 @@ class StoreBehaviourTest {
         }
     }
 
+    @Test
+    void aLogoutThatCannotBeRecorded_is503_andTheTokenStaysValid(@TempDir Path dir) throws Exception {
+        try (LocalDynamo.HttpServer dynamo = new LocalDynamo.HttpServer(dir.resolve("dynamo"));
+                RunningGateway gateway = RunningGateway.start(dir.resolve("g"), shared(dynamo.port, 100)
+                        .replace("revocation-max-staleness: 1s", "revocation-max-staleness: 60s"))) {
+            String token = gateway.login("alice", "wonderland");
+            assertThat(gateway.get("/api/before", token).statusCode()).isEqualTo(200);
+            backend.next();
+
+            dynamo.stop();
+            HttpResponse<String> logout = gateway.postJson("/logout", "", token);
+
+            assertThat(logout.statusCode()).as("the revocation could not be written").isEqualTo(503);
+            assertThat(RunningGateway.json(logout).get("error").asText()).isEqualTo("unavailable");
+            assertThat(logout.headers().firstValue("Retry-After")).contains("1");
+            dynamo.start();
+            assertThat(gateway.get("/api/after", token).statusCode()).as("not revoked, as the 503 said")
+                    .isEqualTo(200);
+            backend.next();
+            assertThat(gateway.postJson("/logout", "", token).statusCode()).isEqualTo(204);
+            assertThat(gateway.get("/api/gone", token).statusCode()).isEqualTo(401);
+        }
+    }
+
     private static String shared(int dynamoPort, int burst) {
         return """
                 users: [ { username: alice, password: wonderland } ]
