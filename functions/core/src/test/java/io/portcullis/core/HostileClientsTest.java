@@ -218,6 +218,48 @@ class HostileClientsTest {
     }
 
     @Test
+    void theCsrfToken_isReadFromTheHeaderWithoutTouchingTheBody_onceOnly_andFromAFormOnlyWithoutAHeader() {
+        String csrf = new io.portcullis.core.token.CsrfTokens(fixture.config.tokens().keyRing())
+                .issue(((Authenticated) fixture.gateway.checkToken().authenticate(bearer(bob))).claims().tokenId());
+        MapHeaders form = sessionCookie(bob).add("Content-Type", "application/x-www-form-urlencoded");
+
+        ForwardingPlan byHeader = (ForwardingPlan) fixture.gateway.forward().forward(Fixtures.request("POST",
+                "/api/x", copy(form).add("X-CSRF-Token", csrf), "a=1", "203.0.113.5"));
+        assertThat(byHeader.body()).as("the body streams on untouched").isEmpty();
+        ForwardingPlan byField = (ForwardingPlan) fixture.gateway.forward().forward(Fixtures.request("POST",
+                "/api/x", form, "a=1&csrf_token=" + csrf, "203.0.113.5"));
+        assertThat(byField.body().map(String::new)).contains("a=1&csrf_token=" + csrf);
+        assertRejected(fixture.gateway.forward().forward(Fixtures.request("POST", "/api/x", copy(form)
+                .add("X-CSRF-Token", csrf).add("X-CSRFToken", csrf), "a=1", "203.0.113.5")), 403, "forbidden",
+                "csrf_several");
+        assertRejected(fixture.gateway.forward().forward(Fixtures.request("POST", "/api/x", copy(form)
+                .add("X-CSRF-Token", csrf).add("X-CSRF-Token", csrf), "a=1", "203.0.113.5")), 403, "forbidden",
+                "csrf_several");
+        assertRejected(fixture.gateway.forward().forward(Fixtures.request("POST", "/api/x", sessionCookie(bob),
+                "", "203.0.113.5")), 403, "forbidden", "csrf_missing");
+    }
+
+    @Test
+    void sameOrigin_comparesSchemeHostAndPort_withDefaultPortsReadIn() {
+        assertThat(CsrfGuard.sameOrigin("http://gw.example", "http", "gw.example")).isTrue();
+        assertThat(CsrfGuard.sameOrigin("http://gw.example:80", "http", "gw.example")).isTrue();
+        assertThat(CsrfGuard.sameOrigin("https://GW.example", "https", "gw.example:443")).isTrue();
+        assertThat(CsrfGuard.sameOrigin("https://gw.example:8443", "https", "gw.example:8443")).isTrue();
+        assertThat(CsrfGuard.sameOrigin("http://[::1]:8080", "http", "[::1]:8080")).isTrue();
+        assertThat(CsrfGuard.sameOrigin("http://gw.example:8080", "http", "gw.example")).isFalse();
+        assertThat(CsrfGuard.sameOrigin("http://gw.example:443", "http", "gw.example")).isFalse();
+        assertThat(CsrfGuard.sameOrigin("https://gw.example", "http", "gw.example")).isFalse();
+        assertThat(CsrfGuard.sameOrigin("https://gw.example", "https", "gw.example:80")).isFalse();
+        assertThat(CsrfGuard.sameOrigin("http://gw.example.evil", "http", "gw.example")).isFalse();
+        assertThat(CsrfGuard.sameOrigin("http://gw.example/page", "http", "gw.example")).isFalse();
+        assertThat(CsrfGuard.sameOrigin("http://me@gw.example", "http", "gw.example")).isFalse();
+        assertThat(CsrfGuard.sameOrigin("http://gw.example?x", "http", "gw.example")).isFalse();
+        assertThat(CsrfGuard.sameOrigin("null", "http", "gw.example")).isFalse();
+        assertThat(CsrfGuard.sameOrigin("http://gw example", "http", "gw.example")).isFalse();
+        assertThat(CsrfGuard.sameOrigin("gw.example", "http", "gw.example")).isFalse();
+    }
+
+    @Test
     void routeUsersAndRoles_admitOnlyWhomTheyList_portcullisTokenOrAuthorizerIdentity() {
         assertRejected(forward("GET", "/team/x", bearer(bob), "203.0.113.5"), 403, "forbidden",
                 "route_forbids_user");

@@ -109,7 +109,7 @@ public final class TrustedProxies {
                 break;
             }
         }
-        List<InetAddress> chain = new ArrayList<>(hops.size() - clientAt + 1);
+        List<InetAddress> chain = new ArrayList<>();
         for (int i = clientAt; i < hops.size(); i++) {
             chain.add(hops.get(i).address().orElseThrow());
         }
