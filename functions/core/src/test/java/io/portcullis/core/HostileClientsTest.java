@@ -237,6 +237,11 @@ class HostileClientsTest {
                 "csrf_several");
         assertRejected(fixture.gateway.forward().forward(Fixtures.request("POST", "/api/x", sessionCookie(bob),
                 "", "203.0.113.5")), 403, "forbidden", "csrf_missing");
+        for (String wrong : List.of("k9." + csrf.substring(3), csrf.substring(3), "." + csrf.substring(3),
+                csrf + "x", "k1." + "A".repeat(200))) {
+            assertRejected(fixture.gateway.forward().forward(Fixtures.request("POST", "/api/x", copy(form)
+                    .add("X-CSRF-Token", wrong), "a=1", "203.0.113.5")), 403, "forbidden", "csrf_invalid");
+        }
     }
 
     @Test

@@ -92,6 +92,55 @@ class IssueTokenTest {
     }
 
     @Test
+    void issue_fieldLengths_upToTheirLimits_andEmptyOptionalFieldsAreAbsent() throws Exception {
+        String name = "u".repeat(128);
+        assertThat(issue(Fixtures.login(name, "p".repeat(1024)))).as("the longest username and password")
+                .isInstanceOfSatisfying(Rejection.class, r -> assertThat(r.reason()).isEqualTo("unknown_user"));
+        assertBadRequest(Fixtures.login(name + "u", "p"), "invalid_request");
+        assertBadRequest(Fixtures.login("alice", "p".repeat(1025)), "invalid_request");
+        fixture.clock.advance(java.time.Duration.ofSeconds(10));
+        assertThat(issue(Fixtures.request("POST", "/auth", MapHeaders.of("Content-Type", "application/json"),
+                "{\"username\":\"alice\",\"password\":\"wonderland\",\"totp_code\":\"  \",\"redirect\":\"\"}")))
+                .as("an empty code and redirect are none").isInstanceOf(Issued.class);
+        fixture.clock.advance(java.time.Duration.ofSeconds(10));
+        assertThat(issue(Fixtures.request("POST", "/auth", MapHeaders.of("Content-Type", "application/json"),
+                "{\"username\":\"alice\",\"password\":\"wonderland\",\"totp_code\":\"" + "1".repeat(16) + "\"}")))
+                .as("a 16-digit code is read (alice has no second factor)").isInstanceOf(Issued.class);
+        assertBadRequest(Fixtures.request("POST", "/auth", MapHeaders.of("Content-Type", "application/json"),
+                "{\"username\":\"alice\",\"password\":\"wonderland\",\"totp_code\":\"" + "1".repeat(17) + "\"}"),
+                "invalid_request");
+    }
+
+    @Test
+    void issue_reportsTheTighterOfTheTwoLimits() {
+        for (int i = 0; i < 2; i++) {
+            issue(Fixtures.request("POST", "/auth", MapHeaders.of("Content-Type", "application/json"),
+                    "{\"username\":\"alice\",\"password\":\"guess\"}", "203.0.113." + (i + 30)));
+        }
+        Rejection third = (Rejection) issue(Fixtures.request("POST", "/auth", MapHeaders.of("Content-Type",
+                "application/json"), "{\"username\":\"alice\",\"password\":\"guess\"}", "203.0.113.40"));
+        assertThat(third.headers()).as("alice's budget is spent; the address has 2 left")
+                .contains(new Header("RateLimit-Remaining", "0"));
+
+        Rejection fresh = (Rejection) issue(Fixtures.request("POST", "/auth", MapHeaders.of("Content-Type",
+                "application/json"), "{\"username\":\"nobody\",\"password\":\"guess\"}", "203.0.113.40"));
+        assertThat(fresh.headers()).as("the address has 1 left, nobody's name 2")
+                .contains(new Header("RateLimit-Remaining", "1"));
+    }
+
+    @Test
+    void issue_aBlankTotpCode_isNoCode() throws Exception {
+        try (GatewayFixture totp = new GatewayFixture(dir.resolve("totp"), """
+                users: [ { username: carol, password: c, totp-secret: GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ } ]
+                """)) {
+            HostileClientsTest.assertRejected(totp.gateway.issueToken().issue(Fixtures.request("POST", "/auth",
+                    MapHeaders.of("Content-Type", "application/json"),
+                    "{\"username\":\"carol\",\"password\":\"c\",\"totp_code\":\" \"}")), 401, "totp_required",
+                    "totp_required");
+        }
+    }
+
+    @Test
     void issue_trailingGarbageAfterTheJson_is400() throws Exception {
         assertBadRequest(Fixtures.request("POST", "/auth", MapHeaders.of("Content-Type", "application/json"),
                 "{\"username\":\"alice\",\"password\":\"wonderland\"}garbage"), "invalid_json");
