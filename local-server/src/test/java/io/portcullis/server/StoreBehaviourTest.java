@@ -74,7 +74,7 @@ class StoreBehaviourTest {
 
     @Test
     void twoServersOnOneTable_shareRevocationsAndLimits(@TempDir Path dir) throws Exception {
-        try (LocalDynamo.HttpServer dynamo = warm(new LocalDynamo.HttpServer(dir.resolve("dynamo")));
+        try (LocalDynamo.HttpServer dynamo = new LocalDynamo.HttpServer(dir.resolve("dynamo"));
                 RunningGateway a = RunningGateway.start(dir.resolve("a"), shared(dynamo.port, 3));
                 RunningGateway b = RunningGateway.start(dir.resolve("b"), shared(dynamo.port, 3))) {
             String token = a.login("alice", "wonderland");
@@ -98,7 +98,7 @@ class StoreBehaviourTest {
 
     @Test
     void storeGoesAway_checksAnswer503_thenRecover(@TempDir Path dir) throws Exception {
-        try (LocalDynamo.HttpServer dynamo = warm(new LocalDynamo.HttpServer(dir.resolve("dynamo")));
+        try (LocalDynamo.HttpServer dynamo = new LocalDynamo.HttpServer(dir.resolve("dynamo"));
                 RunningGateway gateway = RunningGateway.start(dir.resolve("g"), shared(dynamo.port, 100))) {
             String token = gateway.login("alice", "wonderland");
             assertThat(gateway.get("/api/before", token).statusCode()).isEqualTo(200);
@@ -136,7 +136,7 @@ class StoreBehaviourTest {
 
     @Test
     void aLogoutThatCannotBeRecorded_is503_andTheTokenStaysValid(@TempDir Path dir) throws Exception {
-        try (LocalDynamo.HttpServer dynamo = warm(new LocalDynamo.HttpServer(dir.resolve("dynamo")));
+        try (LocalDynamo.HttpServer dynamo = new LocalDynamo.HttpServer(dir.resolve("dynamo"));
                 RunningGateway gateway = RunningGateway.start(dir.resolve("g"), shared(dynamo.port, 100)
                         .replace("timeout: 2s", "timeout: 10s")
                         .replace("revocation-max-staleness: 1s", "revocation-max-staleness: 60s"))) {
@@ -157,17 +157,6 @@ class StoreBehaviourTest {
             assertThat(gateway.postJson("/logout", "", token).statusCode()).isEqualTo(204);
             assertThat(gateway.get("/api/gone", token).statusCode()).isEqualTo(401);
         }
-    }
-
-    /**
-     * A DynamoDB Local that has answered once: its first answer (native libraries loading) can take seconds on a busy
-     * machine, longer than the store timeout these tests give the gateway to see an outage quickly.
-     */
-    private static LocalDynamo.HttpServer warm(LocalDynamo.HttpServer dynamo) {
-        try (var client = dynamo.client(Duration.ofSeconds(60))) {
-            client.listTables();
-        }
-        return dynamo;
     }
 
     private static String shared(int dynamoPort, int burst) {
