@@ -52,7 +52,7 @@ final class ServerTelemetry implements AutoCloseable {
         this.sink = sink;
         this.audit = new AuditLog(sink, clock);
         this.accessLines = config.log().access();
-        this.proxies = new TrustedProxies(config.trustedProxies());
+        this.proxies = config.trustedProxies();
         this.clock = clock;
     }
 

@@ -60,7 +60,7 @@ final class BrowserSessions {
      * 204. A missing or invalid token is no reason to refuse a logout.
      */
     Reply logout(GatewayRequest request) {
-        revokeTokens.revokeOwn(request);
+        revokeTokens.logout(request);
         List<Header> headers = new ArrayList<>();
         headers.add(new Header("Set-Cookie", cleared(settings.cookie(), true)));
         headers.add(new Header("Set-Cookie", cleared(settings.csrfCookie(), false)));

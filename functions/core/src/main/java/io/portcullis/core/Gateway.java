@@ -96,7 +96,7 @@ public final class Gateway implements AutoCloseable {
         this.tokenStats = tokenStats;
         SecureRandom random = new SecureRandom();
         TokenCodec codec = new TokenCodec(config.tokens().keyRing(), random);
-        TrustedProxies proxies = new TrustedProxies(config.trustedProxies());
+        TrustedProxies proxies = config.trustedProxies();
         JwtSettings jwt = config.jwt();
         Optional<JwtVerifier> jwts = jwt.enabled() ? Optional.of(new JwtVerifier(jwt, jwt.jwksUrl().map(url ->
                 new JwksKeys(url, jwksFetcher, jwt.jwksRefresh(), jwt.jwksMaxAge(), clock)))) : Optional.empty();
@@ -104,16 +104,18 @@ public final class Gateway implements AutoCloseable {
         this.checkToken = new CheckToken(codec, jwts, jwt.cookie(), jwt.cookieBase64(),
                 config.browser().map(GatewayConfig.Browser::cookie), stores.revocations(), clock);
         CsrfTokens csrfTokens = new CsrfTokens(config.tokens().keyRing());
-        CsrfGuard csrf = new CsrfGuard(csrfTokens, config.browser().map(GatewayConfig.Browser::csrf).orElse(false));
+        this.cors = config.cors();
+        CsrfGuard csrf = new CsrfGuard(csrfTokens, config.browser().map(GatewayConfig.Browser::csrf).orElse(false),
+                proxies, cors);
         Totp totp = new Totp(config.totp().algorithm(), 6);
         SecondFactor secondFactor = new SecondFactor(stores.users(), totp, config.totp().required());
         Passwords passwords = new Passwords(config.passwords().argon2());
         this.issueToken = new IssueToken(stores.users(), passwords, pool, stores.rateLimiter(),
                 config.rateLimits().auth(), proxies, codec, config.tokens().ttl(), random, config.proxyAuth(),
-                secondFactor, tokenStats, clock);
+                secondFactor, tokenStats, config.users().stream().map(GatewayConfig.UserEntry::password)
+                        .filter(Passwords::isHash).toList(), clock);
         this.totpEnrolment = new TotpEnrolment(checkToken, csrf, stores.users(), secondFactor, totp, config.totp(),
                 stores.rateLimiter(), config.rateLimits().auth(), random, clock);
-        this.cors = config.cors();
         Set<String> tokenCookies = new HashSet<>();
         jwt.cookie().ifPresent(tokenCookies::add);
         config.browser().ifPresent(browser -> tokenCookies.add(browser.cookie()));
@@ -124,8 +126,8 @@ public final class Gateway implements AutoCloseable {
                 config.proxyAuth().isPresent(), clock);
         AdminGuard admins = new AdminGuard(checkToken, csrf, config.proxyAuth()
                 .flatMap(GatewayConfig.ProxyAuthCompat::adminToken));
-        this.revokeTokens = new RevokeTokens(checkToken, admins, stores.revocations(), config.maxTokenLifetime(),
-                clock);
+        this.revokeTokens = new RevokeTokens(checkToken, csrf, admins, stores.revocations(),
+                config.maxTokenLifetime(), clock);
         this.proxyAuth = config.proxyAuth().map(compat -> new ProxyAuthEndpoints(compat, admins, revokeTokens,
                 compat.stats() ? Optional.of(tokenStats) : Optional.empty(), stores.revocations()::isRevoked));
         Set<String> listed = new HashSet<>();
@@ -210,6 +212,7 @@ public final class Gateway implements AutoCloseable {
                     : issueToken.issue(request);
             case "/auth/totp/enrol" -> totpEnrolment.enrol(request);
             case "/auth/totp/confirm" -> totpEnrolment.confirm(request);
+            case "/logout" -> revokeTokens.logout(request);
             default -> revokeTokens.revokeOwn(request);
         });
     }
@@ -217,6 +220,11 @@ public final class Gateway implements AutoCloseable {
     /** The CORS grant for an answer to {@code request} (empty unless its origin is allowed). */
     public List<Header> corsHeaders(GatewayRequest request) {
         return cors.responseHeaders(request.headers());
+    }
+
+    /** The bounded pool Argon2 runs on. */
+    PasswordPool passwordPool() {
+        return pool;
     }
 
     public IssueToken issueToken() {

@@ -2,6 +2,7 @@ package io.portcullis.core;
 
 import io.portcullis.core.limit.RateDecision;
 import io.portcullis.core.limit.RateLimit;
+import io.portcullis.core.net.ClientKey;
 import io.portcullis.core.net.TrustedProxies;
 import io.portcullis.core.password.PasswordPool;
 import io.portcullis.core.password.Passwords;
@@ -15,6 +16,9 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Optional;
 import io.portcullis.core.config.GatewayConfig.ProxyAuthCompat;
 
@@ -23,8 +27,10 @@ import io.portcullis.core.config.GatewayConfig.ProxyAuthCompat;
  * bounded pool, check the user's allowed addresses and second factor, mint a token.
  *
  * <p>An unknown user costs the same as a known one: the password is verified against a dummy hash made with the
- * same parameters. A wrong password, an unknown user and a disallowed address all answer the same 401; the
- * {@link Rejection#reason()} tells them apart for the logs.
+ * parameters the stored hashes use (those most of the configured users' hashes have, which may not be today's
+ * {@code passwords.argon2}: hashes keep the parameters they were made with). A wrong password, an unknown user and
+ * a disallowed address all answer the same 401; the {@link Rejection#reason()} tells them apart for the logs. Both
+ * limits are taken before Argon2 runs, so a refused attempt costs no hash.
  */
 public final class IssueToken {
     private final UserDirectory users;
@@ -44,7 +50,8 @@ public final class IssueToken {
 
     IssueToken(UserDirectory users, Passwords passwords, PasswordPool pool, RateLimiter limiter, RateLimit limit,
             TrustedProxies proxies, TokenCodec codec, Duration ttl, SecureRandom random,
-            Optional<ProxyAuthCompat> proxyAuth, SecondFactor secondFactor, TokenStats tokenStats, Clock clock) {
+            Optional<ProxyAuthCompat> proxyAuth, SecondFactor secondFactor, TokenStats tokenStats,
+            Collection<String> storedHashes, Clock clock) {
         this.tokenStats = tokenStats;
         this.proxyAuth = proxyAuth;
         this.secondFactor = secondFactor;
@@ -58,13 +65,43 @@ public final class IssueToken {
         this.ttl = ttl;
         this.random = random;
         this.clock = clock;
-        this.dummyHash = passwords.hash("portcullis: no such user".toCharArray());
+        this.dummyHash = dummyHash(passwords, storedHashes);
+    }
+
+    /**
+     * A hash to verify unknown users' passwords against, with the Argon2 parameters most of {@code storedHashes}
+     * have (ties and no hashes at all: the configured parameters, which new hashes get).
+     */
+    static String dummyHash(Passwords passwords, Collection<String> storedHashes) {
+        char[] dummy = "portcullis: no such user".toCharArray();
+        Map<String, String> byParameters = new HashMap<>();
+        Map<String, Integer> counts = new HashMap<>();
+        for (String hash : storedHashes) {
+            Passwords.parameters(hash).ifPresent(parameters -> {
+                byParameters.putIfAbsent(parameters, hash);
+                counts.merge(parameters, 1, Integer::sum);
+            });
+        }
+        String configuredParameters = passwords.parameters();
+        String most = configuredParameters;
+        for (Map.Entry<String, Integer> count : counts.entrySet()) {
+            if (count.getValue() > counts.getOrDefault(most, 0)) {
+                most = count.getKey();
+            }
+        }
+        return most.equals(configuredParameters) ? passwords.hash(dummy) : passwords.hashLike(byParameters.get(most),
+                dummy);
+    }
+
+    /** The hash unknown users are checked against. */
+    String dummyHash() {
+        return dummyHash;
     }
 
     public LoginResult issue(GatewayRequest request) {
         Instant now = clock.instant();
         InetAddress client = proxies.clientAddress(request.peer(), request.headers());
-        RateDecision byAddress = limiter.acquire("auth:ip:" + client.getHostAddress(), limit);
+        RateDecision byAddress = limiter.acquire("auth:ip:" + ClientKey.of(client), limit);
         if (!byAddress.allowed()) {
             return rateLimited(byAddress);
         }

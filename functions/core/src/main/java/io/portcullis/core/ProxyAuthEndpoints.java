@@ -85,7 +85,7 @@ final class ProxyAuthEndpoints {
      */
     private Reply logout(GatewayRequest request) {
         if (request.headers().first("Authorization").isPresent()) {
-            revokeTokens.revokeOwn(request);
+            revokeTokens.logout(request);
         }
         List<Header> headers = new ArrayList<>(List.of(new Header("Set-Cookie", CLEARED_COOKIE), NO_STORE));
         GatewayResponse response;

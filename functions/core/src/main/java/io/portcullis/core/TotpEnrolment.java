@@ -26,7 +26,9 @@ import java.util.Optional;
  *   <li>{@code POST /auth/totp/confirm} with a code from the pending secret makes it the one logins need. Until
  *       then the old one (or none) stays in force, so a user who never scans the code is not locked out.</li>
  * </ol>
- * Every attempt counts against the user's login rate limit, since each one tests a code.
+ * Every attempt counts against the user's login rate limit, since each one tests a code. Each step writes only the
+ * TOTP secrets, and only if they are as this request read them: an administrator's removal, password or role
+ * change made meanwhile is never written back over (409 instead).
  */
 final class TotpEnrolment {
     private static final int MAX_BODY_BYTES = 1024;
@@ -66,7 +68,9 @@ final class TotpEnrolment {
                 }
             }
             String secret = Totp.newSecret(random);
-            users.saveUser(user.withTotp(user.totp().withPending(secret)));
+            if (!users.startTotpEnrolment(user.username(), user.totp().confirmed(), secret)) {
+                return changedMeanwhile();
+            }
             ObjectNode body = Json.object()
                     .put("otpauth_uri", totp.uri(settings.issuer(), user.username(), secret))
                     .put("confirm", "POST /auth/totp/confirm {\"code\": \"<code from the app>\"}");
@@ -88,11 +92,22 @@ final class TotpEnrolment {
             if (refused.isPresent()) {
                 return refused.get();
             }
-            users.saveUser(user.withTotp(user.totp().confirmPending()));
+            if (!users.confirmTotpEnrolment(user.username(), user.totp().pending().get())) {
+                return changedMeanwhile();
+            }
             GatewayResponse response = new GatewayResponse(204, List.of(new Header("Cache-Control", "no-store")),
                     new byte[0]);
             return () -> response;
         });
+    }
+
+    /**
+     * The user record changed between this request's read and its write (removed, re-provisioned, another
+     * enrolment): nothing was written, so an administrator's change stands.
+     */
+    private static Rejection changedMeanwhile() {
+        return new Rejection(409, "enrolment_conflict", "the account changed while enrolling; start again",
+                "totp_enrolment_conflict", List.of());
     }
 
     private interface Step {

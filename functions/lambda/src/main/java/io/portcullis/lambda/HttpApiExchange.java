@@ -19,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * HTTP API payload 2.0 events to the core's neutral request and back. API Gateway buffers bodies, so they are
@@ -42,7 +43,9 @@ final class HttpApiExchange {
                 headers,
                 sourceAddress(http.getSourceIp()),
                 true,
-                () -> new ByteArrayInputStream(body));
+                () -> new ByteArrayInputStream(body),
+                // API Gateway answers for its own domain names only: the one the client used is vouched for.
+                Optional.ofNullable(event.getRequestContext().getDomainName()).filter(name -> !name.isEmpty()));
     }
 
     /**

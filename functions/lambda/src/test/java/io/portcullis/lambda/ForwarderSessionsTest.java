@@ -63,7 +63,7 @@ class ForwarderSessionsTest {
         });
         backend.start();
         functions = new LambdaFunctions("""
-                store: { type: dynamodb, endpoint: "%s", region: us-east-1, table-prefix: %s }
+                store: { type: dynamodb, endpoint: "%s", region: us-east-1, table-prefix: %s, timeout: 10s }
                 jwt:
                   cookie: Authorization
                   cookie-base64: true

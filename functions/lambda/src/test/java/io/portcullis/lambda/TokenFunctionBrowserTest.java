@@ -93,7 +93,7 @@ class TokenFunctionBrowserTest {
                 users:
                   - { username: alice, password: "%s", roles: [admin] }
                   - { username: carol, password: "%s", totp-secret: %s }
-                store: { type: dynamodb, endpoint: "%s", region: us-east-1, table-prefix: %s }
+                store: { type: dynamodb, endpoint: "%s", region: us-east-1, table-prefix: %s, timeout: 10s }
                 rate-limits: { proxy: { requests-per-second: 1000, burst: 1000 }, auth: { requests-per-second: 1000, burst: 1000 } }
                 browser: { login-redirect: /app/home }
                 routes:

@@ -4,6 +4,7 @@ import io.portcullis.core.User;
 import io.portcullis.core.jwt.JwtSettings;
 import io.portcullis.core.limit.RateLimit;
 import io.portcullis.core.net.Cidr;
+import io.portcullis.core.net.TrustedProxies;
 import io.portcullis.core.password.Argon2Params;
 import io.portcullis.core.port.KeyRing;
 import io.portcullis.core.route.Route;
@@ -23,7 +24,7 @@ import java.util.Optional;
  * @param users the users from the config (or its users file), passwords possibly still plaintext
  * @param usersFile where the users came from, when not the main file
  * @param rateLimits the limits for proxied requests (per user) and logins (per username and per client address)
- * @param trustedProxies peers whose {@code X-Forwarded-For}/{@code Forwarded} headers are believed
+ * @param trustedProxies peers whose {@code X-Forwarded-For} (or {@code Forwarded}, as configured) is believed
  * @param store where users, revocations and rate counters live
  * @param identityHeaders the headers that carry the identity to backends
  * @param routes the route table
@@ -44,7 +45,7 @@ public record GatewayConfig(
         List<UserEntry> users,
         Optional<Path> usersFile,
         RateLimits rateLimits,
-        List<Cidr> trustedProxies,
+        TrustedProxies trustedProxies,
         Store store,
         IdentityHeaders identityHeaders,
         List<Route> routes,
@@ -60,16 +61,22 @@ public record GatewayConfig(
 
     public GatewayConfig {
         users = List.copyOf(users);
-        trustedProxies = List.copyOf(trustedProxies);
         routes = List.copyOf(routes);
     }
 
     /**
-     * The longest any accepted token can live: Portcullis tokens' lifetime, or {@code jwt.max-lifetime} when JWTs
-     * are accepted and that is longer. Revocations are kept this long, so no revoked token outlives its revocation.
+     * The longest any accepted token can live: Portcullis tokens' lifetime, or, when JWTs are accepted and that is
+     * longer, {@code jwt.max-lifetime} plus twice the largest clock skew a configuration may allow (a JWT may expire
+     * that far past the lifetime and is accepted until its expiry plus the skew; the largest, so a reload that
+     * widens the skew needs no longer retention). Revocations are kept this long, so no revoked token outlives its
+     * revocation.
      */
     public Duration maxTokenLifetime() {
-        return jwt.enabled() && jwt.maxLifetime().compareTo(tokens.ttl()) > 0 ? jwt.maxLifetime() : tokens.ttl();
+        if (!jwt.enabled()) {
+            return tokens.ttl();
+        }
+        Duration jwts = jwt.maxLifetime().plus(JwtSettings.MAX_CLOCK_SKEW.multipliedBy(2));
+        return jwts.compareTo(tokens.ttl()) > 0 ? jwts : tokens.ttl();
     }
 
     /**

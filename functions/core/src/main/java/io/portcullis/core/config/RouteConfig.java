@@ -17,9 +17,11 @@ import io.portcullis.core.token.TokenType;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -28,7 +30,7 @@ import java.util.regex.Pattern;
 final class RouteConfig {
     private static final Set<String> KEYS = Set.of("prefix", "target", "secure", "users", "roles", "methods",
             "preserve-prefix", "token", "inject-credentials", "session-claim", "backends", "replay-non-idempotent",
-            "filters", "secure-path", "cache", "proxy", "tls", "csrf");
+            "filters", "secure-path", "cache", "proxy", "tls", "csrf", "override-headers", "case-insensitive");
     private static final Pattern METHOD = Pattern.compile("[A-Z]{1,20}");
     private static final Pattern CLAIM_NAME = Pattern.compile("[\\x21-\\x7e]{1,64}");
     /** hyper-auth-proxy's claim. */
@@ -44,6 +46,7 @@ final class RouteConfig {
     static List<Route> routes(Config list, ConfigReader reader, JwtSettings jwt, boolean canInject, Path base) {
         List<Route> routes = new ArrayList<>();
         Set<String> prefixes = new HashSet<>();
+        Map<String, Boolean> anyCase = new HashMap<>();
         for (Config node : reader.nodes(list)) {
             reader.onlyKnownKeys(node, KEYS);
             Optional<String> prefix = reader.requiredString(node.get("prefix")).flatMap(p -> prefix(node, p, reader));
@@ -64,8 +67,17 @@ final class RouteConfig {
                 reader.problem(node.get("secure"), "a route open to anyone (secure: false) cannot restrict users or roles");
             }
             boolean preservePrefix = reader.bool(node.get("preserve-prefix"), false);
+            boolean caseInsensitive = reader.bool(node.get("case-insensitive"), false);
             if (prefix.isPresent() && !prefixes.add(prefix.get())) {
                 reader.problem(node.get("prefix"), "prefix '" + prefix.get() + "' is routed twice");
+            } else if (prefix.isPresent()) {
+                // Two prefixes equal but for case, one of them matching in any case: which route a path takes
+                // would depend on the order of the file.
+                Boolean other = anyCase.put(prefix.get().toLowerCase(Locale.ROOT), caseInsensitive);
+                if (other != null && (other || caseInsensitive)) {
+                    reader.problem(node.get("prefix"), "prefix '" + prefix.get() + "' differs from another only in "
+                            + "case, and one of them is case-insensitive");
+                }
             }
             TokenType token = reader.parsed(node.get("token"), RouteConfig::tokenType)
                     .orElse(jwt.defaultRouteToken());
@@ -80,6 +92,7 @@ final class RouteConfig {
             }
             boolean noStore = !reader.bool(node.get("cache"), true);
             boolean csrf = reader.bool(node.get("csrf"), true);
+            boolean overrideHeaders = reader.bool(node.get("override-headers"), false);
             Optional<UpstreamProxy> proxy = UpstreamConfig.proxy(node.get("proxy"), reader);
             Optional<UpstreamTls> tls = UpstreamConfig.tls(node.get("tls"), base, reader);
             boolean replay = reader.bool(node.get("replay-non-idempotent"), false);
@@ -88,7 +101,7 @@ final class RouteConfig {
                 routes.add(new Route(prefix.get(), backends.get().get(0).base(), secure, users, roles, methods,
                         preservePrefix, inject ? TokenType.JWT : token,
                         inject ? Optional.of(sessionClaim.orElse(DEFAULT_SESSION_CLAIM)) : Optional.empty(),
-                        upstream, filters, securePath, noStore, csrf));
+                        upstream, filters, securePath, noStore, csrf, overrideHeaders, caseInsensitive));
             }
         }
         return routes;

@@ -4,6 +4,9 @@ import de.mkammerer.argon2.Argon2;
 import de.mkammerer.argon2.Argon2Factory;
 import de.mkammerer.argon2.Argon2Factory.Argon2Types;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Argon2 password hashes in PHC string form ({@code $argon2id$v=19$m=19456,t=2,p=1$salt$hash}), through the
@@ -13,6 +16,8 @@ import java.util.Objects;
 public final class Passwords {
     private static final int SALT_BYTES = 16;
     private static final int HASH_BYTES = 32;
+    private static final Pattern PARAMETERS = Pattern.compile(
+            "\\$(argon2id|argon2i|argon2d)\\$(?:v=\\d+\\$)?m=(\\d{1,7}),t=(\\d{1,3}),p=(\\d{1,2})\\$");
 
     private final Argon2Params params;
     private final Argon2 argon2id = Argon2Factory.create(Argon2Types.ARGON2id, SALT_BYTES, HASH_BYTES);
@@ -35,6 +40,47 @@ public final class Passwords {
         } finally {
             argon2id.wipeArray(password);
         }
+    }
+
+    /**
+     * A hash of {@code password} made with the same Argon2 variant and parameters as {@code phcHash} (which must be
+     * an Argon2 PHC string), so that verifying against it costs what verifying against {@code phcHash} costs. Wipes
+     * the array.
+     *
+     * @throws IllegalArgumentException when {@code phcHash} is not an Argon2 PHC string
+     */
+    public String hashLike(String phcHash, char[] password) {
+        Matcher m = PARAMETERS.matcher(phcHash);
+        if (!m.lookingAt()) {
+            argon2id.wipeArray(password);
+            throw new IllegalArgumentException("not an Argon2 PHC string");
+        }
+        Argon2 variant = switch (m.group(1)) {
+            case "argon2i" -> argon2i;
+            case "argon2d" -> argon2d;
+            default -> argon2id;
+        };
+        try {
+            return variant.hash(Integer.parseInt(m.group(3)), Integer.parseInt(m.group(2)),
+                    Integer.parseInt(m.group(4)), password);
+        } finally {
+            argon2id.wipeArray(password);
+        }
+    }
+
+    /** The variant and parameters new hashes get, written as {@link #parameters(String)} writes a hash's. */
+    public String parameters() {
+        return "argon2id m=" + params.memoryKib() + ",t=" + params.iterations() + ",p=" + params.parallelism();
+    }
+
+    /**
+     * The variant and cost parameters of an Argon2 PHC string ({@code argon2id m=19456,t=2,p=1}); empty for
+     * anything else.
+     */
+    public static Optional<String> parameters(String phcHash) {
+        Matcher m = PARAMETERS.matcher(phcHash);
+        return m.lookingAt() ? Optional.of(m.group(1) + " m=" + m.group(2) + ",t=" + m.group(3) + ",p="
+                + m.group(4)) : Optional.empty();
     }
 
     /**

@@ -47,7 +47,9 @@ class ConfigLoaderTest {
         });
         assertThat(config.rateLimits().auth().blockDelay()).isEqualTo(Duration.ofMillis(500));
         assertThat(config.rateLimits().proxy().burst()).isEqualTo(100);
-        assertThat(config.trustedProxies()).hasSize(2);
+        assertThat(config.trustedProxies().blocks()).hasSize(2);
+        assertThat(config.trustedProxies().source()).as("the default").isEqualTo(
+                io.portcullis.core.net.TrustedProxies.Source.X_FORWARDED_FOR);
         assertThat(config.store().type()).isEqualTo(StoreType.MEMORY);
         assertThat(config.upstream().connectTimeout()).isEqualTo(Duration.ofSeconds(2));
         assertThat(config.upstream().readTimeout()).isEqualTo(Duration.ofSeconds(10));
@@ -272,6 +274,40 @@ class ConfigLoaderTest {
     void load_identityHeaderThatGatewayManages_isRefused() {
         assertThatThrownBy(() -> Fixtures.config(dir, "identity-headers: { user: Authorization }\n"))
                 .hasMessageContaining("identity-headers.user");
+    }
+
+    @Test
+    void load_trustedProxyHeader_forwardedOrRefusedNamingTheKey() {
+        assertThat(Fixtures.config(dir, "trusted-proxies: [10.0.0.0/8]\ntrusted-proxy-header: Forwarded\n")
+                .trustedProxies().source()).isEqualTo(io.portcullis.core.net.TrustedProxies.Source.FORWARDED);
+        assertThatThrownBy(() -> Fixtures.config(dir, "trusted-proxy-header: x-real-ip\n"))
+                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems()).containsExactly(
+                        "trusted-proxy-header: must be x-forwarded-for or forwarded"));
+    }
+
+    @Test
+    void load_routeOverrideHeadersAndCaseInsensitivity_offByDefault_andTwoPrefixesDifferingInCaseRefused() {
+        GatewayConfig config = Fixtures.config(dir, """
+                routes:
+                  - { prefix: /legacy, target: "http://l:1", override-headers: true, case-insensitive: true }
+                  - { prefix: /api, target: "http://a:1" }
+                """);
+        assertThat(config.routes().get(0).overrideHeaders()).isTrue();
+        assertThat(config.routes().get(0).caseInsensitive()).isTrue();
+        assertThat(config.routes().get(1).overrideHeaders()).isFalse();
+        assertThat(config.routes().get(1).caseInsensitive()).isFalse();
+        assertThatThrownBy(() -> Fixtures.config(dir, """
+                routes:
+                  - { prefix: /Admin, target: "http://a:1" }
+                  - { prefix: /admin, target: "http://a:1", case-insensitive: true }
+                """)).isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems()).singleElement()
+                .satisfies(p -> assertThat(p).startsWith("routes.1.prefix: prefix '/admin' differs from another only "
+                        + "in case")));
+        assertThat(Fixtures.config(dir, """
+                routes:
+                  - { prefix: /Admin, target: "http://a:1" }
+                  - { prefix: /admin, target: "http://a:1" }
+                """).routes()).as("both case-sensitive: two routes").hasSize(2);
     }
 
     @Test
