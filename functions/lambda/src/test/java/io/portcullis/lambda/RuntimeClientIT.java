@@ -48,6 +48,9 @@ class RuntimeClientIT {
     static HttpServer backend;
     static final List<String> secretRequests = new ArrayList<>();
     static final List<String> timings = new ArrayList<>();
+    /** Cold starts per function for {@link #coldStarts_repeated_minAndMedian}: 1 in the test run, 5 in bench/run. */
+    static final int COLD_STARTS = Integer.getInteger("portcullis.coldStarts", 1);
+    static final java.util.Map<String, List<long[]>> coldStarts = new java.util.LinkedHashMap<>();
     static Path packageDir;
     static String configYaml;
 
@@ -89,6 +92,14 @@ class RuntimeClientIT {
 
     @AfterAll
     static void stop() throws Exception {
+        coldStarts.forEach((name, runs) -> {
+            long[] wall = runs.stream().mapToLong(run -> run[0]).sorted().toArray();
+            long[] cpu = runs.stream().mapToLong(run -> run[1]).sorted().toArray();
+            timings.add(String.format("%-10s cold start, %d runs: min %5d ms, median %5d ms (JVM CPU time min %d ms, "
+                    + "median %d ms)", name, wall.length, wall[0], wall[(wall.length - 1) / 2], cpu[0],
+                    cpu[(cpu.length - 1) / 2]));
+        });
+        timings.add("load average when the measurements ended: " + Files.readString(Path.of("/proc/loadavg")).trim());
         Files.write(Path.of("target", "lambda-timings.txt"), timings);
         timings.forEach(System.out::println);
         backend.stop(0);
@@ -128,6 +139,37 @@ class RuntimeClientIT {
             assertThat(forwarded.get("body").asText()).isEqualTo("hello alice");
             function.warm(Events.write(APIGatewayV2HTTPEvent.class, Events.httpApi("GET",
                     "/api/x", Map.of("authorization", "Bearer " + token), new byte[0])));
+        }
+    }
+
+    /**
+     * Each function started N times ({@code -Dportcullis.coldStarts=N}), one request
+     * each: on a shared machine a single cold start says little, so the minimum and median are reported, with the
+     * JVM's CPU time (less sensitive to other load than wall time).
+     */
+    @Test
+    void coldStarts_repeated_minAndMedian() throws Exception {
+        String token;
+        try (Function function = Function.start("token", FunctionHandlers.TOKEN)) {
+            JsonNode login = function.call(Events.write(APIGatewayV2HTTPEvent.class, Events.httpApi("POST", "/auth",
+                    Map.of("content-type", "application/json"),
+                    "{\"username\":\"alice\",\"password\":\"wonderland\"}".getBytes(StandardCharsets.UTF_8))));
+            token = JSON.readTree(login.get("body").asText()).get("token").asText();
+        }
+        for (int i = 0; i < COLD_STARTS; i++) {
+            try (Function function = Function.start("token", FunctionHandlers.TOKEN)) {
+                function.call(Events.write(APIGatewayV2HTTPEvent.class, Events.httpApi("POST", "/auth",
+                        Map.of("content-type", "application/json"),
+                        "{\"username\":\"alice\",\"password\":\"wonderland\"}".getBytes(StandardCharsets.UTF_8))));
+            }
+            try (Function function = Function.start("authorizer", FunctionHandlers.AUTHORIZER)) {
+                function.call(Events.write(APIGatewayV2CustomAuthorizerEvent.class,
+                        Events.authorizerV2("/api/x", "Bearer " + token)));
+            }
+            try (Function function = Function.start("forwarder", FunctionHandlers.FORWARDER)) {
+                function.call(Events.write(APIGatewayV2HTTPEvent.class, Events.httpApi("GET",
+                        "/api/x", Map.of("authorization", "Bearer " + token), new byte[0])));
+            }
         }
     }
 
@@ -181,6 +223,9 @@ class RuntimeClientIT {
                 throw new AssertionError("no answer from " + name + "; its output:\n" + log());
             }
             if (cold) {
+                long cpu = process.toHandle().info().totalCpuDuration().map(Duration::toMillis).orElse(-1L);
+                coldStarts.computeIfAbsent(name, k -> new ArrayList<>())
+                        .add(new long[] {(result.receivedNanos() - startedNanos) / 1_000_000, cpu});
                 java.util.regex.Matcher build = java.util.regex.Pattern.compile("\"build_ms\":\"(\\d+)\"")
                         .matcher(log());
                 timings.add(String.format("%-10s cold start (process start to first answer): %5d ms, of which "
@@ -231,10 +276,16 @@ class RuntimeClientIT {
                 classpath.add(entry);
             }
         }
-        return List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--enable-native-access=ALL-UNNAMED", "-XX:+TieredCompilation", "-XX:TieredStopAtLevel=1",
-                "-cp", String.join(File.pathSeparator, classpath),
-                "com.amazonaws.services.lambda.runtime.api.client.AWSLambda", handler);
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--enable-native-access=ALL-UNNAMED", "-XX:+TieredCompilation", "-XX:TieredStopAtLevel=1"));
+        // Extra options for a profile, e.g. -Dportcullis.lambdaJvmOptions=-Xlog:class+load:file=/tmp/classes.txt
+        String extra = System.getProperty("portcullis.lambdaJvmOptions", "");
+        if (!extra.isBlank()) {
+            command.addAll(List.of(extra.trim().split("\\s+")));
+        }
+        command.addAll(List.of("-cp", String.join(File.pathSeparator, classpath),
+                "com.amazonaws.services.lambda.runtime.api.client.AWSLambda", handler));
+        return command;
     }
 
     private static Path unzip(Path zip, Path target) throws IOException {
