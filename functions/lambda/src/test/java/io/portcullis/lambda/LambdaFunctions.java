@@ -18,7 +18,7 @@ final class LambdaFunctions {
     /** {@code yaml} is added to the fixture base config (one key, fast Argon2); the secret comes by ARN. */
     LambdaFunctions(String yaml) {
         String config = Fixtures.baseYaml().replace(Fixtures.SECRET, "${PORTCULLIS_TOKEN_SECRET}") + yaml;
-        gateway = new LambdaGateway(() -> Map.of("PORTCULLIS_CONFIG_YAML", config,
+        gateway = new LambdaGateway(Map.of("PORTCULLIS_CONFIG_YAML", config,
                 "PORTCULLIS_TOKEN_SECRET_ARN", "arn:aws:secretsmanager:us-east-1:123456789012:secret:token"),
                 arn -> Fixtures.SECRET, true);
         token = new TokenFunction(gateway);

@@ -15,9 +15,16 @@ public final class Passwords {
     private static final int HASH_BYTES = 32;
 
     private final Argon2Params params;
-    private final Argon2 argon2id = Argon2Factory.create(Argon2Types.ARGON2id, SALT_BYTES, HASH_BYTES);
-    private final Argon2 argon2i = Argon2Factory.create(Argon2Types.ARGON2i, SALT_BYTES, HASH_BYTES);
-    private final Argon2 argon2d = Argon2Factory.create(Argon2Types.ARGON2d, SALT_BYTES, HASH_BYTES);
+
+    /**
+     * The native library, loaded on the first hash or check rather than with the gateway: a Lambda authorizer or
+     * forwarder never checks a password, and loading it costs their cold start.
+     */
+    private static final class Native {
+        static final Argon2 ARGON2ID = Argon2Factory.create(Argon2Types.ARGON2id, SALT_BYTES, HASH_BYTES);
+        static final Argon2 ARGON2I = Argon2Factory.create(Argon2Types.ARGON2i, SALT_BYTES, HASH_BYTES);
+        static final Argon2 ARGON2D = Argon2Factory.create(Argon2Types.ARGON2d, SALT_BYTES, HASH_BYTES);
+    }
 
     public Passwords(Argon2Params params) {
         this.params = Objects.requireNonNull(params, "params");
@@ -31,9 +38,9 @@ public final class Passwords {
     /** Hashes {@code password} with a fresh random salt, then wipes the array. */
     public String hash(char[] password) {
         try {
-            return argon2id.hash(params.iterations(), params.memoryKib(), params.parallelism(), password);
+            return Native.ARGON2ID.hash(params.iterations(), params.memoryKib(), params.parallelism(), password);
         } finally {
-            argon2id.wipeArray(password);
+            Native.ARGON2ID.wipeArray(password);
         }
     }
 
@@ -42,15 +49,15 @@ public final class Passwords {
      */
     public boolean verify(String phcHash, char[] password) {
         try {
-            Argon2 variant = phcHash.startsWith("$argon2id$") ? argon2id
-                    : phcHash.startsWith("$argon2i$") ? argon2i
-                    : phcHash.startsWith("$argon2d$") ? argon2d
+            Argon2 variant = phcHash.startsWith("$argon2id$") ? Native.ARGON2ID
+                    : phcHash.startsWith("$argon2i$") ? Native.ARGON2I
+                    : phcHash.startsWith("$argon2d$") ? Native.ARGON2D
                     : null;
             return variant != null && variant.verify(phcHash, password);
         } catch (RuntimeException malformed) {
             return false;
         } finally {
-            argon2id.wipeArray(password);
+            Native.ARGON2ID.wipeArray(password);
         }
     }
 }
