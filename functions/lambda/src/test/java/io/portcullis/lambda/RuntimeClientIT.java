@@ -2,6 +2,7 @@ package io.portcullis.lambda;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.amazonaws.services.lambda.runtime.events.APIGatewayCustomAuthorizerEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2CustomAuthorizerEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -46,7 +47,7 @@ class RuntimeClientIT {
     static LocalDynamo.HttpServer dynamo;
     static HttpServer secretsManager;
     static HttpServer backend;
-    static final List<String> secretRequests = new ArrayList<>();
+    static final List<String> secretRequests = new java.util.concurrent.CopyOnWriteArrayList<>();
     static final List<String> timings = new ArrayList<>();
     /** Cold starts per function for {@link #coldStarts_repeated_minAndMedian}: 1 in the test run, 5 in bench/run. */
     static final int COLD_STARTS = Integer.getInteger("portcullis.coldStarts", 1);
@@ -58,7 +59,8 @@ class RuntimeClientIT {
     static void start() throws Exception {
         packageDir = unzip(Path.of("target", "portcullis-lambda.zip"), dir.resolve("package"));
         dynamo = new LocalDynamo.HttpServer(dir.resolve("dynamo"));
-        TableNames tables = LocalDynamo.freshTables(dynamo.client(Duration.ofSeconds(5)));
+        // Generous: table creation on a loaded machine takes seconds.
+        TableNames tables = LocalDynamo.freshTables(dynamo.client(Duration.ofSeconds(60)));
         String prefix = tables.users().substring(0, tables.users().length() - "users".length());
         secretsManager = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         secretsManager.createContext("/", exchange -> {
@@ -87,7 +89,13 @@ class RuntimeClientIT {
                 users: [ { username: alice, password: "%s", roles: [admin] } ]
                 store: { type: dynamodb, endpoint: "%s", region: us-east-1, table-prefix: "%s" }
                 routes: [ { prefix: /api, target: "http://127.0.0.1:%d" } ]
+                browser: { login-redirect: /api/home }
+                upstream: { connect-timeout: 2s, read-timeout: 20s }
                 """.formatted(Hashes.of("wonderland"), dynamo.endpoint(), prefix, backend.getAddress().getPort());
+    }
+
+    private static List<String> secretRequestsSince(int index) {
+        return secretRequests.subList(index, secretRequests.size());
     }
 
     @AfterAll
@@ -123,13 +131,59 @@ class RuntimeClientIT {
         }
         assertThat(secretRequests).allMatch(call -> call.equals("secretsmanager.GetSecretValue AWS4-HMAC-SHA256"));
 
-        try (Function function = Function.start("authorizer", FunctionHandlers.AUTHORIZER)) {
+        String sessionCookie;
+        try (Function function = Function.start("token", FunctionHandlers.TOKEN)) {
+            JsonNode browser = function.call(Events.write(APIGatewayV2HTTPEvent.class, Events.httpApi("POST", "/auth",
+                    Map.of("content-type", "application/x-www-form-urlencoded"),
+                    "username=alice&password=wonderland".getBytes(StandardCharsets.UTF_8))));
+            assertThat(browser.get("statusCode").asInt()).as(browser.toString()).isEqualTo(303);
+            sessionCookie = java.util.stream.StreamSupport.stream(browser.get("cookies").spliterator(), false)
+                    .map(JsonNode::asText).filter(c -> c.startsWith("__Host-portcullis="))
+                    .map(c -> c.substring(0, c.indexOf(';'))).findFirst().orElseThrow();
+        }
+
+        JsonNode authorizerContext;
+        try (Function function = Function.start("authorizer", FunctionHandlers.AUTHORIZER,
+                Map.of("AUTHORIZER_DIRECT_ROUTES", "true"))) {
+            // A browser on a direct route: the session cookie alone, beside a cookie of the application's.
             JsonNode allowed = function.call(Events.write(APIGatewayV2CustomAuthorizerEvent.class,
-                    Events.authorizerV2("/api/x", "Bearer " + token)));
+                    Events.authorizerV2WithCookies("GET", "/api/x", List.of(sessionCookie, "theme=dark"))));
             assertThat(allowed.get("isAuthorized").asBoolean()).as(allowed.toString()).isTrue();
             assertThat(allowed.get("context").get("user").asText()).isEqualTo("alice");
-            function.warm(Events.write(APIGatewayV2CustomAuthorizerEvent.class,
+            assertThat(allowed.get("context").get("cookie").asText()).as("the backend's Cookie header, without the "
+                    + "session cookie").isEqualTo("theme=dark");
+            authorizerContext = allowed.get("context");
+            JsonNode bearer = function.call(Events.write(APIGatewayV2CustomAuthorizerEvent.class,
                     Events.authorizerV2("/api/x", "Bearer " + token)));
+            assertThat(bearer.get("isAuthorized").asBoolean()).as("a direct route would pass Authorization on")
+                    .isFalse();
+            assertThat(function.log()).contains("authorization_on_direct_route").doesNotContain(token);
+            function.warm(Events.write(APIGatewayV2CustomAuthorizerEvent.class,
+                    Events.authorizerV2WithCookies("GET", "/api/x", List.of(sessionCookie))));
+        }
+
+        try (Function function = Function.start("authorizer", FunctionHandlers.AUTHORIZER_REST)) {
+            JsonNode policy = function.call(Events.write(APIGatewayCustomAuthorizerEvent.class,
+                    Events.restRequest("/api/x", "Bearer " + token)));
+            assertThat(policy.get("principalId").asText()).as(policy.toString()).isEqualTo("alice");
+            assertThat(policy.get("policyDocument").get("Statement").get(0).get("Effect").asText()).isEqualTo("Allow");
+            JsonNode byCookie = function.call(Events.write(APIGatewayCustomAuthorizerEvent.class,
+                    Events.restRequest("/api/x", Map.of("Cookie", sessionCookie))));
+            assertThat(byCookie.get("principalId").asText()).as("REST keeps the Cookie header").isEqualTo("alice");
+        }
+
+        try (Function function = Function.start("forwarder", FunctionHandlers.FORWARDER)) {
+            // Behind an authorizer: its context, no token of its own.
+            Map<String, String> context = new java.util.HashMap<>();
+            authorizerContext.properties().forEach(e -> context.put(e.getKey(), e.getValue().asText()));
+            JsonNode behind = function.call(Events.write(APIGatewayV2HTTPEvent.class, Events.withAuthorizerContext(
+                    Events.httpApi("GET", "/api/x", Map.of(), new byte[0]), context)));
+            assertThat(behind.get("statusCode").asInt()).as(behind.toString()).isEqualTo(200);
+            assertThat(behind.get("body").asText()).isEqualTo("hello alice");
+            JsonNode serverOnly = function.call(Events.write(APIGatewayV2HTTPEvent.class, Events.httpApi("GET",
+                    "/admin/tokens", Map.of("authorization", "Bearer " + token), new byte[0])));
+            assertThat(serverOnly.get("statusCode").asInt()).as(serverOnly.toString()).isEqualTo(404);
+            assertThat(JSON.readTree(serverOnly.get("body").asText()).get("error").asText()).isEqualTo("not_found");
         }
 
         try (Function function = Function.start("forwarder", FunctionHandlers.FORWARDER)) {
@@ -139,6 +193,24 @@ class RuntimeClientIT {
             assertThat(forwarded.get("body").asText()).isEqualTo("hello alice");
             function.warm(Events.write(APIGatewayV2HTTPEvent.class, Events.httpApi("GET",
                     "/api/x", Map.of("authorization", "Bearer " + token), new byte[0])));
+        }
+    }
+
+    /**
+     * A configuration the function cannot run with fails its init (with SnapStart, the version publish): the runtime
+     * is told at {@code init/error}, naming the key, before any request. Here the backend's timeouts (connect 5 s,
+     * read 30 s by default) do not fit in the function's 29 s.
+     */
+    @Test
+    void aConfigurationError_failsTheInit_namingTheKey() throws Exception {
+        String slowBackends = configYaml.replace("upstream: { connect-timeout: 2s, read-timeout: 20s }\n", "");
+        int secretsBefore = secretRequests.size();
+        try (Function function = Function.start("forwarder", FunctionHandlers.FORWARDER,
+                Map.of("PORTCULLIS_CONFIG_YAML", slowBackends, "AWS_LAMBDA_INITIALIZATION_TYPE", "snap-start"))) {
+            String error = function.runtime.initError(60);
+            assertThat(error).as("init error; the function's output:\n" + function.log())
+                    .contains("upstream.read-timeout").contains("29 s");
+            assertThat(secretRequestsSince(secretsBefore)).as("no secret is read during a SnapStart init").isEmpty();
         }
     }
 
@@ -191,6 +263,11 @@ class RuntimeClientIT {
         }
 
         static Function start(String name, String handler) throws IOException {
+            return start(name, handler, Map.of());
+        }
+
+        /** As Terraform deploys it, with {@code extra} added to (or replacing in) the environment. */
+        static Function start(String name, String handler, Map<String, String> extra) throws IOException {
             RuntimeApiStub runtime = new RuntimeApiStub();
             Path log = dir.resolve(name + ".log");
             ProcessBuilder builder = new ProcessBuilder(javaCommand(handler))
@@ -204,6 +281,8 @@ class RuntimeClientIT {
             env.put("AWS_ENDPOINT_URL_SECRETS_MANAGER", "http://127.0.0.1:" + secretsManager.getAddress().getPort());
             env.put("PORTCULLIS_TOKEN_SECRET_ARN", SECRET_ARN);
             env.put("PORTCULLIS_CONFIG_YAML", configYaml);
+            env.put("PORTCULLIS_FUNCTION_TIMEOUT_SECONDS", "29");
+            env.putAll(extra);
             long started = System.nanoTime();
             return new Function(name, runtime, builder.start(), log, started);
         }
