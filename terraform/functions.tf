@@ -14,7 +14,8 @@ resource "terraform_data" "config_check" {
 
   provisioner "local-exec" {
     interpreter = ["/bin/sh", "-c"]
-    command     = "f=$(mktemp) && printf '%s' \"$PORTCULLIS_CONFIG_YAML\" > \"$f\" && java -jar \"$PORTCULLIS_SERVER_JAR\" config check \"$f\"; s=$?; rm -f \"$f\"; exit $s"
+    # The file must end in .yaml: the server reads a configuration file by its extension.
+    command = "d=$(mktemp -d) && printf '%s' \"$PORTCULLIS_CONFIG_YAML\" > \"$d/config.yaml\" && java -jar \"$PORTCULLIS_SERVER_JAR\" config check \"$d/config.yaml\"; s=$?; rm -rf \"$d\"; exit $s"
     environment = merge(local.placeholder_secret_env, {
       PORTCULLIS_CONFIG_YAML = local.config_yaml
       PORTCULLIS_SERVER_JAR  = local.config_check_jar
