@@ -343,7 +343,7 @@ variable "jwt" {
   description = "JWT mode (the gateway's jwt section; attribute names are its keys with _ for -): issuer, audience, keys (kid, algorithm, public_key, or secret as a $${NAME} reference to var.secrets), jwks_url, cookie, cookie_base64, roles_claim, default_route_token, and the *_seconds durations. Null: Portcullis tokens only."
   type = object({
     issuer               = optional(string)
-    audience             = optional(string)
+    audience             = optional(list(string))
     clock_skew_seconds   = optional(number)
     max_lifetime_seconds = optional(number)
     keys = optional(list(object({

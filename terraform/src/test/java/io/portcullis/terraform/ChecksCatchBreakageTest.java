@@ -246,8 +246,9 @@ class ChecksCatchBreakageTest {
                 new Mutation("config check not waited for", "functions.tf",
                         "aws_secretsmanager_secret_version.config, terraform_data.config_check]",
                         "aws_secretsmanager_secret_version.config]", VARIABLE_CHECKS, "waits for the configuration check"),
-                new Mutation("any string as a secret ARN", "variables.tf", "can(regex(\"^arn:aws[a-z-]*:secretsmanager:",
-                        "true || can(regex(\"^arn:aws[a-z-]*:secretsmanager:", VARIABLE_CHECKS, "secrets"));
+                new Mutation("any string as a secret ARN", "variables.tf",
+                        "can(regex(\"^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:[0-9]{12}:secret:.+$\", arn))",
+                        "can(regex(\".*\", arn))", VARIABLE_CHECKS, "secrets"));
     }
 
     @Test

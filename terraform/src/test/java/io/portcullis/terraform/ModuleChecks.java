@@ -477,7 +477,8 @@ final class ModuleChecks {
                 .isEqualTo("${var.cors == null ? [] : [var.cors]}");
         assertThat(Tf.text(cors.path("content").path(0).path("allow_origins")))
                 .isEqualTo("${cors_configuration.value.origins}");
-        assertThat(cors.path("content").path(0).path("allow_credentials").asBoolean(false)).isTrue();
+        assertThat(cors.path("content").path(0).path("allow_credentials").asBoolean(false))
+                .as("allow_credentials: the gateway's answers are credentialed").isTrue();
         assertThat(Tf.text(tf.local("optional_sections").path("cors"))).as("the gateway's cors section, same origins")
                 .contains("origins = var.cors.origins");
     }
