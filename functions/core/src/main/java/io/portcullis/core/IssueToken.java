@@ -23,7 +23,9 @@ import io.portcullis.core.config.GatewayConfig.ProxyAuthCompat;
  * bounded pool, check the user's allowed addresses and second factor, mint a token.
  *
  * <p>An unknown user costs the same as a known one: the password is verified against a dummy hash made with the
- * same parameters. A wrong password, an unknown user and a disallowed address all answer the same 401; the
+ * same parameters. That hash is made by the first login, whoever logs in, not when the gateway is built: a Lambda
+ * authorizer or forwarder never logs anyone in, and one Argon2 hash (and loading its native library) was a large
+ * part of their cold start. A wrong password, an unknown user and a disallowed address all answer the same 401; the
  * {@link Rejection#reason()} tells them apart for the logs.
  */
 public final class IssueToken {
@@ -37,7 +39,7 @@ public final class IssueToken {
     private final Duration ttl;
     private final SecureRandom random;
     private final Clock clock;
-    private final String dummyHash;
+    private volatile String dummyHash;
     private final Optional<ProxyAuthCompat> proxyAuth;
     private final SecondFactor secondFactor;
     private final TokenStats tokenStats;
@@ -58,7 +60,20 @@ public final class IssueToken {
         this.ttl = ttl;
         this.random = random;
         this.clock = clock;
-        this.dummyHash = passwords.hash("portcullis: no such user".toCharArray());
+    }
+
+    private String dummyHash() {
+        String hash = dummyHash;
+        if (hash == null) {
+            synchronized (this) {
+                hash = dummyHash;
+                if (hash == null) {
+                    hash = passwords.hash("portcullis: no such user".toCharArray());
+                    dummyHash = hash;
+                }
+            }
+        }
+        return hash;
     }
 
     public LoginResult issue(GatewayRequest request) {
@@ -80,8 +95,9 @@ public final class IssueToken {
         }
         RateDecision tightest = byUser.remaining() < byAddress.remaining() ? byUser : byAddress;
 
+        String dummy = dummyHash();
         Optional<User> user = users.findUser(credentials.username());
-        String hash = user.map(User::passwordHash).orElse(dummyHash);
+        String hash = user.map(User::passwordHash).orElse(dummy);
         boolean matches;
         try {
             matches = pool.run(() -> passwords.verify(hash, credentials.password()));
