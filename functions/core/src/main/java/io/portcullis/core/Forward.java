@@ -287,6 +287,44 @@ public final class Forward {
         return methods;
     }
 
+    /**
+     * The access half of {@link #forward}, for an authorizer in front of a route that API Gateway sends straight to
+     * its backend: {@link #checkAccess}, then the route's methods (405), and the CSRF token when the browser session
+     * cookie authenticates a state-changing request, from its header only (an authorizer never sees a body). A path
+     * without a route is refused (404): nothing behind the authorizer would answer it.
+     */
+    public AuthResult checkDirectAccess(GatewayRequest request) {
+        Optional<Route> route = routeFor(request.rawPath());
+        if (route.isEmpty()) {
+            return Rejection.notFound();
+        }
+        List<String> methods = methods(request, route.get());
+        if (!methods.stream().allMatch(route.get()::allowsMethod)) {
+            return Rejection.methodNotAllowed(route.get().allowHeader());
+        }
+        AuthResult auth = checkAccess(request.headers(), request.rawPath());
+        boolean changesState = methods.stream().anyMatch(CsrfGuard::changesState);
+        if (auth instanceof Authenticated caller && route.get().secure() && route.get().csrf()
+                && csrf.applies(request, caller, changesState)) {
+            Optional<Rejection> forged = csrf.refusal(request, caller, changesState, Optional.empty());
+            if (forged.isPresent()) {
+                return forged.get();
+            }
+        }
+        return auth;
+    }
+
+    /**
+     * The {@code Cookie} header a backend may receive: the client's, without the cookies tokens come in; empty
+     * when nothing is left.
+     */
+    public Optional<String> cookiesForBackend(RequestHeaders headers) {
+        List<String> cookies = headers.all("Cookie");
+        Cookies.Without without = Cookies.without(cookies, tokenCookies);
+        return without.removed() ? without.remaining()
+                : cookies.isEmpty() ? Optional.empty() : Optional.of(String.join("; ", cookies));
+    }
+
     /** Hop-by-hop, identity and gateway-set headers, those named in {@code Connection}, a rewritten Cookie. */
     private Set<String> dropped(GatewayRequest request, boolean cookieRewritten) {
         Set<String> listed = HopByHop.connectionListed(request.headers().all("Connection"));

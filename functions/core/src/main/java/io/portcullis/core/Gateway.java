@@ -217,6 +217,20 @@ public final class Gateway implements AutoCloseable {
         });
     }
 
+    /** The answer to a CORS preflight from an allowed origin, on any path; empty for every other request. */
+    public Optional<Reply> preflight(GatewayRequest request) {
+        return cors.preflight(request);
+    }
+
+    /**
+     * Whether {@link #ownEndpoint} answers requests for {@code rawPath} itself on this configuration, so that no route
+     * may get them: {@link #isOwnPath}, and ProxyAuth's {@code /adm/} endpoints when the {@code proxyauth} section is
+     * there. A shell that serves only some of the endpoints (a Lambda deployment) answers the others 404 with this.
+     */
+    public boolean ownsPath(String rawPath) {
+        return isOwnPath(rawPath) || proxyAuth.isPresent() && ProxyAuthEndpoints.isAdminPath(rawPath);
+    }
+
     /** The CORS grant for an answer to {@code request} (empty unless its origin is allowed). */
     public List<Header> corsHeaders(GatewayRequest request) {
         return cors.responseHeaders(request.headers());

@@ -1,5 +1,6 @@
 package io.portcullis.core;
 
+import io.portcullis.core.config.GatewayConfig.ProxyAuthCompat;
 import io.portcullis.core.limit.RateDecision;
 import io.portcullis.core.limit.RateLimit;
 import io.portcullis.core.net.ClientKey;
@@ -18,9 +19,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import io.portcullis.core.config.GatewayConfig.ProxyAuthCompat;
 
 /**
  * {@code POST /auth}: rate-limit by client address and by username, verify the password with Argon2 on the
@@ -28,9 +29,11 @@ import io.portcullis.core.config.GatewayConfig.ProxyAuthCompat;
  *
  * <p>An unknown user costs the same as a known one: the password is verified against a dummy hash made with the
  * parameters the stored hashes use (those most of the configured users' hashes have, which may not be today's
- * {@code passwords.argon2}: hashes keep the parameters they were made with). A wrong password, an unknown user and
- * a disallowed address all answer the same 401; the {@link Rejection#reason()} tells them apart for the logs. Both
- * limits are taken before Argon2 runs, so a refused attempt costs no hash.
+ * {@code passwords.argon2}: hashes keep the parameters they were made with). That hash is made by the first login,
+ * whoever logs in, not when the gateway is built: a Lambda authorizer or forwarder never logs anyone in, and one
+ * Argon2 hash (and loading its native library) was a large part of their cold start. A wrong password, an unknown
+ * user and a disallowed address all answer the same 401; the {@link Rejection#reason()} tells them apart for the
+ * logs. Both limits are taken before Argon2 runs, so a refused attempt costs no hash.
  */
 public final class IssueToken {
     private final UserDirectory users;
@@ -43,7 +46,8 @@ public final class IssueToken {
     private final Duration ttl;
     private final SecureRandom random;
     private final Clock clock;
-    private final String dummyHash;
+    private final List<String> storedHashes;
+    private volatile String dummyHash;
     private final Optional<ProxyAuthCompat> proxyAuth;
     private final SecondFactor secondFactor;
     private final TokenStats tokenStats;
@@ -65,7 +69,7 @@ public final class IssueToken {
         this.ttl = ttl;
         this.random = random;
         this.clock = clock;
-        this.dummyHash = dummyHash(passwords, storedHashes);
+        this.storedHashes = List.copyOf(storedHashes);
     }
 
     /**
@@ -93,9 +97,19 @@ public final class IssueToken {
                 dummy);
     }
 
-    /** The hash unknown users are checked against. */
+    /** The hash unknown users are checked against, made by the first login that needs it. */
     String dummyHash() {
-        return dummyHash;
+        String hash = dummyHash;
+        if (hash == null) {
+            synchronized (this) {
+                hash = dummyHash;
+                if (hash == null) {
+                    hash = dummyHash(passwords, storedHashes);
+                    dummyHash = hash;
+                }
+            }
+        }
+        return hash;
     }
 
     public LoginResult issue(GatewayRequest request) {
@@ -117,8 +131,9 @@ public final class IssueToken {
         }
         RateDecision tightest = byUser.remaining() < byAddress.remaining() ? byUser : byAddress;
 
+        String dummy = dummyHash();
         Optional<User> user = users.findUser(credentials.username());
-        String hash = user.map(User::passwordHash).orElse(dummyHash);
+        String hash = user.map(User::passwordHash).orElse(dummy);
         boolean matches;
         try {
             matches = pool.run(() -> passwords.verify(hash, credentials.password()));

@@ -38,11 +38,16 @@ final class ProxyAuthEndpoints {
         this.revoked = revoked;
     }
 
+    /** Whether {@code rawPath} is one of ProxyAuth's admin endpoints ({@code /adm/revoke}, {@code /adm/stats}). */
+    static boolean isAdminPath(String rawPath) {
+        return rawPath.equals("/adm/revoke") || rawPath.equals("/adm/stats");
+    }
+
     /** The answer for ProxyAuth's endpoints; empty for any other request. */
     Optional<Reply> answer(GatewayRequest request) {
         String path = request.rawPath();
         String method = request.method();
-        boolean adminPath = path.equals("/adm/revoke") || path.equals("/adm/stats");
+        boolean adminPath = isAdminPath(path);
         if (adminPath && compat.adminToken().isEmpty()) {
             return Optional.of(Rejection.notFound());
         }

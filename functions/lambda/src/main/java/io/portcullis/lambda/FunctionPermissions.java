@@ -18,7 +18,8 @@ import java.util.Set;
  *   <li>forwarder: counts per-user limits; reads the revocation feed when it checks tokens itself; reads a
  *       session's backend credentials on routes that inject them (JWT mode, {@code sessions.store: dynamodb}).</li>
  * </ul>
- * All three read the token secret.
+ * All three read the secrets their configuration names (the token keys, the module's {@code secrets}, and the
+ * configuration itself when it lives in a secret), and nothing else from Secrets Manager.
  */
 public final class FunctionPermissions {
     /** Function name → table role → DynamoDB actions (without the {@code dynamodb:} prefix). */
@@ -34,7 +35,7 @@ public final class FunctionPermissions {
                     "rateLimits", Set.of("UpdateItem"),
                     "sessions", Set.of("GetItem")));
 
-    /** Every function reads the token secret, and nothing else from Secrets Manager. */
+    /** Every function reads the secrets its configuration names, and nothing else from Secrets Manager. */
     public static final Set<String> SECRETS_MANAGER = Set.of("GetSecretValue");
 
     private FunctionPermissions() {

@@ -129,10 +129,8 @@ class ForwarderSessionsTest {
 
     @Test
     void authorizer_acceptsTheJwt_onAJwtRoute() {
-        SimpleIAMPolicyResponse allowed = functions.authorizer.handleRequest(
-                Events.authorizerV2("/mail/x", "Bearer " + jwt("whatever")), functions.context);
-        SimpleIAMPolicyResponse denied = functions.authorizer.handleRequest(
-                Events.authorizerV2("/mail/x", "Bearer " + jwt("whatever") + "x"), functions.context);
+        SimpleIAMPolicyResponse allowed = functions.authorize(Events.authorizerV2("/mail/x", "Bearer " + jwt("whatever")));
+        SimpleIAMPolicyResponse denied = functions.authorize(Events.authorizerV2("/mail/x", "Bearer " + jwt("whatever") + "x"));
 
         assertThat(allowed.getIsAuthorized()).isTrue();
         assertThat(allowed.getContext()).containsEntry("user", "alice");

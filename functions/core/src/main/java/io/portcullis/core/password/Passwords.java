@@ -20,9 +20,16 @@ public final class Passwords {
             "\\$(argon2id|argon2i|argon2d)\\$(?:v=\\d+\\$)?m=(\\d{1,7}),t=(\\d{1,3}),p=(\\d{1,2})\\$");
 
     private final Argon2Params params;
-    private final Argon2 argon2id = Argon2Factory.create(Argon2Types.ARGON2id, SALT_BYTES, HASH_BYTES);
-    private final Argon2 argon2i = Argon2Factory.create(Argon2Types.ARGON2i, SALT_BYTES, HASH_BYTES);
-    private final Argon2 argon2d = Argon2Factory.create(Argon2Types.ARGON2d, SALT_BYTES, HASH_BYTES);
+
+    /**
+     * The native library, loaded on the first hash or check rather than with the gateway: a Lambda authorizer or
+     * forwarder never checks a password, and loading it costs their cold start.
+     */
+    private static final class Native {
+        static final Argon2 ARGON2ID = Argon2Factory.create(Argon2Types.ARGON2id, SALT_BYTES, HASH_BYTES);
+        static final Argon2 ARGON2I = Argon2Factory.create(Argon2Types.ARGON2i, SALT_BYTES, HASH_BYTES);
+        static final Argon2 ARGON2D = Argon2Factory.create(Argon2Types.ARGON2d, SALT_BYTES, HASH_BYTES);
+    }
 
     public Passwords(Argon2Params params) {
         this.params = Objects.requireNonNull(params, "params");
@@ -36,9 +43,9 @@ public final class Passwords {
     /** Hashes {@code password} with a fresh random salt, then wipes the array. */
     public String hash(char[] password) {
         try {
-            return argon2id.hash(params.iterations(), params.memoryKib(), params.parallelism(), password);
+            return Native.ARGON2ID.hash(params.iterations(), params.memoryKib(), params.parallelism(), password);
         } finally {
-            argon2id.wipeArray(password);
+            Native.ARGON2ID.wipeArray(password);
         }
     }
 
@@ -52,19 +59,19 @@ public final class Passwords {
     public String hashLike(String phcHash, char[] password) {
         Matcher m = PARAMETERS.matcher(phcHash);
         if (!m.lookingAt()) {
-            argon2id.wipeArray(password);
+            Native.ARGON2ID.wipeArray(password);
             throw new IllegalArgumentException("not an Argon2 PHC string");
         }
         Argon2 variant = switch (m.group(1)) {
-            case "argon2i" -> argon2i;
-            case "argon2d" -> argon2d;
-            default -> argon2id;
+            case "argon2i" -> Native.ARGON2I;
+            case "argon2d" -> Native.ARGON2D;
+            default -> Native.ARGON2ID;
         };
         try {
             return variant.hash(Integer.parseInt(m.group(3)), Integer.parseInt(m.group(2)),
                     Integer.parseInt(m.group(4)), password);
         } finally {
-            argon2id.wipeArray(password);
+            Native.ARGON2ID.wipeArray(password);
         }
     }
 
@@ -88,15 +95,15 @@ public final class Passwords {
      */
     public boolean verify(String phcHash, char[] password) {
         try {
-            Argon2 variant = phcHash.startsWith("$argon2id$") ? argon2id
-                    : phcHash.startsWith("$argon2i$") ? argon2i
-                    : phcHash.startsWith("$argon2d$") ? argon2d
+            Argon2 variant = phcHash.startsWith("$argon2id$") ? Native.ARGON2ID
+                    : phcHash.startsWith("$argon2i$") ? Native.ARGON2I
+                    : phcHash.startsWith("$argon2d$") ? Native.ARGON2D
                     : null;
             return variant != null && variant.verify(phcHash, password);
         } catch (RuntimeException malformed) {
             return false;
         } finally {
-            argon2id.wipeArray(password);
+            Native.ARGON2ID.wipeArray(password);
         }
     }
 }
