@@ -175,7 +175,8 @@ public record GatewayConfig(
      * @param adminToken the {@code X-Auth-Token} of {@code POST /adm/revoke} and {@code GET /adm/stats}; without
      *     it those endpoints answer 404
      * @param stats whether tokens' uses are counted for {@code GET /adm/stats}
-     * @param timezone the zone of {@code expires_at} (and the stats' dates), written {@code 2026-01-31 18:00:00 +01:00}
+     * @param timezone the zone of a login's {@code expires_at}, written {@code 2026-01-31 18:00:00 +01:00} (the stats'
+     *     dates are in UTC, as ProxyAuth writes them)
      * @param logoutRedirect where {@code GET /logout} redirects to (302); without it, it answers 200
      */
     public record ProxyAuthCompat(Optional<String> adminToken, boolean stats, java.time.ZoneId timezone,
