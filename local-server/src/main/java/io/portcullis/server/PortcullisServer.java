@@ -10,10 +10,9 @@ import io.helidon.webserver.observe.health.HealthObserver;
 import io.helidon.webserver.observe.metrics.MetricsObserver;
 import io.portcullis.core.ConfiguredUsers;
 import io.portcullis.core.Gateway;
-import io.portcullis.core.User;
 import io.portcullis.core.config.ConfigException;
+import io.portcullis.core.config.ConfigRewrite;
 import io.portcullis.core.config.GatewayConfig;
-import io.portcullis.core.config.PlaintextPasswords;
 import io.portcullis.core.password.Passwords;
 import io.portcullis.infra.HelidonMappers;
 import io.portcullis.infra.UpstreamClient;
@@ -87,13 +86,13 @@ public final class PortcullisServer implements AutoCloseable {
         Clock clock = Clock.systemUTC();
         GatewayMetrics metrics = GatewayMetrics.create();
         ServerStores stores = ServerStores.open(gatewayConfig, List.of(), metrics, clock);
-        List<User> users;
         try {
             // Against the store: a plaintext password its stored hash still verifies (one from an environment
             // variable, read again at every start) keeps that hash, so a restart logs nobody out.
-            users = PlaintextPasswords.hashAndRewrite(gatewayConfig.users(), loaded.usersFile(),
-                    new Passwords(gatewayConfig.passwords().argon2()), stores.stores().users());
-            ConfiguredUsers.seed(users, stores.stores().users(), stores.stores().revocations(), clock);
+            ConfigRewrite.Applied applied = loaded.rewrite().apply(new Passwords(gatewayConfig.passwords().argon2()),
+                    stores.stores().users());
+            applied.written().forEach(line -> LOG.log(System.Logger.Level.INFO, line));
+            ConfiguredUsers.seed(applied.users(), stores.stores().users(), stores.stores().revocations(), clock);
         } catch (RuntimeException e) {
             stores.close();
             throw e;

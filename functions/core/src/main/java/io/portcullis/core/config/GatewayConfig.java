@@ -71,6 +71,20 @@ public record GatewayConfig(
     }
 
     /**
+     * What this configuration allows that leaves the gateway weaker than a reader of it may think, each naming its
+     * key: logged at every start and reload, and printed by {@code config check}.
+     */
+    public List<String> warnings() {
+        List<String> warnings = new java.util.ArrayList<>();
+        if (rateLimits.auth().unlimited()) {
+            warnings.add("rate-limits.auth.requests-per-second: logins are not rate-limited (0 requests a second), "
+                    + "so passwords can be guessed as fast as Argon2 allows; set a rate (1 a second with a burst of "
+                    + "10 suits most sites)");
+        }
+        return warnings;
+    }
+
+    /**
      * What a reload of a running server applies: this configuration, except what the process set up once from
      * {@code running} (the store, the session store, the upstream client, where logs go) and the token lifetimes
      * ({@code tokens.ttl}, {@code jwt.max-lifetime}), which the store's revocation retention was sized by: those stay
