@@ -97,10 +97,10 @@ public final class PortcullisServer implements AutoCloseable {
             stores.close();
             throw e;
         }
-        ServerTelemetry telemetry = new ServerTelemetry(gatewayConfig, metrics,
-                LogSink.open(gatewayConfig.log(), metrics), clock);
         CurrentGateway gateway = new CurrentGateway(Gateway.create(gatewayConfig, stores.stores(),
                 new HttpJwksFetcher(gatewayConfig.jwt().jwksTimeout()), clock));
+        ServerTelemetry telemetry = new ServerTelemetry(gatewayConfig, metrics,
+                LogSink.open(gatewayConfig.log(), metrics), () -> gateway.get().trustedProxies(), clock);
         Optional<WebServer> demo = config.get("demo-backend").exists()
                 ? Optional.of(DemoBackend.start(config.get("demo-backend.host").asString().orElse("127.0.0.1"),
                         config.get("demo-backend.port").asInt().orElse(9000)))
