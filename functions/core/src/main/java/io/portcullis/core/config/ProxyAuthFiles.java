@@ -53,7 +53,8 @@ public final class ProxyAuthFiles {
     private static final String SECRET_VARIABLE = "TOKENS_KEYS_0_SECRET";
     private static final Set<String> NO_EFFECT = Set.of("worker", "num_instances", "pending_connections_limit",
             "keep_alive", "max_idle_per_host", "fast");
-    private static final Set<String> CONFIG_KEYS = Set.of("token_expiry_seconds", "secret", "users", "log",
+    /** The keys of ProxyAuth 0.8's config.json, and Portcullis's own {@code trusted_proxies}. */
+    static final Set<String> CONFIG_KEYS = Set.of("token_expiry_seconds", "secret", "users", "log",
             "token_admin", "host", "port", "worker", "num_instances", "ratelimit_auth", "ratelimit_proxy", "stats",
             "max_idle_per_host", "timezone", "login_via_otp", "max_connections", "pending_connections_limit",
             "socket_listen", "client_timeout", "keep_alive", "redis", "cors_origins", "session_cookie",

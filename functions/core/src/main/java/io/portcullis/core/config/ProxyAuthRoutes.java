@@ -25,7 +25,7 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
 final class ProxyAuthRoutes {
     static final String ROUTES = "routes.yml: ";
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Set<String> ROUTE_KEYS = Set.of("prefix", "target", "username", "secure", "proxy",
+    static final Set<String> ROUTE_KEYS = Set.of("prefix", "target", "username", "secure", "proxy",
             "proxy_config", "cert", "backends", "need_csrf", "cache", "secure_path", "preserve_prefix",
             "allow_methods", "filters");
 
