@@ -186,7 +186,7 @@ class ProxyAuthMigrationTest {
         Fixtures.write(configJson.getParent(), "config.json", TABBED_CONFIG_JSON
                 .replace("\t\"token_admin\": \"\",\r\n", ""));
 
-        String said = "config.json: token_admin was empty, so a random one was generated (as ProxyAuth does) and "
+        String said = "config.json: token_admin had no value, so a random one was generated (as ProxyAuth does) and "
                 + "written into " + configJson.toRealPath() + "; read it there";
         List<LogRecord> records;
         try (LogCapture log = new LogCapture(PortcullisServer.class)) {

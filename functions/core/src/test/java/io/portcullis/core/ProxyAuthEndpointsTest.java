@@ -70,7 +70,8 @@ class ProxyAuthEndpointsTest {
 
     /**
      * ProxyAuth 0.8.10's /adm/stats dates are chrono's serde form, RFC 3339 in UTC, whatever its timezone (its code
-     * and its docs agree: {@code "delivery_at": "2025-05-28T18:18:02.251295314Z", "expire_at": "2025-05-28T19:17:47Z"}).
+     * and its docs agree: {@code "delivery_at": "2025-05-28T18:18:02.251295314Z",
+     * "expire_at": "2025-05-28T19:17:47Z"}).
      */
     @Test
     void admStats_countsUsesPerToken_datesInUtcAsProxyAuthWritesThem() throws Exception {

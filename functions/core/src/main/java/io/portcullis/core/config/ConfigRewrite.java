@@ -147,7 +147,7 @@ public final class ConfigRewrite {
             }
             adminToken.flatMap(token -> adminTokenEdit(values, token)).ifPresent(edit -> {
                 edits.add(edit);
-                written.add(name(file) + ": " + ADMIN_TOKEN + " was empty, so a random one was generated (as "
+                written.add(name(file) + ": " + ADMIN_TOKEN + " had no value, so a random one was generated (as "
                         + "ProxyAuth does) and written into " + real + "; read it there");
             });
             if (!edits.isEmpty()) {

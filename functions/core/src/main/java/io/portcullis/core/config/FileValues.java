@@ -24,8 +24,8 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
 
 /**
  * Where the values of a configuration file are in its text, found by parsing it in its own syntax: ProxyAuth's
- * {@code config.json} as JSON (tab indentation, CRLF and a byte order mark are all JSON), Portcullis's files as
- * YAML. Each value is keyed by its path ({@code users.0.password}) and located by character offsets into the whole
+ * {@code config.json} as JSON (tab indentation and CRLF are JSON; a UTF-8 byte order mark is skipped, as JSON
+ * readers may), Portcullis's files as YAML. Each value is keyed by its path ({@code users.0.password}) and located by character offsets into the whole
  * text, so that it can be replaced while every other character stays.
  */
 final class FileValues {
