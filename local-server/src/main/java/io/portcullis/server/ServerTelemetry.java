@@ -44,15 +44,18 @@ final class ServerTelemetry implements AutoCloseable {
     private final LogSink sink;
     private final AuditLog audit;
     private final boolean accessLines;
-    private final TrustedProxies proxies;
+    private final Supplier<TrustedProxies> proxies;
+    private final UntrustedForwarding untrustedForwarding = new UntrustedForwarding();
     private final Clock clock;
 
-    ServerTelemetry(GatewayConfig config, GatewayMetrics metrics, LogSink sink, Clock clock) {
+    /** @param proxies the trusted proxies of the gateway that serves requests now (a reload may change them) */
+    ServerTelemetry(GatewayConfig config, GatewayMetrics metrics, LogSink sink, Supplier<TrustedProxies> proxies,
+            Clock clock) {
         this.metrics = metrics;
         this.sink = sink;
         this.audit = new AuditLog(sink, clock);
         this.accessLines = config.log().access();
-        this.proxies = config.trustedProxies();
+        this.proxies = proxies;
         this.clock = clock;
     }
 
@@ -65,8 +68,10 @@ final class ServerTelemetry implements AutoCloseable {
     }
 
     RequestRecord begin(GatewayRequest request) {
+        TrustedProxies trusted = proxies.get();
+        untrustedForwarding.check(request.peer(), request.headers(), trusted);
         return new RequestRecord(request.method(), request.rawPath(),
-                proxies.clientAddress(request.peer(), request.headers()));
+                trusted.clientAddress(request.peer(), request.headers()));
     }
 
     /**

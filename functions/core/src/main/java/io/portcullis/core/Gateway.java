@@ -77,6 +77,7 @@ public final class Gateway implements AutoCloseable {
     private final JwksFetcher jwksFetcher;
     private final Clock clock;
     private final TokenStats tokenStats;
+    private final TrustedProxies proxies;
     private final PasswordPool pool;
     private final IssueToken issueToken;
     private final CheckToken checkToken;
@@ -96,7 +97,7 @@ public final class Gateway implements AutoCloseable {
         this.tokenStats = tokenStats;
         SecureRandom random = new SecureRandom();
         TokenCodec codec = new TokenCodec(config.tokens().keyRing(), random);
-        TrustedProxies proxies = config.trustedProxies();
+        this.proxies = config.trustedProxies();
         JwtSettings jwt = config.jwt();
         Optional<JwtVerifier> jwts = jwt.enabled() ? Optional.of(new JwtVerifier(jwt, jwt.jwksUrl().map(url ->
                 new JwksKeys(url, jwksFetcher, jwt.jwksRefresh(), jwt.jwksMaxAge(), clock)))) : Optional.empty();
@@ -157,6 +158,11 @@ public final class Gateway implements AutoCloseable {
      */
     public Gateway reconfigured(GatewayConfig newConfig) {
         return new Gateway(newConfig, stores, jwksFetcher, clock, tokenStats);
+    }
+
+    /** Whose forwarding headers this gateway believes ({@code trusted-proxies}), for a shell's own use of them. */
+    public TrustedProxies trustedProxies() {
+        return proxies;
     }
 
     /** The configuration this gateway was built from. */

@@ -41,10 +41,15 @@ final class Telemetry {
         return COLD.getAndSet(false);
     }
 
-    /** On a cold start, logs how long building the gateway took, to tell it from the JVM's and runtime's share. */
+    /**
+     * On a cold start, logs how long building the gateway took, to tell it from the JVM's and runtime's share, and
+     * what the configuration allows that leaves the gateway weaker than it may look (logins not rate-limited).
+     */
     void coldStart(Context context, boolean coldStart, LambdaGateway.Parts parts) {
         if (coldStart) {
             log(context, true, "INFO", "cold start", Map.of("build_ms", Long.toString(parts.buildMillis())));
+            parts.config().warnings().forEach(warning -> log(context, true, "WARN", "configuration",
+                    Map.of("warning", warning)));
         }
     }
 

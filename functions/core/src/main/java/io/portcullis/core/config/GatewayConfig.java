@@ -80,6 +80,20 @@ public record GatewayConfig(
     }
 
     /**
+     * What this configuration allows that leaves the gateway weaker than a reader of it may think, each naming its
+     * key: logged at every start and reload, and printed by {@code config check}.
+     */
+    public List<String> warnings() {
+        List<String> warnings = new java.util.ArrayList<>();
+        if (rateLimits.auth().unlimited()) {
+            warnings.add("rate-limits.auth.requests-per-second: logins are not rate-limited (0 requests a second), "
+                    + "so passwords can be guessed as fast as Argon2 allows; set a rate (1 a second with a burst of "
+                    + "10 suits most sites)");
+        }
+        return warnings;
+    }
+
+    /**
      * What a reload of a running server applies: this configuration, except what the process set up once from
      * {@code running} (the store, the session store, the upstream client, where logs go) and the token lifetimes
      * ({@code tokens.ttl}, {@code jwt.max-lifetime}), which the store's revocation retention was sized by: those stay
@@ -193,7 +207,8 @@ public record GatewayConfig(
      * @param adminToken the {@code X-Auth-Token} of {@code POST /adm/revoke} and {@code GET /adm/stats}; without
      *     it those endpoints answer 404
      * @param stats whether tokens' uses are counted for {@code GET /adm/stats}
-     * @param timezone the zone of {@code expires_at} (and the stats' dates), written {@code 2026-01-31 18:00:00 +01:00}
+     * @param timezone the zone of a login's {@code expires_at}, written {@code 2026-01-31 18:00:00 +01:00} (the stats'
+     *     dates are in UTC, as ProxyAuth writes them)
      * @param logoutRedirect where {@code GET /logout} redirects to (302); without it, it answers 200
      */
     public record ProxyAuthCompat(Optional<String> adminToken, boolean stats, java.time.ZoneId timezone,

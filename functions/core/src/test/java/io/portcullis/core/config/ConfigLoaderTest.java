@@ -232,6 +232,41 @@ class ConfigLoaderTest {
         assertThat(config.rateLimits().proxy().unlimited()).isTrue();
     }
 
+    /** Issue 17 item 3: with logins unlimited, passwords can be guessed as fast as Argon2 runs; say so. */
+    @Test
+    void warnings_loginLimitOff_isNamed_otherwiseNone() {
+        GatewayConfig off = Fixtures.config(dir, "rate-limits: { auth: { requests-per-second: 0 } }\n");
+        GatewayConfig defaults = Fixtures.config(dir, "rate-limits: { proxy: { requests-per-second: 0 } }\n");
+
+        assertThat(off.warnings()).singleElement().asString()
+                .startsWith("rate-limits.auth.requests-per-second: logins are not rate-limited");
+        assertThat(defaults.warnings()).isEmpty();
+    }
+
+    /**
+     * Issue 17 item 2, YAML side: every boolean key goes through ConfigReader.bool, which refuses anything but
+     * true/false (ProxyAuth's files now follow the same rule, ProxyAuthFilesTest).
+     */
+    @Test
+    void load_aValueThatIsNotABoolean_isAProblemNamingTheKey() {
+        assertThatThrownBy(() -> ConfigLoader.load(Fixtures.write(dir, "p.yaml", """
+                tokens: { keys: [ { id: k1, secret: "%s", active: yes please } ] }
+                store: { type: memory, create-tables: maybe, shared-rate-limits: 2 }
+                log: { access: flase }
+                totp: { required: nope }
+                proxyauth: { stats: sometimes }
+                routes:
+                  - { prefix: /a, target: "http://a:1", secure: flase, preserve-prefix: 1, cache: nah, csrf: x,
+                      secure-path: y, replay-non-idempotent: z, filters: { default-allow: w } }
+                  - { prefix: /b, backends: [ { url: "http://b:1", standby: often }, "http://c:1" ] }
+                """.formatted(SECRET)), Map.of())).isInstanceOfSatisfying(ConfigException.class, e -> assertThat(
+                e.problems()).filteredOn(p -> p.endsWith(": must be true or false")).extracting(p -> p.split(":")[0])
+                .containsExactlyInAnyOrder("tokens.keys.0.active", "store.create-tables", "store.shared-rate-limits",
+                        "log.access", "totp.required", "proxyauth.stats", "routes.0.secure", "routes.0.preserve-prefix",
+                        "routes.0.cache", "routes.0.csrf", "routes.0.secure-path", "routes.0.replay-non-idempotent",
+                        "routes.0.filters.default-allow", "routes.1.backends.0.standby"));
+    }
+
     @Test
     void load_usersAndRoutesFromTheirOwnFiles() {
         Fixtures.write(dir, "users.yaml", "users: [ { username: bob, password: pw } ]\n");
