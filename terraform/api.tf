@@ -1,7 +1,7 @@
 # The HTTP API (DESIGN.md §7):
 #   POST /auth, /auth/revoke, /logout, /admin/revoke,
 #   POST /auth/totp/enrol, /auth/totp/confirm,
-#   GET /logout (browser sessions)                    -> token function (it checks tokens itself)
+#   GET /logout, the sign-in pages and their files     -> token function (it checks tokens itself)
 #   ANY /{proxy+} and ANY /                           -> forwarder, behind the Lambda authorizer
 #   ANY <p> and ANY <p>/{proxy+} for public routes    -> forwarder, no authorizer
 #   <M> <p> and <M> <p>/{proxy+} for direct_routes    -> the backend itself (HTTP_PROXY), behind the authorizer

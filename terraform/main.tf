@@ -16,11 +16,13 @@ locals {
   }
 
   # The gateway's own endpoints (POST on each of Gateway.OWN_ENDPOINTS, and GET /logout for browser sessions),
-  # served by the token function.
+  # the admin API's user management, and the browser pages (Gateway.PAGE_ROUTE_KEYS: sign-in at its default path,
+  # signed out, second factor, their files), served by the token function.
   token_route_keys = [
     "POST /auth", "POST /auth/revoke", "POST /logout", "POST /admin/revoke",
     "POST /auth/totp/enrol", "POST /auth/totp/confirm", "GET /logout",
     "GET /admin/users", "GET /admin/users/{name}", "PUT /admin/users/{name}", "DELETE /admin/users/{name}",
+    "GET /auth/login", "GET /auth/signed-out", "GET /auth/totp", "POST /auth/totp", "GET /auth/assets/{file}",
   ]
 
   # Every key's secret reaches the functions as <NAME>_SECRET_ARN; the functions resolve it at their first

@@ -149,6 +149,8 @@ class ChecksCatchBreakageTest {
                 new Mutation("browser logout unrouted", "main.tf", ", \"GET /logout\"", "", ROUTES, "GET /logout"),
                 new Mutation("user removal unrouted", "main.tf", ", \"DELETE /admin/users/{name}\"", "", ROUTES,
                         "Gateway.ADMIN_ROUTE_KEYS"),
+                new Mutation("sign-in page's files unrouted", "main.tf", ", \"GET /auth/assets/{file}\"", "", ROUTES,
+                        "Gateway.PAGE_ROUTE_KEYS"),
                 new Mutation("identity header from the wrong key", "api.tf", "\"$context.authorizer.user\"",
                         "\"$context.authorizer.principalId\"", ROUTES, "request_parameters"),
                 new Mutation("catch-all without authorizer", "api.tf",

@@ -350,13 +350,14 @@ final class ModuleChecks {
 
     /**
      * The token function's routes: {@code POST} on each of Gateway.OWN_ENDPOINTS, {@code GET /logout}, which
-     * Gateway.ownEndpoint answers for browser sessions (the {@code browser} section on; 405 otherwise), and the
-     * admin API's user management (Gateway.ADMIN_ROUTE_KEYS).
+     * Gateway.ownEndpoint answers for browser sessions (the {@code browser} section on; 405 otherwise), the
+     * admin API's user management (Gateway.ADMIN_ROUTE_KEYS) and the browser pages (Gateway.PAGE_ROUTE_KEYS).
      */
     static List<String> expectedTokenRoutes() {
         List<String> routes = new ArrayList<>(Gateway.OWN_ENDPOINTS.stream().map(path -> "POST " + path).toList());
         routes.add("GET /logout");
         routes.addAll(Gateway.ADMIN_ROUTE_KEYS);
+        routes.addAll(Gateway.PAGE_ROUTE_KEYS);
         return routes;
     }
 
@@ -370,7 +371,8 @@ final class ModuleChecks {
         assertThat(Tf.text(api.path("protocol_type"))).as("an HTTP API").isEqualTo("HTTP");
 
         List<String> tokenRoutes = Tf.strings(tf.local("token_route_keys"));
-        assertThat(tokenRoutes).as("local.token_route_keys (Gateway.OWN_ENDPOINTS, GET /logout, Gateway.ADMIN_ROUTE_KEYS)")
+        assertThat(tokenRoutes).as("local.token_route_keys (Gateway.OWN_ENDPOINTS, GET /logout, Gateway.ADMIN_ROUTE_KEYS, "
+                + "Gateway.PAGE_ROUTE_KEYS)")
                 .containsExactlyInAnyOrderElementsOf(expectedTokenRoutes());
         JsonNode token = tf.resource("aws_apigatewayv2_route", "token");
         assertThat(Tf.text(token.path("for_each"))).isEqualTo("${toset(local.token_route_keys)}");

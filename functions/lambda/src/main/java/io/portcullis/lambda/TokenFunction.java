@@ -12,7 +12,8 @@ import java.util.Map;
 
 /**
  * {@code POST /auth}, {@code POST /auth/revoke}, {@code POST /logout}, {@code POST /admin/revoke}, TOTP
- * enrolment, {@code GET /logout} and the admin API's user management ({@code /admin/users}) behind an HTTP API
+ * enrolment, {@code GET /logout}, the admin API's user management ({@code /admin/users}) and the pages for
+ * browsers (sign-in, signed out, second factor, their files: {@code Gateway.PAGE_ROUTE_KEYS}) behind an HTTP API
  * (payload 2.0), with the server's contract and status codes.
  * Handler: {@code io.portcullis.lambda.TokenFunction::handleRequest}.
  */
