@@ -88,7 +88,10 @@ final class SignInPages {
 
     private Reply signIn(GatewayRequest request) {
         Map<String, String> query = query(request.rawQuery());
-        String redirect = Optional.ofNullable(query.get("redirect")).filter(LocalPath::isLocal).orElse("");
+        // Back to this page after signing in would only ask again.
+        String redirect = Optional.ofNullable(query.get("redirect")).filter(LocalPath::isLocal)
+                .filter(back -> !back.equals(writer.loginPage()) && !back.startsWith(writer.loginPage() + "?"))
+                .orElse("");
         Optional<String> error = Optional.ofNullable(query.get("error"));
         boolean codeStep = "code".equals(query.get("step")) && ticketValid(request);
         if ("code".equals(query.get("step")) && !codeStep && error.isEmpty()) {

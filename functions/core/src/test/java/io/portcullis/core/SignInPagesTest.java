@@ -75,7 +75,8 @@ class SignInPagesTest {
         assertThat(html).contains("name=\"redirect\" value=\"/app/x?a=1&amp;b=&quot;&gt;&lt;script&gt;\"")
                 .doesNotContain("<script>");
 
-        for (String open : List.of("%2F%2Fevil.example", "https%3A%2F%2Fevil.example", "%2F%5Cevil.example")) {
+        for (String open : List.of("%2F%2Fevil.example", "https%3A%2F%2Fevil.example", "%2F%5Cevil.example",
+                "%2Fauth%2Flogin%3Fredirect%3D%252Fx")) {
             assertThat(body(get("/auth/login", "redirect=" + open))).as(open)
                     .contains("name=\"redirect\" value=\"\"").doesNotContain("evil");
         }
