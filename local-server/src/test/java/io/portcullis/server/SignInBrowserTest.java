@@ -3,6 +3,7 @@ package io.portcullis.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.zxing.BinaryBitmap;
+import com.google.zxing.DecodeHintType;
 import com.google.zxing.RGBLuminanceSource;
 import com.google.zxing.common.HybridBinarizer;
 import com.google.zxing.qrcode.QRCodeReader;
@@ -39,6 +40,7 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.WebDriverException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
@@ -185,7 +187,9 @@ class SignInBrowserTest {
         assertThat(browser.findElement(By.tagName("main")).getText()).contains("Two-step verification is off");
 
         browser.findElement(By.cssSelector("button[value=enrol]")).click();
-        waitFor(url -> url.equals(base + "/auth/totp"));
+        // The answer comes back at the same URL: wait for the QR code itself, decoded and laid out.
+        waitUntil(() -> (Boolean) browser.executeScript("const qr = document.getElementById('qr'); "
+                + "return document.readyState === 'complete' && qr !== null && qr.complete && qr.naturalWidth > 0"));
         WebElement qr = browser.findElement(By.id("qr"));
         screenshot("second-factor");
         String uri = decodeQr(qr.getScreenshotAs(OutputType.BYTES));
@@ -249,16 +253,25 @@ class SignInBrowserTest {
         return browser.switchTo().activeElement();
     }
 
-    /** Waits up to 10 s for the browser to arrive where {@code url} says (navigations finish on their own). */
+    /** Waits up to 10 s for the browser to arrive where {@code url} says, and the page to have loaded. */
     private void waitFor(java.util.function.Predicate<String> url) throws InterruptedException {
+        waitUntil(() -> url.test(browser.getCurrentUrl()) && "complete".equals(browser.executeScript(
+                "return document.readyState")));
+    }
+
+    /** Polls {@code condition} for up to 10 s (navigations and painting finish on their own time). */
+    private void waitUntil(java.util.function.BooleanSupplier condition) throws InterruptedException {
         for (int i = 0; i < 200; i++) {
-            if (url.test(browser.getCurrentUrl()) && "complete".equals(browser.executeScript(
-                    "return document.readyState"))) {
-                return;
+            try {
+                if (condition.getAsBoolean()) {
+                    return;
+                }
+            } catch (WebDriverException midNavigation) {
+                // The page went away under the script; ask the next one.
             }
             Thread.sleep(50);
         }
-        throw new AssertionError("the browser is at " + browser.getCurrentUrl());
+        throw new AssertionError("waited 10 s in vain; the browser is at " + browser.getCurrentUrl());
     }
 
     private void screenshot(String name) throws IOException {
@@ -280,7 +293,7 @@ class SignInBrowserTest {
         BufferedImage image = ImageIO.read(new ByteArrayInputStream(png));
         int[] pixels = image.getRGB(0, 0, image.getWidth(), image.getHeight(), null, 0, image.getWidth());
         return new QRCodeReader().decode(new BinaryBitmap(new HybridBinarizer(new RGBLuminanceSource(
-                image.getWidth(), image.getHeight(), pixels)))).getText();
+                image.getWidth(), image.getHeight(), pixels))), Map.of(DecodeHintType.TRY_HARDER, true)).getText();
     }
 
     private static String query(String uri, String name) {
