@@ -146,7 +146,7 @@ final class TotpEnrolment {
     private Reply counted(Authenticated caller, CodeSource codes, Step step) {
         Claims claims = caller.claims();
         Instant now = clock.instant();
-        RateDecision decision = limiter.acquire("auth:user:" + claims.subject(), limit, now);
+        RateDecision decision = limiter.acquire("auth:user:" + claims.subject(), limit);
         if (!decision.allowed()) {
             return Rejection.rateLimited(decision);
         }

@@ -38,6 +38,7 @@ import java.util.Optional;
  * @param browser session cookies for browsers, when the {@code browser} section is there
  * @param totp the second factor's settings
  * @param log where the server's access and audit lines go
+ * @param server where the server listens and how it treats client connections (the Lambda functions have none)
  */
 public record GatewayConfig(
         Tokens tokens,
@@ -56,7 +57,8 @@ public record GatewayConfig(
         Optional<ProxyAuthCompat> proxyAuth,
         Optional<Browser> browser,
         TotpSettings totp,
-        LogSettings log) {
+        LogSettings log,
+        ServerSettings server) {
 
     public GatewayConfig {
         users = List.copyOf(users);
@@ -82,7 +84,7 @@ public record GatewayConfig(
         return new GatewayConfig(new Tokens(running.tokens.ttl(), tokens.keyRing()), passwords, users, usersFile,
                 rateLimits, trustedProxies, running.store, identityHeaders, routes, running.upstream,
                 jwt.withMaxLifetime(running.jwt.maxLifetime()), running.sessions, cors, proxyAuth, browser, totp,
-                running.log);
+                running.log, running.server);
     }
 
     /** @param ttl how long a token lives; @param keyRing the keys, one issuing */
@@ -167,8 +169,17 @@ public record GatewayConfig(
         }
     }
 
-    /** Backend connect and read timeouts. */
-    public record Upstream(Duration connectTimeout, Duration readTimeout) {
+    /**
+     * How the gateway treats backends.
+     *
+     * @param connectTimeout for a new connection (TCP, a proxy's tunnel, TLS)
+     * @param readTimeout the longest wait for a backend's answer, and then for each part of its body
+     * @param idleTimeout how long an unused pooled connection is kept (shorter than backends' own keep-alive)
+     * @param maxConnectionsPerBackend requests in flight to one backend at most; more wait their turn
+     * @param queueTimeout how long a request waits for its turn before 503
+     */
+    public record Upstream(Duration connectTimeout, Duration readTimeout, Duration idleTimeout,
+            int maxConnectionsPerBackend, Duration queueTimeout) {
     }
 
     /**
