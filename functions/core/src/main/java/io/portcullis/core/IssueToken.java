@@ -106,11 +106,11 @@ public final class IssueToken {
             Optional<String> redirect) {
         Instant now = clock.instant();
         InetAddress client = proxies.clientAddress(request.peer(), request.headers());
-        RateDecision byAddress = limiter.acquire("auth:ip:" + client.getHostAddress(), limit, now);
+        RateDecision byAddress = limiter.acquire("auth:ip:" + client.getHostAddress(), limit);
         if (!byAddress.allowed()) {
             return rateLimited(byAddress);
         }
-        RateDecision byUser = limiter.acquire("auth:user:" + username, limit, now);
+        RateDecision byUser = limiter.acquire("auth:user:" + username, limit);
         if (!byUser.allowed()) {
             return rateLimited(byUser);
         }
