@@ -22,7 +22,7 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The sign-in pages over real sockets, as the server (and whatever server replaces it) writes them: the headers of
+ * The sign-in pages over real sockets, as the server's own HTTP edge writes them: the headers of
  * the pages and their files, the 302 that sends a browser to the page while programs keep their 401, cross-site
  * refusals, and the second-factor page's posts in the audit log.
  */
