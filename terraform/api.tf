@@ -1,5 +1,5 @@
 # The HTTP API (DESIGN.md §7):
-#   ANY on each of the gateway's own paths (local.token_route_keys)   -> token function
+#   ANY on each of the gateway's own paths and pages (local.token_route_keys) -> token function
 #   ANY /{proxy+} and ANY /                                           -> forwarder (checks tokens itself)
 #   <M> <p> and <M> <p>/{proxy+} for direct_routes                     -> the backend itself (HTTP_PROXY), behind
 #                                                                        the Lambda authorizer

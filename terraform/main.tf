@@ -17,8 +17,8 @@ locals {
   }
 
   # The gateway's own endpoints, served by the token function (it answers every method there as the server does:
-  # 405 for the wrong one, preflights for allowed origins). One route key per line: a new token-function endpoint
-  # is one more line here.
+  # 405 for the wrong one, preflights for allowed origins), and the browser pages and their files
+  # (Gateway.PAGE_ROUTE_KEYS). One route key per line: a new token-function endpoint is one more line here.
   token_route_keys = [
     "ANY /auth",
     "ANY /auth/revoke",
@@ -28,6 +28,10 @@ locals {
     "ANY /auth/totp/confirm",
     "ANY /admin/users",
     "ANY /admin/users/{name}",
+    "ANY /auth/login",
+    "ANY /auth/signed-out",
+    "ANY /auth/totp",
+    "ANY /auth/assets/{file}",
   ]
 
   # Every key's secret reaches the functions as <NAME>_SECRET_ARN; the functions resolve it at their first

@@ -13,6 +13,7 @@ import io.portcullis.core.Reply;
 import io.portcullis.core.Revoked;
 import io.portcullis.core.config.GatewayConfig;
 import io.portcullis.core.net.TrustedProxies;
+import io.portcullis.core.page.PagePaths;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
@@ -36,7 +37,7 @@ final class ServerTelemetry implements AutoCloseable {
 
     static {
         Set<String> own = new java.util.HashSet<>(Gateway.OWN_ENDPOINTS);
-        own.addAll(Set.of("/adm/revoke", "/adm/stats"));
+        own.addAll(Set.of("/adm/revoke", "/adm/stats", PagePaths.SECOND_FACTOR));
         OWN_PATHS = Set.copyOf(own);
     }
 
@@ -92,10 +93,12 @@ final class ServerTelemetry implements AutoCloseable {
         }
         record.route = request.method().equals("OPTIONS") ? "own:preflight" : known != null ? "own:" + known
                 : "own:other";
-        Optional<String> event = known == null || request.method().equals("OPTIONS") ? Optional.empty()
+        // The second-factor page audits what its form posts, not its views.
+        boolean view = path.equals(PagePaths.SECOND_FACTOR) && !request.method().equals("POST");
+        Optional<String> event = known == null || request.method().equals("OPTIONS") || view ? Optional.empty()
                 : Optional.of(switch (known) {
                     case "/auth" -> "login";
-                    case "/auth/totp/enrol", "/auth/totp/confirm" -> "totp";
+                    case "/auth/totp/enrol", "/auth/totp/confirm", PagePaths.SECOND_FACTOR -> "totp";
                     case "/adm/stats", "/admin/users", "/admin/tokens" -> "admin";
                     default -> "revocation";
                 });

@@ -152,6 +152,8 @@ class ChecksCatchBreakageTest {
                         "local.token_route_keys"),
                 new Mutation("user management unrouted", "main.tf", "    \"ANY /admin/users/{name}\",\n", "", ROUTES,
                         "local.token_route_keys"),
+                new Mutation("sign-in page's files unrouted", "main.tf", "    \"ANY /auth/assets/{file}\",\n", "", ROUTES,
+                        "local.token_route_keys"),
                 new Mutation("identity header from the wrong key", "api.tf", "\"$context.authorizer.user\"",
                         "\"$context.authorizer.principalId\"", ROUTES, "request_parameters"),
                 new Mutation("catch-all behind the authorizer", "api.tf",

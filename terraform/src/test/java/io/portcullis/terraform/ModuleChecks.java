@@ -397,12 +397,14 @@ final class ModuleChecks {
     }
 
     /**
-     * The token function's routes: {@code ANY} on each of Gateway.OWN_ENDPOINTS and of the admin API's user paths
-     * (Gateway.ADMIN_ROUTE_KEYS), so it answers every method there as the server does.
+     * The token function's routes: {@code ANY} on each of Gateway.OWN_ENDPOINTS, the admin API's user paths
+     * (Gateway.ADMIN_ROUTE_KEYS) and the browser pages' paths (Gateway.PAGE_ROUTE_KEYS), so it answers every method
+     * there as the server does.
      */
     static List<String> expectedTokenRoutes() {
         java.util.Set<String> paths = new java.util.LinkedHashSet<>(Gateway.OWN_ENDPOINTS);
         Gateway.ADMIN_ROUTE_KEYS.forEach(key -> paths.add(key.substring(key.indexOf(' ') + 1)));
+        Gateway.PAGE_ROUTE_KEYS.forEach(key -> paths.add(key.substring(key.indexOf(' ') + 1)));
         return paths.stream().map(path -> "ANY " + path).toList();
     }
 
@@ -417,8 +419,8 @@ final class ModuleChecks {
         assertThat(Tf.text(api.path("protocol_type"))).as("an HTTP API").isEqualTo("HTTP");
 
         List<String> tokenRoutes = Tf.strings(tf.local("token_route_keys"));
-        assertThat(tokenRoutes).as("local.token_route_keys (ANY on Gateway.OWN_ENDPOINTS and the admin user paths)")
-                .containsAll(expectedTokenRoutes());
+        assertThat(tokenRoutes).as("local.token_route_keys (ANY on Gateway.OWN_ENDPOINTS, the admin user paths and "
+                + "the pages)").containsAll(expectedTokenRoutes());
         JsonNode token = tf.resource("aws_apigatewayv2_route", "token");
         assertThat(Tf.text(token.path("for_each"))).isEqualTo("${toset(local.token_route_keys)}");
         assertThat(Tf.text(token.path("route_key"))).isEqualTo("${each.key}");

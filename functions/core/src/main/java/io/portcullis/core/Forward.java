@@ -28,7 +28,7 @@ import java.util.function.BooleanSupplier;
 
 /**
  * Every request that is not the gateway's own: canonical path → route (404) → method (405) → token on secure
- * routes (401/403) → rate limit (429) → the CSRF token, for state-changing requests the browser session cookie
+ * routes (401, or for a browser 302 to the sign-in page; 403) → rate limit (429) → the CSRF token, for state-changing requests the browser session cookie
  * authenticated (403) → the route's filters (403; a body they read is bounded, 413) → on routes
  * that inject credentials, the session's backend credentials (401/503) → a {@link ForwardingPlan}. The limit is
  * per user over all routes; open routes are limited per client address. The session store is read after the rate
@@ -64,17 +64,19 @@ public final class Forward {
     private final Cors cors;
     private final TokenStats stats;
     private final boolean proxyAuthRateLimitBody;
+    private final Optional<SignInRedirect> signIn;
     private final Clock clock;
 
     /**
      * @param defaultTokenType what {@link #checkAccess} accepts on paths without a route
      * @param tokenCookies the cookies tokens come in (the JWT cookie, the browser session cookie): never forwarded
      *     upstream (the backend must not get the caller's token), whatever the route
+     * @param signIn sends browsers to the sign-in page instead of answering 401, when the {@code browser} section is on
      */
     Forward(RouteTable routes, CheckToken checkToken, RateLimiter limiter, RateLimit limit, TrustedProxies proxies,
             IdentityHeaders identityHeaders, TokenType defaultTokenType, Set<String> tokenCookies, CsrfGuard csrf,
             InjectCredentials injectCredentials, Cors cors, TokenStats stats, boolean proxyAuthRateLimitBody,
-            Clock clock) {
+            Optional<SignInRedirect> signIn, Clock clock) {
         this.routes = routes;
         this.checkToken = checkToken;
         this.limiter = limiter;
@@ -88,6 +90,7 @@ public final class Forward {
         this.cors = cors;
         this.stats = stats;
         this.proxyAuthRateLimitBody = proxyAuthRateLimitBody;
+        this.signIn = signIn;
         this.clock = clock;
         Set<String> dropped = new HashSet<>(HopByHop.HEADERS);
         dropped.addAll(GATEWAY_SET);
@@ -157,7 +160,8 @@ public final class Forward {
         } else if (route.secure()) {
             AuthResult auth = checkToken.authorize(request.headers(), route);
             if (auth instanceof Rejection rejection) {
-                return rejection;
+                return signIn.isPresent() && rejection.status() == 401
+                        ? signIn.get().orRedirect(request, route, path, rejection) : rejection;
             }
             caller = Optional.of((Authenticated) auth);
             identity = Optional.of(caller.get().claims().identity());

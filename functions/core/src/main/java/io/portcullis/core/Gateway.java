@@ -9,6 +9,7 @@ import io.portcullis.core.memory.InMemoryRevocations;
 import io.portcullis.core.memory.InMemorySessions;
 import io.portcullis.core.memory.InMemoryUsers;
 import io.portcullis.core.net.TrustedProxies;
+import io.portcullis.core.page.PagePaths;
 import io.portcullis.core.password.PasswordPool;
 import io.portcullis.core.password.Passwords;
 import io.portcullis.core.port.JwksFetcher;
@@ -18,6 +19,7 @@ import io.portcullis.core.port.SessionCredentialStore;
 import io.portcullis.core.port.UserRegistry;
 import io.portcullis.core.route.RouteTable;
 import io.portcullis.core.token.CsrfTokens;
+import io.portcullis.core.token.LoginTickets;
 import io.portcullis.core.token.TokenCodec;
 import io.portcullis.core.totp.Totp;
 import java.security.SecureRandom;
@@ -72,6 +74,15 @@ public final class Gateway implements AutoCloseable {
     public static final Set<String> ADMIN_ROUTE_KEYS = Set.of("GET /admin/users", "GET /admin/users/{name}",
             "PUT /admin/users/{name}", "DELETE /admin/users/{name}");
 
+    /**
+     * The pages for browsers (the {@code browser} section), as API Gateway route keys: the sign-in page at its
+     * default path, the signed-out and second-factor pages, and their files ({@code {file}} is one path segment).
+     * The token function serves them on Lambda.
+     */
+    public static final Set<String> PAGE_ROUTE_KEYS = Set.of("GET " + PagePaths.DEFAULT_LOGIN,
+            "GET " + PagePaths.SIGNED_OUT, "GET " + PagePaths.SECOND_FACTOR, "POST " + PagePaths.SECOND_FACTOR,
+            "GET " + PagePaths.ASSETS + "{file}");
+
     private final GatewayConfig config;
     private final Stores stores;
     private final JwksFetcher jwksFetcher;
@@ -86,6 +97,7 @@ public final class Gateway implements AutoCloseable {
     private final Cors cors;
     private final Optional<ProxyAuthEndpoints> proxyAuth;
     private final Optional<BrowserSessions> browser;
+    private final Optional<SignInPages> pages;
     private final TotpEnrolment totpEnrolment;
     private final AdminEndpoints admin;
 
@@ -119,12 +131,15 @@ public final class Gateway implements AutoCloseable {
                 stores.rateLimiter(), config.rateLimits().auth(), random, clock);
         Set<String> tokenCookies = new HashSet<>();
         jwt.cookie().ifPresent(tokenCookies::add);
-        config.browser().ifPresent(browser -> tokenCookies.add(browser.cookie()));
+        config.browser().ifPresent(browser -> {
+            tokenCookies.add(browser.cookie());
+            tokenCookies.add(browser.loginTicketCookie());
+        });
         this.forward = new Forward(new RouteTable(config.routes()), checkToken, stores.rateLimiter(),
                 config.rateLimits().proxy(), proxies, config.identityHeaders(), jwt.defaultRouteToken(),
                 tokenCookies, csrf, new InjectCredentials(stores.sessions(), config.sessions().format()), cors,
-                tokenStats,
-                config.proxyAuth().isPresent(), clock);
+                tokenStats, config.proxyAuth().isPresent(),
+                config.browser().map(browser -> new SignInRedirect(browser.pages().loginPage())), clock);
         AdminGuard admins = new AdminGuard(checkToken, csrf, config.proxyAuth()
                 .flatMap(GatewayConfig.ProxyAuthCompat::adminToken));
         this.revokeTokens = new RevokeTokens(checkToken, csrf, admins, stores.revocations(),
@@ -135,8 +150,14 @@ public final class Gateway implements AutoCloseable {
         config.users().forEach(user -> listed.add(user.username()));
         this.admin = new AdminEndpoints(admins, revokeTokens, tokenStats, stores.revocations(),
                 new ManageUsers(stores.users(), stores.revocations(), listed, passwords, pool, clock));
-        this.browser = config.browser().map(settings -> new BrowserSessions(settings, csrfTokens, revokeTokens,
-                clock));
+        LoginTickets tickets = new LoginTickets(config.tokens().keyRing());
+        this.browser = config.browser().map(settings -> new BrowserSessions(settings, csrfTokens, tickets,
+                issueToken, revokeTokens, clock));
+        this.pages = config.browser().map(settings -> {
+            PageWriter writer = new PageWriter(settings.pages());
+            return new SignInPages(settings.loginTicketCookie(), writer, tickets, new SecondFactorPage(checkToken,
+                    csrf, csrfTokens, totpEnrolment, stores.users(), writer, settings.loginRedirect()), clock);
+        });
     }
 
     /** A gateway whose configuration names no JWKS URL. */
@@ -172,17 +193,20 @@ public final class Gateway implements AutoCloseable {
 
     /**
      * Whether {@link #ownEndpoint} may answer a request for {@code rawPath} itself, whatever the configuration:
-     * {@link #OWN_ENDPOINTS} and the admin API's paths (CORS preflights aside).
+     * {@link #OWN_ENDPOINTS}, the admin API's paths, and the browser pages' (the sign-in page at its default path;
+     * CORS preflights aside).
      */
     public static boolean isOwnPath(String rawPath) {
-        return OWN_ENDPOINTS.contains(rawPath) || AdminEndpoints.isAdminPath(rawPath);
+        return OWN_ENDPOINTS.contains(rawPath) || AdminEndpoints.isAdminPath(rawPath)
+                || rawPath.equals(PagePaths.DEFAULT_LOGIN) || PagePaths.isFixed(rawPath);
     }
 
     /**
      * Answers the gateway's own endpoints ({@code POST /auth}, {@code /auth/revoke}, {@code /logout},
      * {@code /auth/totp/enrol}, {@code /auth/totp/confirm}; other methods there get 405), the admin API
      * ({@code /admin/revoke}, {@code /admin/tokens}, {@code /admin/users[/NAME]}),
-     * {@code GET /logout} for browsers when the {@code browser} section is on, ProxyAuth's when configured
+     * {@code GET /logout} and the pages for browsers ({@link SignInPages}) when the {@code browser} section is on,
+     * ProxyAuth's when configured
      * ({@code /adm/revoke}, {@code /adm/stats}, {@code GET /logout}), and CORS preflights from allowed origins, on
      * any path; empty for every other request, which belongs to the routes. Every shell dispatches through here, so
      * the endpoints are the same everywhere. The CORS grant for the answer comes from {@link #corsHeaders}.
@@ -191,6 +215,12 @@ public final class Gateway implements AutoCloseable {
         Optional<Reply> preflight = cors.preflight(request);
         if (preflight.isPresent()) {
             return preflight;
+        }
+        if (pages.isPresent()) {
+            Optional<Reply> page = pages.get().answer(request);
+            if (page.isPresent()) {
+                return page;
+            }
         }
         if (browser.isPresent() && request.rawPath().equals("/logout")
                 && (request.method().equals("GET") || request.method().equals("POST"))) {
@@ -214,8 +244,7 @@ public final class Gateway implements AutoCloseable {
             return Optional.of(Rejection.methodNotAllowed("POST"));
         }
         return Optional.of(switch (path) {
-            case "/auth" -> browser.isPresent() ? browser.get().login(request, () -> issueToken.issue(request))
-                    : issueToken.issue(request);
+            case "/auth" -> browser.isPresent() ? browser.get().login(request) : issueToken.issue(request);
             case "/auth/totp/enrol" -> totpEnrolment.enrol(request);
             case "/auth/totp/confirm" -> totpEnrolment.confirm(request);
             case "/logout" -> revokeTokens.logout(request);

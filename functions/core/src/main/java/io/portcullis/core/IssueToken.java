@@ -146,17 +146,47 @@ public final class IssueToken {
         if (!matches) {
             return Rejection.invalidCredentials("wrong_password", tightest);
         }
-        if (!user.get().mayLogInFrom(client)) {
+        return admitted(user.get(), client, credentials.totpCode(), credentials.redirect(), tightest, now);
+    }
+
+    /**
+     * The code step of a browser's two-step sign-in: {@code username}'s password was verified moments ago (a login
+     * ticket says so), and {@code code} completes it. It counts against the same limits as a login, and the user's
+     * allowed addresses and second factor are checked as in {@link #issue}; no password is hashed.
+     */
+    LoginResult issueWithCode(GatewayRequest request, String username, Optional<String> code,
+            Optional<String> redirect) {
+        Instant now = clock.instant();
+        InetAddress client = proxies.clientAddress(request.peer(), request.headers());
+        RateDecision byAddress = limiter.acquire("auth:ip:" + client.getHostAddress(), limit);
+        if (!byAddress.allowed()) {
+            return rateLimited(byAddress);
+        }
+        RateDecision byUser = limiter.acquire("auth:user:" + username, limit);
+        if (!byUser.allowed()) {
+            return rateLimited(byUser);
+        }
+        RateDecision tightest = byUser.remaining() < byAddress.remaining() ? byUser : byAddress;
+        Optional<User> user = users.findUser(username);
+        if (user.isEmpty()) {
+            return Rejection.invalidCredentials("unknown_user", tightest);
+        }
+        return admitted(user.get(), client, code, redirect, tightest, now);
+    }
+
+    /** After the password: the user's allowed addresses, their second factor, then a token. */
+    private LoginResult admitted(User user, InetAddress client, Optional<String> code, Optional<String> redirect,
+            RateDecision tightest, Instant now) {
+        if (!user.mayLogInFrom(client)) {
             return Rejection.invalidCredentials("address_not_allowed", tightest);
         }
-        Optional<Rejection> noSecondFactor = secondFactor.refusal(user.get(), credentials.totpCode(), tightest, now);
+        Optional<Rejection> noSecondFactor = secondFactor.refusal(user, code, tightest, now);
         if (noSecondFactor.isPresent()) {
             return noSecondFactor.get();
         }
-        Claims claims = new Claims(user.get().username(), TokenId.random(random), now, now.plus(ttl),
-                user.get().roles());
+        Claims claims = new Claims(user.username(), TokenId.random(random), now, now.plus(ttl), user.roles());
         tokenStats.issued(claims);
-        return new Issued(codec.mintAndEncode(claims), claims, tightest, proxyAuth, credentials.redirect());
+        return new Issued(codec.mintAndEncode(claims), claims, tightest, proxyAuth, redirect);
     }
 
     private Rejection rateLimited(RateDecision decision) {

@@ -18,7 +18,8 @@ import java.util.Map;
 /**
  * The gateway's own endpoints behind an HTTP API (payload 2.0), with the server's contract and status codes:
  * {@code /auth}, {@code /auth/revoke}, {@code /logout}, {@code /admin/revoke}, TOTP enrolment, the admin API's user
- * management ({@code /admin/users}); other methods there get 405, CORS preflights from allowed origins 204, and
+ * management ({@code /admin/users}) and the pages for browsers (sign-in, signed out, second factor, their files:
+ * {@code Gateway.PAGE_ROUTE_KEYS}); other methods there get 405, CORS preflights from allowed origins 204, and
  * answers to allowed origins carry the CORS grant.
  * Handler: {@code io.portcullis.lambda.TokenFunction::handleRequest}.
  */

@@ -145,7 +145,7 @@ public final class ConfigLoader {
         Upstream upstream = upstream(root.get("upstream"), reader);
         Cors cors = cors(root.get("cors"), reader);
         Optional<ProxyAuthCompat> proxyAuth = proxyAuth(root.get("proxyauth"), reader);
-        Optional<Browser> browser = BrowserConfig.read(root.get("browser"), tokens.ttl(), reader);
+        Optional<Browser> browser = BrowserConfig.read(root.get("browser"), tokens.ttl(), base, reader);
         TotpSettings totp = TotpConfig.read(root.get("totp"), reader);
         LogSettings log = LogConfig.read(root.get("log"), reader);
         ServerSettings server = ServerSettings.read(root.get("server"), reader);

@@ -5,6 +5,8 @@ import io.portcullis.core.jwt.JwtSettings;
 import io.portcullis.core.limit.RateLimit;
 import io.portcullis.core.net.Cidr;
 import io.portcullis.core.net.TrustedProxies;
+import io.portcullis.core.page.PageAsset;
+import io.portcullis.core.page.PageTemplate;
 import io.portcullis.core.password.Argon2Params;
 import io.portcullis.core.port.KeyRing;
 import io.portcullis.core.route.Route;
@@ -256,12 +258,32 @@ public record GatewayConfig(
      * @param loginErrorRedirect where a browser goes when a login fails, with {@code ?error=<code>}; without it the
      *     failure is answered in JSON
      * @param csrf whether cookie-authenticated state-changing requests need the CSRF token (routes may opt out)
+     * @param pages the gateway's own pages: sign-in, signed out, second factor
      */
     public record Browser(String cookie, Duration maxAge, String loginRedirect, Optional<String> logoutRedirect,
-            Optional<String> loginErrorRedirect, boolean csrf) {
+            Optional<String> loginErrorRedirect, boolean csrf, Pages pages) {
         public String csrfCookie() {
             return cookie + "-csrf";
         }
+
+        /** The cookie that carries a two-step sign-in from its password step to its code step. */
+        public String loginTicketCookie() {
+            return cookie + "-login";
+        }
+    }
+
+    /**
+     * The {@code browser} section's pages and their branding.
+     *
+     * @param loginPage where the sign-in page is served, a path on this site
+     * @param title the sign-in page's heading (and, with the product, its title)
+     * @param product the name shown above every page's heading
+     * @param logo the image shown beside the product name, served by the gateway
+     * @param accentColor buttons' colour, {@code #rrggbb}
+     * @param template the pages' markup: the built-in template, or the operator's
+     */
+    public record Pages(String loginPage, String title, String product, Optional<PageAsset> logo, String accentColor,
+            PageTemplate template) {
     }
 
     /**

@@ -30,7 +30,8 @@ import java.util.regex.Pattern;
 final class RouteConfig {
     private static final Set<String> KEYS = Set.of("prefix", "target", "secure", "users", "roles", "methods",
             "preserve-prefix", "token", "inject-credentials", "session-claim", "backends", "replay-non-idempotent",
-            "filters", "secure-path", "cache", "proxy", "tls", "csrf", "override-headers", "case-insensitive");
+            "filters", "secure-path", "cache", "proxy", "tls", "csrf", "override-headers", "case-insensitive",
+            "login-redirect");
     private static final Pattern METHOD = Pattern.compile("[A-Z]{1,20}");
     private static final Pattern CLAIM_NAME = Pattern.compile("[\\x21-\\x7e]{1,64}");
     /** hyper-auth-proxy's claim. */
@@ -93,6 +94,11 @@ final class RouteConfig {
             boolean noStore = !reader.bool(node.get("cache"), true);
             boolean csrf = reader.bool(node.get("csrf"), true);
             boolean overrideHeaders = reader.bool(node.get("override-headers"), false);
+            boolean loginRedirect = reader.bool(node.get("login-redirect"), true);
+            if (!secure && node.get("login-redirect").exists()) {
+                reader.problem(node.get("login-redirect"), "a route open to anyone (secure: false) never asks anyone "
+                        + "to sign in");
+            }
             Optional<UpstreamProxy> proxy = UpstreamConfig.proxy(node.get("proxy"), reader);
             Optional<UpstreamTls> tls = UpstreamConfig.tls(node.get("tls"), base, reader);
             boolean replay = reader.bool(node.get("replay-non-idempotent"), false);
@@ -101,7 +107,8 @@ final class RouteConfig {
                 routes.add(new Route(prefix.get(), backends.get().get(0).base(), secure, users, roles, methods,
                         preservePrefix, inject ? TokenType.JWT : token,
                         inject ? Optional.of(sessionClaim.orElse(DEFAULT_SESSION_CLAIM)) : Optional.empty(),
-                        upstream, filters, securePath, noStore, csrf, overrideHeaders, caseInsensitive));
+                        upstream, filters, securePath, noStore, csrf, overrideHeaders, caseInsensitive,
+                        loginRedirect));
             }
         }
         return routes;

@@ -36,6 +36,8 @@ import java.util.TreeSet;
  *     URL override headers reach the backend (they are removed otherwise)
  * @param caseInsensitive whether the prefix matches in any case ({@code /Admin} under {@code /admin}), for
  *     backends that ignore the case of paths (IIS, ASP.NET)
+ * @param loginRedirect whether a browser that is not signed in is sent to the sign-in page (with the {@code browser}
+ *     section) rather than answered 401
  */
 public record Route(
         String prefix,
@@ -53,7 +55,8 @@ public record Route(
         boolean noStore,
         boolean csrf,
         boolean overrideHeaders,
-        boolean caseInsensitive) {
+        boolean caseInsensitive,
+        boolean loginRedirect) {
 
     public Route {
         Objects.requireNonNull(prefix, "prefix");
@@ -74,7 +77,7 @@ public record Route(
     public Route(String prefix, URI target, boolean secure, Set<String> users, Set<String> roles, Set<String> methods,
             boolean preservePrefix, TokenType tokenType, Optional<String> sessionClaim) {
         this(prefix, target, secure, users, roles, methods, preservePrefix, tokenType, sessionClaim,
-                Upstream.direct(target), Filters.NONE, false, false, true, false, false);
+                Upstream.direct(target), Filters.NONE, false, false, true, false, false, true);
     }
 
     /** A route for Portcullis tokens that injects no credentials. */
