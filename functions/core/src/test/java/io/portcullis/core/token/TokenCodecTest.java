@@ -57,6 +57,38 @@ class TokenCodecTest {
     }
 
     @Test
+    void verifyAndDecode_onceTheGenuineTokenWasOpened_everyTamperedCopyIsStillRejected() throws Exception {
+        String genuine = codec.mintAndEncode(claims(Duration.ofHours(1)));
+        codec.verifyAndDecode(genuine, NOW);
+        byte[] raw = decode(genuine);
+        for (int i = 0; i < raw.length; i++) {
+            byte[] tampered = raw.clone();
+            tampered[i] ^= 0x01;
+            String token = encode(tampered);
+            assertThatThrownBy(() -> codec.verifyAndDecode(token, NOW))
+                    .as("byte %d flipped", i)
+                    .isInstanceOf(InvalidTokenException.class);
+        }
+        assertThat(codec.verifyAndDecode(genuine, NOW).claims().subject()).isEqualTo("alice");
+    }
+
+    @Test
+    void verifyAndDecode_moreTokensThanItKeeps_eachStillOpensWithItsOwnClaims() throws Exception {
+        List<Claims> all = new java.util.ArrayList<>();
+        List<String> tokens = new java.util.ArrayList<>();
+        for (int i = 0; i < 5000; i++) {
+            Claims claims = new Claims("user" + i, TokenId.random(RANDOM), NOW, NOW.plus(Duration.ofHours(1)), List.of());
+            all.add(claims);
+            tokens.add(codec.mintAndEncode(claims));
+        }
+        for (int round = 0; round < 2; round++) {
+            for (int i = 0; i < tokens.size(); i++) {
+                assertThat(codec.verifyAndDecode(tokens.get(i), NOW).claims()).isEqualTo(all.get(i));
+            }
+        }
+    }
+
+    @Test
     void verifyAndDecode_ciphertextFlipped_isForged() {
         byte[] raw = decode(codec.mintAndEncode(claims(Duration.ofHours(1))));
         raw[raw.length - 20] ^= 0x40;
