@@ -7,7 +7,6 @@ import io.portcullis.core.config.ConfigException;
 import io.portcullis.core.config.ConfigRewrite;
 import io.portcullis.core.config.GatewayConfig;
 import io.portcullis.core.password.Passwords;
-import io.portcullis.infra.HelidonMappers;
 import io.portcullis.infra.UpstreamClient;
 import io.portcullis.infra.jwks.HttpJwksFetcher;
 import io.portcullis.server.edge.EdgeServer;
@@ -54,7 +53,6 @@ public final class PortcullisServer implements AutoCloseable {
      * @throws ConfigException naming every problem, when the configuration cannot be used
      */
     public static PortcullisServer start(Path configFile, Map<String, String> env) {
-        HelidonMappers.pinGlobal();
         return start(ConfigFiles.yaml(configFile, env));
     }
 
@@ -65,7 +63,6 @@ public final class PortcullisServer implements AutoCloseable {
      * @throws ConfigException naming every problem, each with its ProxyAuth file and key
      */
     public static PortcullisServer startProxyAuth(Path configJson, Path routesYml, Map<String, String> env) {
-        HelidonMappers.pinGlobal();
         return start(ConfigFiles.proxyAuth(configJson, routesYml, env));
     }
 
