@@ -61,6 +61,7 @@ public final class Forward {
     private final Set<String> droppedFromOthers;
     private final Cors cors;
     private final TokenStats stats;
+    private final Optional<BrowserSessions> browser;
     private final boolean proxyAuthRateLimitBody;
     private final Clock clock;
 
@@ -68,11 +69,12 @@ public final class Forward {
      * @param defaultTokenType what {@link #checkAccess} accepts on paths without a route
      * @param tokenCookies the cookies tokens come in (the JWT cookie, the browser session cookie): never forwarded
      *     upstream (the backend must not get the caller's token), whatever the route
+     * @param browser browser sessions, which renew themselves from the refresh cookie when refresh tokens are on
      */
     Forward(RouteTable routes, CheckToken checkToken, RateLimiter limiter, RateLimit limit, TrustedProxies proxies,
             IdentityHeaders identityHeaders, TokenType defaultTokenType, Set<String> tokenCookies, CsrfGuard csrf,
-            InjectCredentials injectCredentials, Cors cors, TokenStats stats, boolean proxyAuthRateLimitBody,
-            Clock clock) {
+            InjectCredentials injectCredentials, Cors cors, TokenStats stats, Optional<BrowserSessions> browser,
+            boolean proxyAuthRateLimitBody, Clock clock) {
         this.routes = routes;
         this.checkToken = checkToken;
         this.limiter = limiter;
@@ -85,6 +87,7 @@ public final class Forward {
         this.injectCredentials = injectCredentials;
         this.cors = cors;
         this.stats = stats;
+        this.browser = browser;
         this.proxyAuthRateLimitBody = proxyAuthRateLimitBody;
         this.clock = clock;
         Set<String> dropped = new HashSet<>(HopByHop.HEADERS);
@@ -156,7 +159,11 @@ public final class Forward {
         } else if (route.secure()) {
             AuthResult auth = checkToken.authorize(request.headers(), route);
             if (auth instanceof Rejection rejection) {
-                return rejection;
+                // A browser whose session lapsed renews it from its refresh cookie and repeats the request.
+                return rejection.status() == 401 && route.tokenType().acceptsPortcullis() ? browser
+                        .flatMap(b -> b.renewal(request, request.rawQuery().isEmpty() ? path
+                                : path + "?" + request.rawQuery()))
+                        .orElse(rejection) : rejection;
             }
             caller = Optional.of((Authenticated) auth);
             identity = Optional.of(caller.get().claims().identity());

@@ -5,6 +5,7 @@ import io.portcullis.core.jwt.JwksKeys;
 import io.portcullis.core.jwt.JwtSettings;
 import io.portcullis.core.jwt.JwtVerifier;
 import io.portcullis.core.memory.InMemoryRateLimiter;
+import io.portcullis.core.memory.InMemoryRefreshTokens;
 import io.portcullis.core.memory.InMemoryRevocations;
 import io.portcullis.core.memory.InMemorySessions;
 import io.portcullis.core.memory.InMemoryUsers;
@@ -13,11 +14,13 @@ import io.portcullis.core.password.PasswordPool;
 import io.portcullis.core.password.Passwords;
 import io.portcullis.core.port.JwksFetcher;
 import io.portcullis.core.port.RateLimiter;
+import io.portcullis.core.port.RefreshTokenStore;
 import io.portcullis.core.port.RevocationStore;
 import io.portcullis.core.port.SessionCredentialStore;
 import io.portcullis.core.port.UserRegistry;
 import io.portcullis.core.route.RouteTable;
 import io.portcullis.core.token.CsrfTokens;
+import io.portcullis.core.token.RefreshTokenCodec;
 import io.portcullis.core.token.TokenCodec;
 import io.portcullis.core.totp.Totp;
 import java.security.SecureRandom;
@@ -37,23 +40,25 @@ public final class Gateway implements AutoCloseable {
      * The stores the handlers depend on.
      *
      * @param sessions backend credentials per session id, for routes that inject them (JWT mode)
+     * @param refreshTokens refresh-token families, when {@code tokens.refresh-ttl} turns refresh tokens on
      */
     public record Stores(UserRegistry users, RevocationStore revocations, RateLimiter rateLimiter,
-            SessionCredentialStore sessions) {
-        /** Stores without session credentials (an empty in-memory store stands in). */
+            SessionCredentialStore sessions, RefreshTokenStore refreshTokens) {
+        /** Stores without session credentials or refresh tokens (empty in-memory stores stand in). */
         public Stores(UserRegistry users, RevocationStore revocations, RateLimiter rateLimiter) {
-            this(users, revocations, rateLimiter, new InMemorySessions(Clock.systemUTC()));
+            this(users, revocations, rateLimiter, new InMemorySessions(Clock.systemUTC()),
+                    new InMemoryRefreshTokens(Clock.systemUTC()));
         }
 
         /** Everything in process memory: lost on restart. */
         public static Stores inMemory(Collection<User> users, Clock clock) {
             return new Stores(new InMemoryUsers(users), new InMemoryRevocations(clock), new InMemoryRateLimiter(),
-                    new InMemorySessions(clock));
+                    new InMemorySessions(clock), new InMemoryRefreshTokens(clock));
         }
 
         /** These stores with another session credential store (Redis, say, beside DynamoDB). */
         public Stores withSessions(SessionCredentialStore other) {
-            return new Stores(users, revocations, rateLimiter, other);
+            return new Stores(users, revocations, rateLimiter, other, refreshTokens);
         }
     }
 
@@ -61,8 +66,8 @@ public final class Gateway implements AutoCloseable {
      * The paths the gateway answers itself with {@code POST}; with browser sessions on, {@code GET /logout} too. The
      * admin API's other paths take other methods: {@link #ADMIN_ROUTE_KEYS}.
      */
-    public static final Set<String> OWN_ENDPOINTS = Set.of("/auth", "/auth/revoke", "/logout", "/admin/revoke",
-            "/auth/totp/enrol", "/auth/totp/confirm");
+    public static final Set<String> OWN_ENDPOINTS = Set.of("/auth", "/auth/refresh", "/auth/revoke", "/logout",
+            "/admin/revoke", "/auth/totp/enrol", "/auth/totp/confirm");
 
     /**
      * The admin API's user management, as API Gateway route keys ({@code {name}} is one path segment): the token
@@ -87,6 +92,7 @@ public final class Gateway implements AutoCloseable {
     private final Optional<BrowserSessions> browser;
     private final TotpEnrolment totpEnrolment;
     private final AdminEndpoints admin;
+    private final Optional<RefreshTokens> refreshTokens;
 
     private Gateway(GatewayConfig config, Stores stores, JwksFetcher jwksFetcher, Clock clock, TokenStats tokenStats) {
         this.config = config;
@@ -108,32 +114,38 @@ public final class Gateway implements AutoCloseable {
         Totp totp = new Totp(config.totp().algorithm(), 6);
         SecondFactor secondFactor = new SecondFactor(stores.users(), totp, config.totp().required());
         Passwords passwords = new Passwords(config.passwords().argon2());
+        this.refreshTokens = config.tokens().refresh().map(refresh -> new RefreshTokens(refresh,
+                stores.refreshTokens(), new RefreshTokenCodec(config.tokens().keyRing(), random), codec,
+                config.tokens().ttl(), stores.revocations(), stores.rateLimiter(), config.rateLimits().auth(),
+                proxies, tokenStats, clock));
         this.issueToken = new IssueToken(stores.users(), passwords, pool, stores.rateLimiter(),
                 config.rateLimits().auth(), proxies, codec, config.tokens().ttl(), random, config.proxyAuth(),
-                secondFactor, tokenStats, clock);
+                secondFactor, tokenStats, refreshTokens, clock);
         this.totpEnrolment = new TotpEnrolment(checkToken, csrf, stores.users(), secondFactor, totp, config.totp(),
                 stores.rateLimiter(), config.rateLimits().auth(), random, clock);
         this.cors = config.cors();
-        Set<String> tokenCookies = new HashSet<>();
-        jwt.cookie().ifPresent(tokenCookies::add);
-        config.browser().ifPresent(browser -> tokenCookies.add(browser.cookie()));
-        this.forward = new Forward(new RouteTable(config.routes()), checkToken, stores.rateLimiter(),
-                config.rateLimits().proxy(), proxies, config.identityHeaders(), jwt.defaultRouteToken(),
-                tokenCookies, csrf, new InjectCredentials(stores.sessions(), config.sessions().format()), cors,
-                tokenStats,
-                config.proxyAuth().isPresent(), clock);
         AdminGuard admins = new AdminGuard(checkToken, csrf, config.proxyAuth()
                 .flatMap(GatewayConfig.ProxyAuthCompat::adminToken));
         this.revokeTokens = new RevokeTokens(checkToken, admins, stores.revocations(), config.maxTokenLifetime(),
-                clock);
+                refreshTokens, clock);
+        this.browser = config.browser().map(settings -> new BrowserSessions(settings, csrfTokens, revokeTokens,
+                refreshTokens, clock));
+        Set<String> tokenCookies = new HashSet<>();
+        jwt.cookie().ifPresent(tokenCookies::add);
+        config.browser().ifPresent(browser -> {
+            tokenCookies.add(browser.cookie());
+            tokenCookies.add(browser.refreshCookie());
+        });
+        this.forward = new Forward(new RouteTable(config.routes()), checkToken, stores.rateLimiter(),
+                config.rateLimits().proxy(), proxies, config.identityHeaders(), jwt.defaultRouteToken(),
+                tokenCookies, csrf, new InjectCredentials(stores.sessions(), config.sessions().format()), cors,
+                tokenStats, browser, config.proxyAuth().isPresent(), clock);
         this.proxyAuth = config.proxyAuth().map(compat -> new ProxyAuthEndpoints(compat, admins, revokeTokens,
                 compat.stats() ? Optional.of(tokenStats) : Optional.empty(), stores.revocations()::isRevoked));
         Set<String> listed = new HashSet<>();
         config.users().forEach(user -> listed.add(user.username()));
         this.admin = new AdminEndpoints(admins, revokeTokens, tokenStats, stores.revocations(),
                 new ManageUsers(stores.users(), stores.revocations(), listed, passwords, pool, clock));
-        this.browser = config.browser().map(settings -> new BrowserSessions(settings, csrfTokens, revokeTokens,
-                clock));
     }
 
     /** A gateway whose configuration names no JWKS URL. */
@@ -171,7 +183,7 @@ public final class Gateway implements AutoCloseable {
     }
 
     /**
-     * Answers the gateway's own endpoints ({@code POST /auth}, {@code /auth/revoke}, {@code /logout},
+     * Answers the gateway's own endpoints ({@code POST /auth}, {@code /auth/refresh}, {@code /auth/revoke}, {@code /logout},
      * {@code /auth/totp/enrol}, {@code /auth/totp/confirm}; other methods there get 405), the admin API
      * ({@code /admin/revoke}, {@code /admin/tokens}, {@code /admin/users[/NAME]}),
      * {@code GET /logout} for browsers when the {@code browser} section is on, ProxyAuth's when configured
@@ -208,10 +220,22 @@ public final class Gateway implements AutoCloseable {
         return Optional.of(switch (path) {
             case "/auth" -> browser.isPresent() ? browser.get().login(request, () -> issueToken.issue(request))
                     : issueToken.issue(request);
+            case "/auth/refresh" -> refresh(request);
             case "/auth/totp/enrol" -> totpEnrolment.enrol(request);
             case "/auth/totp/confirm" -> totpEnrolment.confirm(request);
             default -> revokeTokens.revokeOwn(request);
         });
+    }
+
+    /** {@code POST /auth/refresh}: a program's refresh token in the body, or a browser's refresh cookie. */
+    private Reply refresh(GatewayRequest request) {
+        if (refreshTokens.isEmpty()) {
+            return new Rejection(404, "refresh_disabled", "refresh tokens are not enabled on this gateway",
+                    "refresh_disabled", List.of());
+        }
+        RefreshTokens refresh = refreshTokens.get();
+        return browser.isPresent() ? browser.get().refresh(request, () -> refresh.refresh(request))
+                : refresh.refresh(request);
     }
 
     /** The CORS grant for an answer to {@code request} (empty unless its origin is allowed). */

@@ -20,7 +20,8 @@ import io.portcullis.core.config.GatewayConfig.ProxyAuthCompat;
 
 /**
  * {@code POST /auth}: rate-limit by client address and by username, verify the password with Argon2 on the
- * bounded pool, check the user's allowed addresses and second factor, mint a token.
+ * bounded pool, check the user's allowed addresses and second factor, mint a token (and, with refresh tokens on,
+ * start its refresh-token family).
  *
  * <p>An unknown user costs the same as a known one: the password is verified against a dummy hash made with the
  * same parameters. A wrong password, an unknown user and a disallowed address all answer the same 401; the
@@ -41,11 +42,14 @@ public final class IssueToken {
     private final Optional<ProxyAuthCompat> proxyAuth;
     private final SecondFactor secondFactor;
     private final TokenStats tokenStats;
+    private final Optional<RefreshTokens> refreshTokens;
 
     IssueToken(UserDirectory users, Passwords passwords, PasswordPool pool, RateLimiter limiter, RateLimit limit,
             TrustedProxies proxies, TokenCodec codec, Duration ttl, SecureRandom random,
-            Optional<ProxyAuthCompat> proxyAuth, SecondFactor secondFactor, TokenStats tokenStats, Clock clock) {
+            Optional<ProxyAuthCompat> proxyAuth, SecondFactor secondFactor, TokenStats tokenStats,
+            Optional<RefreshTokens> refreshTokens, Clock clock) {
         this.tokenStats = tokenStats;
+        this.refreshTokens = refreshTokens;
         this.proxyAuth = proxyAuth;
         this.secondFactor = secondFactor;
         this.users = users;
@@ -104,7 +108,8 @@ public final class IssueToken {
         Claims claims = new Claims(user.get().username(), TokenId.random(random), now, now.plus(ttl),
                 user.get().roles());
         tokenStats.issued(claims);
-        return new Issued(codec.mintAndEncode(claims), claims, tightest, proxyAuth, credentials.redirect());
+        return new Issued(codec.mintAndEncode(claims), claims, tightest, proxyAuth, credentials.redirect(),
+                refreshTokens.map(refresh -> refresh.start(claims)));
     }
 
     private Rejection rateLimited(RateDecision decision) {

@@ -14,6 +14,7 @@ import io.portcullis.infra.UpstreamException;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -91,19 +92,21 @@ public final class ForwarderFunction implements RequestHandler<APIGatewayV2HTTPE
 
     /**
      * The identity a Portcullis authorizer put in the request context ({@code user}, {@code roles},
-     * {@code token_id}); empty when none ran, or when its context is not one Portcullis writes.
+     * {@code token_id}, {@code expires_at}); empty when none ran, or when its context is not one Portcullis writes.
      */
     static Optional<Identity> authorizerIdentity(APIGatewayV2HTTPEvent event) {
         var authorizer = event.getRequestContext() == null ? null : event.getRequestContext().getAuthorizer();
         Map<String, Object> lambda = authorizer == null ? null : authorizer.getLambda();
         if (lambda == null || !(lambda.get("user") instanceof String user) || user.isEmpty()
-                || !(lambda.get("token_id") instanceof String tokenId)) {
+                || !(lambda.get("token_id") instanceof String tokenId)
+                || !(lambda.get("expires_at") instanceof String expiresAt)) {
             return Optional.empty();
         }
         String roles = lambda.get("roles") instanceof String text ? text : "";
         try {
             return Optional.of(new Identity(user,
-                    Arrays.stream(roles.split(",")).filter(role -> !role.isEmpty()).toList(), new TokenId(tokenId)));
+                    Arrays.stream(roles.split(",")).filter(role -> !role.isEmpty()).toList(), new TokenId(tokenId),
+                    Instant.ofEpochMilli(Long.parseLong(expiresAt))));
         } catch (IllegalArgumentException notOurs) {
             return Optional.empty();
         }

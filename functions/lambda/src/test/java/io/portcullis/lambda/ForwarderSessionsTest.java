@@ -122,7 +122,8 @@ class ForwarderSessionsTest {
     @Test
     void forwarder_anAuthorizerContextAlone_doesNotOpenASession() {
         var event = Events.withAuthorizerContext(Events.httpApi("GET", "/mail/x", Map.of(), new byte[0]),
-                Map.of("user", "alice", "roles", "", "token_id", "0123456789abcdef0123456789abcdef"));
+                Map.of("user", "alice", "roles", "", "token_id", "0123456789abcdef0123456789abcdef",
+                        "expires_at", Long.toString(System.currentTimeMillis() + 600_000)));
 
         assertThat(functions.invoke(event).getStatusCode()).isEqualTo(401);
     }

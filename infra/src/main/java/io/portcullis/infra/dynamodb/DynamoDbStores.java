@@ -71,6 +71,7 @@ public final class DynamoDbStores {
                         store.rateLimitFailure() == FailureMode.ALLOW)
                 : new InMemoryRateLimiter();
         return new Gateway.Stores(new DynamoDbUsers(client, tables.users()), revocations, limiter,
-                new DynamoDbSessions(client, tables.sessions(), clock));
+                new DynamoDbSessions(client, tables.sessions(), clock),
+                new DynamoDbRefreshTokens(client, tables.refreshTokens()));
     }
 }

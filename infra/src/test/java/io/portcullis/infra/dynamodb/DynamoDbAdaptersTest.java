@@ -3,6 +3,8 @@ package io.portcullis.infra.dynamodb;
 import io.portcullis.core.MutableClock;
 import io.portcullis.core.port.RateLimiter;
 import io.portcullis.core.port.RateLimiterContract;
+import io.portcullis.core.port.RefreshTokenStore;
+import io.portcullis.core.port.RefreshTokenStoreContract;
 import io.portcullis.core.port.RevocationStore;
 import io.portcullis.core.port.RevocationStoreContract;
 import io.portcullis.core.port.SessionCredentialStore;
@@ -46,6 +48,14 @@ class DynamoDbAdaptersTest {
         @Override
         protected RateLimiter limiter() {
             return new DynamoDbRateLimiter(LocalDynamo.embedded(), TABLES.rateLimits(), 5, false);
+        }
+    }
+
+    @Nested
+    class RefreshTokensTest extends RefreshTokenStoreContract {
+        @Override
+        protected RefreshTokenStore store(MutableClock clock) {
+            return new DynamoDbRefreshTokens(LocalDynamo.embedded(), TABLES.refreshTokens());
         }
     }
 

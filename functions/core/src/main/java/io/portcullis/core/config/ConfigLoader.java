@@ -10,6 +10,7 @@ import io.portcullis.core.config.GatewayConfig.IdentityHeaders;
 import io.portcullis.core.config.GatewayConfig.ProxyAuthCompat;
 import io.portcullis.core.config.GatewayConfig.Passwords;
 import io.portcullis.core.config.GatewayConfig.RateLimits;
+import io.portcullis.core.config.GatewayConfig.Refresh;
 import io.portcullis.core.config.GatewayConfig.Sessions;
 import io.portcullis.core.config.GatewayConfig.Store;
 import io.portcullis.core.config.GatewayConfig.StoreType;
@@ -166,11 +167,14 @@ public final class ConfigLoader {
     }
 
     private static Tokens tokens(Config node, ConfigReader reader) {
-        reader.onlyKnownKeys(node, Set.of("ttl", "ttl-seconds", "ttl-ms", "keys"));
+        reader.onlyKnownKeys(node, Set.of("ttl", "ttl-seconds", "ttl-ms", "keys", "refresh-ttl", "refresh-ttl-seconds",
+                "refresh-ttl-ms", "refresh-max-lifetime", "refresh-max-lifetime-seconds", "refresh-max-lifetime-ms",
+                "refresh-reuse-interval", "refresh-reuse-interval-seconds", "refresh-reuse-interval-ms"));
         Duration ttl = reader.duration(node, "ttl", Duration.ofHours(1));
         if (ttl.compareTo(Duration.ofSeconds(1)) < 0 || ttl.compareTo(Duration.ofDays(366)) > 0) {
             reader.problem(node.get("ttl-seconds"), "must be between 1 second and 366 days");
         }
+        Optional<Refresh> refresh = refresh(node, ttl, reader);
         List<TokenKey> keys = new ArrayList<>();
         TokenKey issuing = null;
         Set<String> ids = new HashSet<>();
@@ -203,7 +207,40 @@ public final class ConfigLoader {
         } else if (!keys.isEmpty() && issuing == null) {
             reader.problem(node.get("keys"), "no key is active: one key must issue tokens");
         }
-        return new Tokens(ttl, issuing == null ? null : new StaticKeyRing(issuing, keys));
+        return new Tokens(ttl, issuing == null ? null : new StaticKeyRing(issuing, keys), refresh);
+    }
+
+    /**
+     * {@code tokens.refresh-ttl} (off when absent), {@code refresh-max-lifetime} (30 days) and
+     * {@code refresh-reuse-interval} (10 s).
+     */
+    private static Optional<Refresh> refresh(Config node, Duration ttl, ConfigReader reader) {
+        boolean on = node.get("refresh-ttl").exists() || node.get("refresh-ttl-seconds").exists()
+                || node.get("refresh-ttl-ms").exists();
+        Duration refreshTtl = reader.duration(node, "refresh-ttl", Duration.ZERO);
+        Duration maxLifetime = reader.duration(node, "refresh-max-lifetime", Duration.ofDays(30));
+        Duration reuse = reader.duration(node, "refresh-reuse-interval", Duration.ofSeconds(10));
+        if (!on) {
+            for (String key : List.of("refresh-max-lifetime", "refresh-reuse-interval")) {
+                if (node.get(key).exists() || node.get(key + "-seconds").exists() || node.get(key + "-ms").exists()) {
+                    reader.problem(node.get(key), "applies with tokens.refresh-ttl only (refresh tokens are off)");
+                }
+            }
+            return Optional.empty();
+        }
+        if (refreshTtl.compareTo(Duration.ofMinutes(1)) < 0 || refreshTtl.compareTo(Duration.ofDays(366)) > 0) {
+            reader.problem(node.get("refresh-ttl"), "must be between 1 minute and 366 days");
+        }
+        if (maxLifetime.compareTo(refreshTtl) < 0 || maxLifetime.compareTo(ttl) < 0
+                || maxLifetime.compareTo(Duration.ofDays(366)) > 0) {
+            reader.problem(node.get("refresh-max-lifetime"), "must be at least tokens.refresh-ttl and tokens.ttl, and "
+                    + "at most 366 days");
+        }
+        if (reuse.compareTo(Duration.ofSeconds(60)) > 0) {
+            reader.problem(node.get("refresh-reuse-interval"), "must be at most 60 seconds (0: any second use is "
+                    + "reuse)");
+        }
+        return Optional.of(new Refresh(refreshTtl, maxLifetime, reuse));
     }
 
     private static Passwords passwords(Config node, ConfigReader reader) {

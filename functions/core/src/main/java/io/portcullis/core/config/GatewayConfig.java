@@ -63,28 +63,52 @@ public record GatewayConfig(
     }
 
     /**
-     * The longest any accepted token can live: Portcullis tokens' lifetime, or {@code jwt.max-lifetime} when JWTs
-     * are accepted and that is longer. Revocations are kept this long, so no revoked token outlives its revocation.
+     * The longest any accepted token can live: Portcullis tokens' lifetime, {@code jwt.max-lifetime} when JWTs are
+     * accepted, or {@code tokens.refresh-max-lifetime} with refresh tokens on, whichever is longest. Revocations are
+     * kept this long, so no revoked token (nor refresh-token family) outlives its revocation.
      */
     public Duration maxTokenLifetime() {
-        return jwt.enabled() && jwt.maxLifetime().compareTo(tokens.ttl()) > 0 ? jwt.maxLifetime() : tokens.ttl();
+        Duration longest = jwt.enabled() && jwt.maxLifetime().compareTo(tokens.ttl()) > 0 ? jwt.maxLifetime()
+                : tokens.ttl();
+        return tokens.refresh().map(Refresh::maxLifetime).filter(max -> max.compareTo(longest) > 0).orElse(longest);
     }
 
     /**
      * What a reload of a running server applies: this configuration, except what the process set up once from
      * {@code running} (the store, the session store, the upstream client, where logs go) and the token lifetimes
-     * ({@code tokens.ttl}, {@code jwt.max-lifetime}), which the store's revocation retention was sized by: those stay
+     * ({@code tokens.ttl}, the refresh-token settings, {@code jwt.max-lifetime}), which the store's revocation
+     * retention was sized by: those stay
      * {@code running}'s until a restart.
      */
     public GatewayConfig reloadedOver(GatewayConfig running) {
-        return new GatewayConfig(new Tokens(running.tokens.ttl(), tokens.keyRing()), passwords, users, usersFile,
+        return new GatewayConfig(new Tokens(running.tokens.ttl(), tokens.keyRing(), running.tokens.refresh()),
+                passwords, users, usersFile,
                 rateLimits, trustedProxies, running.store, identityHeaders, routes, running.upstream,
                 jwt.withMaxLifetime(running.jwt.maxLifetime()), running.sessions, cors, proxyAuth, browser, totp,
                 running.log);
     }
 
-    /** @param ttl how long a token lives; @param keyRing the keys, one issuing */
-    public record Tokens(Duration ttl, KeyRing keyRing) {
+    /**
+     * @param ttl how long a token lives
+     * @param keyRing the keys, one issuing
+     * @param refresh refresh tokens, when {@code tokens.refresh-ttl} turns them on
+     */
+    public record Tokens(Duration ttl, KeyRing keyRing, Optional<Refresh> refresh) {
+        /** Tokens without refresh tokens. */
+        public Tokens(Duration ttl, KeyRing keyRing) {
+            this(ttl, keyRing, Optional.empty());
+        }
+    }
+
+    /**
+     * Refresh tokens ({@code tokens.refresh-*}).
+     *
+     * @param ttl how long a refresh token lasts unused; each refresh starts it again (a sliding session)
+     * @param maxLifetime how long a login's family of tokens lasts at most, however often refreshed
+     * @param reuseInterval how long after a refresh token was spent another presentation of it still counts as a
+     *     concurrent refresh (a new access token, no refresh token) rather than reuse (the family ends); zero: never
+     */
+    public record Refresh(Duration ttl, Duration maxLifetime, Duration reuseInterval) {
     }
 
     /**
@@ -228,6 +252,11 @@ public record GatewayConfig(
             Optional<String> loginErrorRedirect, boolean csrf) {
         public String csrfCookie() {
             return cookie + "-csrf";
+        }
+
+        /** The refresh token's cookie, with refresh tokens on: {@code HttpOnly}, like the session cookie. */
+        public String refreshCookie() {
+            return cookie + "-refresh";
         }
     }
 

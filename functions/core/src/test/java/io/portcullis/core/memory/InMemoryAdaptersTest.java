@@ -6,6 +6,8 @@ import io.portcullis.core.MutableClock;
 import io.portcullis.core.limit.RateLimit;
 import io.portcullis.core.port.RateLimiter;
 import io.portcullis.core.port.RateLimiterContract;
+import io.portcullis.core.port.RefreshTokenStore;
+import io.portcullis.core.port.RefreshTokenStoreContract;
 import io.portcullis.core.port.RevocationStore;
 import io.portcullis.core.port.RevocationStoreContract;
 import io.portcullis.core.port.SessionCredentialStore;
@@ -44,6 +46,14 @@ class InMemoryAdaptersTest {
         @Override
         protected RevocationStore store(MutableClock clock) {
             return new InMemoryRevocations(clock);
+        }
+    }
+
+    @Nested
+    class RefreshTokensTest extends RefreshTokenStoreContract {
+        @Override
+        protected RefreshTokenStore store(MutableClock clock) {
+            return new InMemoryRefreshTokens(clock);
         }
     }
 
