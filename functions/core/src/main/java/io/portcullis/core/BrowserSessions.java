@@ -106,8 +106,9 @@ final class BrowserSessions {
      * @param location the canonical path (a single leading slash: no redirect off this site) and the raw query
      */
     Optional<Rejection> renewal(GatewayRequest request, String location) {
-        if (refreshTokens.isEmpty() || !request.headers().all("Authorization").isEmpty()
-                || request.headers().first("Upgrade").isPresent()) {
+        boolean webSocket = request.headers().all("Upgrade").stream()
+                .anyMatch(upgrade -> upgrade.toLowerCase(Locale.ROOT).contains("websocket"));
+        if (refreshTokens.isEmpty() || !request.headers().all("Authorization").isEmpty() || webSocket) {
             return Optional.empty();
         }
         Optional<String> presented = refreshCookie(request);
@@ -126,7 +127,7 @@ final class BrowserSessions {
                 List<Header> headers = sessionCookies(renewed.claims(), renewed.accessToken(), renewed.refresh());
                 headers.add(new Header("Location", location));
                 yield new Rejection(307, "session_renewed", "the session was renewed: repeat the request with "
-                        + "its new cookie", "session_renewed", headers);
+                        + "its new cookie", "session_renewed", headers).about(renewed.claims().identity());
             }
         });
     }

@@ -9,6 +9,7 @@ import io.portcullis.core.port.RateLimiter;
 import io.portcullis.core.port.RefreshTokenStore;
 import io.portcullis.core.port.RevocationStore;
 import io.portcullis.core.token.Claims;
+import io.portcullis.core.token.Identity;
 import io.portcullis.core.token.RefreshFamily;
 import io.portcullis.core.token.RefreshTokenCodec;
 import io.portcullis.core.token.TokenCodec;
@@ -158,11 +159,12 @@ public final class RefreshTokens {
             return refused("the refresh token is not valid", "refresh_token_unknown");
         }
         RefreshFamily family = stored.get();
+        Identity who = family.loginClaims().identity();
         if (family.endedAt().isPresent()) {
-            return refused("the refresh token has been revoked", "refresh_token_revoked");
+            return refused("the refresh token has been revoked", "refresh_token_revoked", who);
         }
         if (!now.isBefore(family.endsAt()) || family.current().equals(presented)) {
-            return refused("the refresh token has expired", "refresh_token_expired");
+            return refused("the refresh token has expired", "refresh_token_expired", who);
         }
         boolean concurrent = family.previous().filter(presented::equals).isPresent() && family.rotatedAt()
                 .filter(at -> now.isBefore(at.plus(settings.reuseInterval()))).isPresent();
@@ -171,13 +173,14 @@ public final class RefreshTokens {
         }
         revokeFamily(family.id(), now);
         return refused("this refresh token was already used: every token of this login is revoked; sign in again",
-                REUSED);
+                REUSED, who);
     }
 
     private Renewal renewed(RefreshFamily family, Optional<Grant> refresh, Instant now) {
         if (revocations.isRevoked(family.loginClaims())) {
             store.end(family.id(), now);
-            return refused("the refresh token has been revoked", "refresh_token_revoked");
+            return refused("the refresh token has been revoked", "refresh_token_revoked",
+                    family.loginClaims().identity());
         }
         Claims claims = new Claims(family.subject(), family.id(), now, earlier(now.plus(accessTtl), family.endsAt()),
                 family.roles());
@@ -239,6 +242,10 @@ public final class RefreshTokens {
 
     private static Refused refused(String message, String reason) {
         return new Refused(new Rejection(401, "invalid_refresh_token", message, reason, List.of()));
+    }
+
+    private static Refused refused(String message, String reason, Identity who) {
+        return new Refused(refused(message, reason).rejection().about(who));
     }
 
     private static Instant earlier(Instant a, Instant b) {

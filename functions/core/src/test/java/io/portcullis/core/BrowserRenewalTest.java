@@ -21,7 +21,9 @@ class BrowserRenewalTest {
     static final String YAML = """
             users:
               - { username: alice, password: a, roles: [admin] }
-            rate-limits: { auth: { requests-per-second: 1000, burst: 1000 }, proxy: { requests-per-second: 1000, burst: 1000 } }
+            rate-limits:
+              auth: { requests-per-second: 1000, burst: 1000 }
+              proxy: { requests-per-second: 1000, burst: 1000 }
             store: { type: memory }
             browser: { cookie: sid }
             routes:
@@ -82,7 +84,8 @@ class BrowserRenewalTest {
         Map<String, String> login = setCookies(formLogin());
         fixture.clock.advance(Duration.ofMinutes(20));
 
-        Rejection renewal = (Rejection) forward("GET", "//evil.example/x", "sid-refresh=" + value(login, "sid-refresh"));
+        Rejection renewal = (Rejection) forward("GET", "//evil.example/x",
+                "sid-refresh=" + value(login, "sid-refresh"));
 
         assertThat(header(renewal.toResponse(), "Location")).contains("/evil.example/x");
     }
@@ -131,9 +134,11 @@ class BrowserRenewalTest {
         assertThat(status(forward("GET", "/app/a", refreshCookie, "Upgrade", "websocket", "Connection", "Upgrade")))
                 .isEqualTo(401);
         assertThat(status(forward("GET", "/app/a", "theme=dark"))).isEqualTo(401);
+        assertThat(status(forward("GET", "/app/b", refreshCookie, "Upgrade", "h2c")))
+                .as("an HTTP/2 upgrade offer is no WebSocket handshake").isEqualTo(307);
         assertThat(status(forward("GET", "/app/a", refreshCookie + "; " + refreshCookie)))
                 .as("two refresh cookies: one was planted; no guessing").isEqualTo(401);
-        assertThat(status(forward("GET", "/app/a", refreshCookie))).as("the cookie was not spent above")
+        assertThat(status(forward("GET", "/app/a", refreshCookie))).as("the h2c request spent it a moment ago")
                 .isEqualTo(307);
     }
 

@@ -34,7 +34,7 @@ public final class Fixtures {
         return baseYaml("ttl-seconds: 3600");
     }
 
-    /** The minimal config with these {@code tokens} settings ({@code ttl-seconds: 900, refresh-ttl: 8h}) besides its key. */
+    /** The minimal config with these {@code tokens} settings ({@code ttl-seconds: 900, refresh-ttl: 8h}) and key. */
     public static String baseYaml(String tokenSettings) {
         return "tokens: { " + tokenSettings + ", keys: [ { id: k1, secret: \"" + SECRET + "\" } ] }\n" + FAST_ARGON2;
     }

@@ -167,8 +167,8 @@ class ForwardTest {
     @Test
     void forward_identityFromAnAuthorizer_isUsedWithoutAToken_butRoutesAndLimitsStillApply() {
         java.time.Instant expiry = fixture.clock.instant().plusSeconds(600);
-        Identity carol = new Identity("carol", java.util.List.of("admin"), TokenId.random(new java.security.SecureRandom()),
-                expiry);
+        Identity carol = new Identity("carol", java.util.List.of("admin"),
+                TokenId.random(new java.security.SecureRandom()), expiry);
         Identity dave = new Identity("dave", java.util.List.of(), TokenId.random(new java.security.SecureRandom()),
                 expiry);
 

@@ -29,7 +29,9 @@ class RefreshTokensTest {
             users:
               - { username: alice, password: a, roles: [admin, dev] }
               - { username: bob, password: b, roles: [dev] }
-            rate-limits: { auth: { requests-per-second: 1000, burst: 1000 }, proxy: { requests-per-second: 1000, burst: 1000 } }
+            rate-limits:
+              auth: { requests-per-second: 1000, burst: 1000 }
+              proxy: { requests-per-second: 1000, burst: 1000 }
             store: { type: memory }
             routes:
               - { prefix: /api, target: "http://127.0.0.1:9000" }
@@ -133,7 +135,8 @@ class RefreshTokensTest {
         assertThat(refresh(winner.refresh()).refresh()).as("the family goes on with the winner's token").isNotNull();
 
         fixture.clock.advance(Duration.ofSeconds(2));
-        assertThat(refusal(login.refresh()).reason()).as("after the interval it is reuse").isEqualTo(RefreshTokens.REUSED);
+        assertThat(refusal(login.refresh()).reason()).as("after the interval it is reuse")
+                .isEqualTo(RefreshTokens.REUSED);
     }
 
     @Test

@@ -11,9 +11,11 @@ import io.portcullis.core.Reply;
 import java.util.Map;
 
 /**
- * {@code POST /auth}, {@code POST /auth/revoke}, {@code POST /logout}, {@code POST /admin/revoke}, TOTP
- * enrolment, {@code GET /logout} and the admin API's user management ({@code /admin/users}) behind an HTTP API
- * (payload 2.0), with the server's contract and status codes.
+ * {@code POST /auth}, {@code POST /auth/refresh}, {@code POST /auth/revoke}, {@code POST /logout},
+ * {@code POST /admin/revoke}, TOTP enrolment, {@code GET /logout}, the admin API's user management
+ * ({@code /admin/users}), {@code GET /.well-known/jwks.json} and {@code GET /openapi.yaml} behind an HTTP API
+ * (payload 2.0), with the server's contract and status codes. A refresh token found reused is logged with the user
+ * and token id of its login (never the token).
  * Handler: {@code io.portcullis.lambda.TokenFunction::handleRequest}.
  */
 public final class TokenFunction implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
@@ -39,7 +41,9 @@ public final class TokenFunction implements RequestHandler<APIGatewayV2HTTPEvent
             telemetry.log(context, coldStart, "INFO", event.getRawPath(), switch (reply.outcome()) {
                 case Issued issued -> Map.of("outcome", "issued", "user", issued.claims().subject(),
                         "token_id", issued.claims().tokenId().value());
-                case Rejection rejection -> Map.of("outcome", "rejected", "reason", rejection.reason());
+                case Rejection rejection -> rejection.identity().map(who -> Map.of("outcome", "rejected",
+                        "reason", rejection.reason(), "user", who.subject(), "token_id", who.tokenId().value()))
+                        .orElseGet(() -> Map.of("outcome", "rejected", "reason", rejection.reason()));
                 case AdminAnswer admin when admin.action().isPresent() -> Map.of("outcome", "admin",
                         "actor", admin.actor(), "action", admin.action().get());
                 default -> Map.of("outcome", "done");

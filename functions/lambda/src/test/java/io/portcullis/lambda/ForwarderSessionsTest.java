@@ -50,7 +50,7 @@ class ForwarderSessionsTest {
     @BeforeAll
     static void start() throws Exception {
         dynamo = new LocalDynamo.HttpServer(dir.resolve("dynamo"));
-        TableNames tables = LocalDynamo.freshTables(dynamo.client(Duration.ofSeconds(5)));
+        TableNames tables = LocalDynamo.freshTables(dynamo.client(Duration.ofSeconds(20)));
         String prefix = tables.users().substring(0, tables.users().length() - "users".length());
         sessions = new DynamoDbSessions(dynamo.client(Duration.ofSeconds(5)), tables.sessions(), Clock.systemUTC());
         backend = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);

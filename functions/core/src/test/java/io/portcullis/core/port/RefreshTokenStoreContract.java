@@ -107,7 +107,8 @@ public abstract class RefreshTokenStoreContract {
         store.end(family.id(), ended);
         store.end(family.id(), ended.plusSeconds(60));
 
-        Rotation rotation = store.rotate(family.id(), "h1", "h2", ended.plus(Duration.ofHours(1)), ended.plusSeconds(61));
+        Rotation rotation = store.rotate(family.id(), "h1", "h2", ended.plus(Duration.ofHours(1)),
+                ended.plusSeconds(61));
         assertThat(rotation).isInstanceOf(Refused.class);
         assertThat(((Refused) rotation).family().orElseThrow().endedAt()).contains(ended);
     }
