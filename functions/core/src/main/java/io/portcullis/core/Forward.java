@@ -1,5 +1,6 @@
 package io.portcullis.core;
 
+import io.portcullis.core.assertion.IdentityAssertions;
 import io.portcullis.core.config.GatewayConfig.IdentityHeaders;
 import io.portcullis.core.limit.RateDecision;
 import io.portcullis.core.limit.RateLimit;
@@ -62,6 +63,7 @@ public final class Forward {
     private final Cors cors;
     private final TokenStats stats;
     private final Optional<BrowserSessions> browser;
+    private final Optional<IdentityAssertions> assertions;
     private final boolean proxyAuthRateLimitBody;
     private final Clock clock;
 
@@ -70,11 +72,13 @@ public final class Forward {
      * @param tokenCookies the cookies tokens come in (the JWT cookie, the browser session cookie): never forwarded
      *     upstream (the backend must not get the caller's token), whatever the route
      * @param browser browser sessions, which renew themselves from the refresh cookie when refresh tokens are on
+     * @param assertions signed identity assertions, for the routes that send them (a client's header of their
+     *     name is never forwarded)
      */
     Forward(RouteTable routes, CheckToken checkToken, RateLimiter limiter, RateLimit limit, TrustedProxies proxies,
             IdentityHeaders identityHeaders, TokenType defaultTokenType, Set<String> tokenCookies, CsrfGuard csrf,
             InjectCredentials injectCredentials, Cors cors, TokenStats stats, Optional<BrowserSessions> browser,
-            boolean proxyAuthRateLimitBody, Clock clock) {
+            Optional<IdentityAssertions> assertions, boolean proxyAuthRateLimitBody, Clock clock) {
         this.routes = routes;
         this.checkToken = checkToken;
         this.limiter = limiter;
@@ -88,11 +92,13 @@ public final class Forward {
         this.cors = cors;
         this.stats = stats;
         this.browser = browser;
+        this.assertions = assertions;
         this.proxyAuthRateLimitBody = proxyAuthRateLimitBody;
         this.clock = clock;
         Set<String> dropped = new HashSet<>(HopByHop.HEADERS);
         dropped.addAll(GATEWAY_SET);
         dropped.addAll(identityHeaders.all());
+        assertions.ifPresent(a -> dropped.add(a.headerName()));
         this.droppedFromTrusted = Set.copyOf(dropped);
         dropped.add("forwarded");
         this.droppedFromOthers = Set.copyOf(dropped);
@@ -221,8 +227,8 @@ public final class Forward {
         boolean failover = targets.size() > 1
                 && (IDEMPOTENT.contains(request.method()) || route.upstream().replayNonIdempotent());
         return new ForwardingPlan(route, request.method(), targets, failover, dropped(request, cookies.removed()),
-                added(request, identity, credentials, cookies), identity, responseHeaders(request, route, decision),
-                body);
+                added(request, route, identity, credentials, cookies), identity,
+                responseHeaders(request, route, decision), body);
     }
 
     /** {@code RateLimit-*}, the CORS grant for an allowed origin, and no-store on routes with {@code cache: false}. */
@@ -279,11 +285,12 @@ public final class Forward {
     }
 
     /**
-     * Identity and forwarding headers; the session's credentials as {@code Authorization} (the client's own is
-     * always dropped); the client's cookies without the JWT cookie, when it was there.
+     * Identity headers (and the route's identity assertion) and forwarding headers; the session's credentials as
+     * {@code Authorization} (the client's own is always dropped); the client's cookies without the JWT cookie, when
+     * it was there.
      */
-    private List<Header> added(GatewayRequest request, Optional<Identity> identity, Optional<Header> credentials,
-            Cookies.Without cookies) {
+    private List<Header> added(GatewayRequest request, Route route, Optional<Identity> identity,
+            Optional<Header> credentials, Cookies.Without cookies) {
         RequestHeaders headers = request.headers();
         boolean trustedPeer = proxies.trusts(request.peer());
         List<Header> added = new ArrayList<>(9);
@@ -293,6 +300,9 @@ public final class Forward {
             added.add(new Header(identityHeaders.user(), who.subject()));
             added.add(new Header(identityHeaders.roles(), String.join(",", who.roles())));
             added.add(new Header(identityHeaders.tokenId(), who.tokenId().value()));
+            if (route.identityAssertion() && assertions.isPresent()) {
+                added.add(assertions.get().header(who, route.prefix()));
+            }
         });
         String peer = request.peer().getHostAddress();
         List<String> chain = trustedPeer ? headers.all("X-Forwarded-For") : List.of();

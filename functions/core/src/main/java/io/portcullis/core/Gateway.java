@@ -1,11 +1,13 @@
 package io.portcullis.core;
 
+import io.portcullis.core.assertion.IdentityAssertions;
 import io.portcullis.core.config.GatewayConfig;
 import io.portcullis.core.jwt.JwksKeys;
 import io.portcullis.core.jwt.JwtSettings;
 import io.portcullis.core.jwt.JwtVerifier;
 import io.portcullis.core.memory.InMemoryRateLimiter;
 import io.portcullis.core.memory.InMemoryRefreshTokens;
+import io.portcullis.core.memory.InMemorySigningKeys;
 import io.portcullis.core.memory.InMemoryRevocations;
 import io.portcullis.core.memory.InMemorySessions;
 import io.portcullis.core.memory.InMemoryUsers;
@@ -16,11 +18,13 @@ import io.portcullis.core.port.JwksFetcher;
 import io.portcullis.core.port.RateLimiter;
 import io.portcullis.core.port.RefreshTokenStore;
 import io.portcullis.core.port.RevocationStore;
+import io.portcullis.core.port.SigningKeyStore;
 import io.portcullis.core.port.SessionCredentialStore;
 import io.portcullis.core.port.UserRegistry;
 import io.portcullis.core.route.RouteTable;
 import io.portcullis.core.token.CsrfTokens;
 import io.portcullis.core.token.RefreshTokenCodec;
+import io.portcullis.core.token.SealedKeys;
 import io.portcullis.core.token.TokenCodec;
 import io.portcullis.core.totp.Totp;
 import java.security.SecureRandom;
@@ -41,24 +45,25 @@ public final class Gateway implements AutoCloseable {
      *
      * @param sessions backend credentials per session id, for routes that inject them (JWT mode)
      * @param refreshTokens refresh-token families, when {@code tokens.refresh-ttl} turns refresh tokens on
+     * @param signingKeys the identity assertions' keys, when the gateway generates them (none configured)
      */
     public record Stores(UserRegistry users, RevocationStore revocations, RateLimiter rateLimiter,
-            SessionCredentialStore sessions, RefreshTokenStore refreshTokens) {
-        /** Stores without session credentials or refresh tokens (empty in-memory stores stand in). */
+            SessionCredentialStore sessions, RefreshTokenStore refreshTokens, SigningKeyStore signingKeys) {
+        /** Stores without session credentials, refresh tokens or signing keys (empty in-memory stores stand in). */
         public Stores(UserRegistry users, RevocationStore revocations, RateLimiter rateLimiter) {
             this(users, revocations, rateLimiter, new InMemorySessions(Clock.systemUTC()),
-                    new InMemoryRefreshTokens(Clock.systemUTC()));
+                    new InMemoryRefreshTokens(Clock.systemUTC()), new InMemorySigningKeys(Clock.systemUTC()));
         }
 
         /** Everything in process memory: lost on restart. */
         public static Stores inMemory(Collection<User> users, Clock clock) {
             return new Stores(new InMemoryUsers(users), new InMemoryRevocations(clock), new InMemoryRateLimiter(),
-                    new InMemorySessions(clock), new InMemoryRefreshTokens(clock));
+                    new InMemorySessions(clock), new InMemoryRefreshTokens(clock), new InMemorySigningKeys(clock));
         }
 
         /** These stores with another session credential store (Redis, say, beside DynamoDB). */
         public Stores withSessions(SessionCredentialStore other) {
-            return new Stores(users, revocations, rateLimiter, other, refreshTokens);
+            return new Stores(users, revocations, rateLimiter, other, refreshTokens, signingKeys);
         }
     }
 
@@ -74,6 +79,12 @@ public final class Gateway implements AutoCloseable {
      * function serves them on Lambda. {@code GET /admin/tokens} is the server's only: it lists the tokens one
      * instance has seen, which in a Lambda execution environment is too few to mean anything.
      */
+    /**
+     * The documents the gateway serves with {@code GET}: the JWKS of its identity assertions and its OpenAPI
+     * description (the token function serves them on Lambda).
+     */
+    public static final Set<String> DOCUMENTS = Documents.PATHS;
+
     public static final Set<String> ADMIN_ROUTE_KEYS = Set.of("GET /admin/users", "GET /admin/users/{name}",
             "PUT /admin/users/{name}", "DELETE /admin/users/{name}");
 
@@ -93,8 +104,11 @@ public final class Gateway implements AutoCloseable {
     private final TotpEnrolment totpEnrolment;
     private final AdminEndpoints admin;
     private final Optional<RefreshTokens> refreshTokens;
+    private final Optional<IdentityAssertions> assertions;
+    private final Documents documents;
 
-    private Gateway(GatewayConfig config, Stores stores, JwksFetcher jwksFetcher, Clock clock, TokenStats tokenStats) {
+    private Gateway(GatewayConfig config, Stores stores, JwksFetcher jwksFetcher, Clock clock, TokenStats tokenStats,
+            Optional<IdentityAssertions> previousAssertions) {
         this.config = config;
         this.stores = stores;
         this.jwksFetcher = jwksFetcher;
@@ -136,10 +150,14 @@ public final class Gateway implements AutoCloseable {
             tokenCookies.add(browser.cookie());
             tokenCookies.add(browser.refreshCookie());
         });
+        this.assertions = config.identityAssertions().map(settings -> IdentityAssertions.create(settings,
+                stores.signingKeys(), new SealedKeys(config.tokens().keyRing(), random), random, previousAssertions,
+                clock));
         this.forward = new Forward(new RouteTable(config.routes()), checkToken, stores.rateLimiter(),
                 config.rateLimits().proxy(), proxies, config.identityHeaders(), jwt.defaultRouteToken(),
                 tokenCookies, csrf, new InjectCredentials(stores.sessions(), config.sessions().format()), cors,
-                tokenStats, browser, config.proxyAuth().isPresent(), clock);
+                tokenStats, browser, assertions, config.proxyAuth().isPresent(), clock);
+        this.documents = new Documents(assertions, config.openApi());
         this.proxyAuth = config.proxyAuth().map(compat -> new ProxyAuthEndpoints(compat, admins, revokeTokens,
                 compat.stats() ? Optional.of(tokenStats) : Optional.empty(), stores.revocations()::isRevoked));
         Set<String> listed = new HashSet<>();
@@ -158,15 +176,16 @@ public final class Gateway implements AutoCloseable {
      * first JWT that needs it.
      */
     public static Gateway create(GatewayConfig config, Stores stores, JwksFetcher jwksFetcher, Clock clock) {
-        return new Gateway(config, stores, jwksFetcher, clock, new TokenStats(clock));
+        return new Gateway(config, stores, jwksFetcher, clock, new TokenStats(clock), Optional.empty());
     }
 
     /**
      * A gateway for {@code newConfig} on this one's stores, keeping what this process has learnt (the tokens it has
-     * seen, for {@code GET /admin/tokens}): a reloaded configuration. This gateway stays usable until closed.
+     * seen, for {@code GET /admin/tokens}; the identity assertions' signing key, published until its assertions
+     * have expired): a reloaded configuration. This gateway stays usable until closed.
      */
     public Gateway reconfigured(GatewayConfig newConfig) {
-        return new Gateway(newConfig, stores, jwksFetcher, clock, tokenStats);
+        return new Gateway(newConfig, stores, jwksFetcher, clock, tokenStats, assertions);
     }
 
     /** The configuration this gateway was built from. */
@@ -179,11 +198,13 @@ public final class Gateway implements AutoCloseable {
      * {@link #OWN_ENDPOINTS} and the admin API's paths (CORS preflights aside).
      */
     public static boolean isOwnPath(String rawPath) {
-        return OWN_ENDPOINTS.contains(rawPath) || AdminEndpoints.isAdminPath(rawPath);
+        return OWN_ENDPOINTS.contains(rawPath) || Documents.PATHS.contains(rawPath)
+                || AdminEndpoints.isAdminPath(rawPath);
     }
 
     /**
-     * Answers the gateway's own endpoints ({@code POST /auth}, {@code /auth/refresh}, {@code /auth/revoke}, {@code /logout},
+     * Answers the gateway's own endpoints ({@code POST /auth}, {@code /auth/refresh}, {@code /auth/revoke},
+     * {@code /logout},
      * {@code /auth/totp/enrol}, {@code /auth/totp/confirm}; other methods there get 405), the admin API
      * ({@code /admin/revoke}, {@code /admin/tokens}, {@code /admin/users[/NAME]}),
      * {@code GET /logout} for browsers when the {@code browser} section is on, ProxyAuth's when configured
@@ -209,6 +230,10 @@ public final class Gateway implements AutoCloseable {
         Optional<Reply> adminAnswer = admin.answer(request);
         if (adminAnswer.isPresent()) {
             return adminAnswer;
+        }
+        Optional<Reply> document = documents.answer(request);
+        if (document.isPresent()) {
+            return document;
         }
         String path = request.rawPath();
         if (!OWN_ENDPOINTS.contains(path)) {

@@ -26,7 +26,8 @@ import java.util.Map;
  *       policy. A missing or invalid token fails with the literal {@code Unauthorized}, which API Gateway turns
  *       into 401; a route that does not admit the user gets an explicit Deny (403).</li>
  * </ul>
- * The context ({@code user}, {@code roles}, {@code token_id}, {@code expires_at}) reaches the forwarder and HTTP_PROXY routes. With
+ * The context ({@code user}, {@code roles}, {@code token_id}, {@code expires_at}) reaches the forwarder and
+ * HTTP_PROXY routes. With
  * result caching on ({@code AUTHORIZER_CACHE_TTL_SECONDS} above 0) the Allow covers the whole API, as API Gateway
  * requires; a cached answer then skips revocation and route checks for that long.
  */
@@ -99,7 +100,8 @@ public final class AuthorizerFunction implements RequestHandler<APIGatewayV2Cust
      */
     public static Map<String, String> context(Identity identity) {
         return Map.of("user", identity.subject(), "roles", String.join(",", identity.roles()),
-                "token_id", identity.tokenId().value(), "expires_at", Long.toString(identity.expiresAt().toEpochMilli()));
+                "token_id", identity.tokenId().value(),
+                "expires_at", Long.toString(identity.expiresAt().toEpochMilli()));
     }
 
     private static IamPolicyResponse policy(String principal, String effect, String resource,

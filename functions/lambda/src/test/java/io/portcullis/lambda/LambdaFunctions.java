@@ -17,7 +17,12 @@ final class LambdaFunctions {
 
     /** {@code yaml} is added to the fixture base config (one key, fast Argon2); the secret comes by ARN. */
     LambdaFunctions(String yaml) {
-        String config = Fixtures.baseYaml().replace(Fixtures.SECRET, "${PORTCULLIS_TOKEN_SECRET}") + yaml;
+        this("ttl-seconds: 3600", yaml);
+    }
+
+    /** @param tokenSettings the {@code tokens} section's settings besides its key */
+    LambdaFunctions(String tokenSettings, String yaml) {
+        String config = Fixtures.baseYaml(tokenSettings).replace(Fixtures.SECRET, "${PORTCULLIS_TOKEN_SECRET}") + yaml;
         gateway = new LambdaGateway(() -> Map.of("PORTCULLIS_CONFIG_YAML", config,
                 "PORTCULLIS_TOKEN_SECRET_ARN", "arn:aws:secretsmanager:us-east-1:123456789012:secret:token"),
                 arn -> Fixtures.SECRET, true);

@@ -72,6 +72,7 @@ public final class DynamoDbStores {
                 : new InMemoryRateLimiter();
         return new Gateway.Stores(new DynamoDbUsers(client, tables.users()), revocations, limiter,
                 new DynamoDbSessions(client, tables.sessions(), clock),
-                new DynamoDbRefreshTokens(client, tables.refreshTokens()));
+                new DynamoDbRefreshTokens(client, tables.refreshTokens()),
+                new DynamoDbSigningKeys(client, tables.signingKeys(), clock));
     }
 }

@@ -5,6 +5,8 @@ import io.portcullis.core.port.RateLimiter;
 import io.portcullis.core.port.RateLimiterContract;
 import io.portcullis.core.port.RefreshTokenStore;
 import io.portcullis.core.port.RefreshTokenStoreContract;
+import io.portcullis.core.port.SigningKeyStore;
+import io.portcullis.core.port.SigningKeyStoreContract;
 import io.portcullis.core.port.RevocationStore;
 import io.portcullis.core.port.RevocationStoreContract;
 import io.portcullis.core.port.SessionCredentialStore;
@@ -56,6 +58,15 @@ class DynamoDbAdaptersTest {
         @Override
         protected RefreshTokenStore store(MutableClock clock) {
             return new DynamoDbRefreshTokens(LocalDynamo.embedded(), TABLES.refreshTokens());
+        }
+    }
+
+    @Nested
+    class SigningKeysTest extends SigningKeyStoreContract {
+        @Override
+        protected SigningKeyStore store(MutableClock clock) {
+            return new DynamoDbSigningKeys(LocalDynamo.embedded(),
+                    LocalDynamo.freshTables(LocalDynamo.embedded()).signingKeys(), clock);
         }
     }
 

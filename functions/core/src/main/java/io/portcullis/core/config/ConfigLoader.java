@@ -5,6 +5,7 @@ import io.helidon.config.Config;
 import io.helidon.config.ConfigSources;
 import io.portcullis.core.Cors;
 import io.portcullis.core.User;
+import io.portcullis.core.assertion.AssertionSettings;
 import io.portcullis.core.config.GatewayConfig.Browser;
 import io.portcullis.core.config.GatewayConfig.IdentityHeaders;
 import io.portcullis.core.config.GatewayConfig.ProxyAuthCompat;
@@ -50,7 +51,8 @@ public final class ConfigLoader {
     /** Top-level sections; anything else in the file is refused. */
     public static final Set<String> SECTIONS = Set.of("server", "demo-backend", "tokens", "passwords", "users",
             "users-file", "rate-limits", "trusted-proxies", "store", "identity-headers", "routes", "routes-file",
-            "upstream", "jwt", "sessions", "cors", "proxyauth", "browser", "totp", "log");
+            "upstream", "jwt", "sessions", "cors", "proxyauth", "browser", "totp", "log", "identity-assertions",
+            "openapi");
 
     private static final Pattern USERNAME = User.USERNAME;
     private static final Pattern ROLE = User.ROLE;
@@ -130,24 +132,31 @@ public final class ConfigLoader {
         JwtSettings jwt = JwtConfig.read(root.get("jwt"), reader);
         Sessions sessions = SessionsConfig.read(root.get("sessions"), store.type(), reader);
         Optional<Path> routesFile = reader.string(root.get("routes-file")).map(base::resolve);
+        IdentityHeaders identity = identityHeaders(root.get("identity-headers"), reader);
+        Optional<AssertionSettings> assertions = AssertionConfig.read(root.get("identity-assertions"), reader,
+                (node, defaultName) -> headerName(node, defaultName, reader));
+        assertions.filter(a -> identity.all().contains(a.header())).ifPresent(a -> reader.problem(
+                root.get("identity-assertions.header"), "'" + a.header() + "' is already an identity header"));
         var routes = RouteConfig.routes(listSource(root, "routes", routesFile, reader), reader, jwt,
-                sessions.format().isPresent(), routesFile.map(f -> f.toAbsolutePath().getParent()).orElse(base));
+                sessions.format().isPresent(), routesFile.map(f -> f.toAbsolutePath().getParent()).orElse(base),
+                assertions.map(AssertionSettings::routesDefault));
         RateLimits limits = new RateLimits(
                 rateLimit(root.get("rate-limits.proxy"), DEFAULT_PROXY_LIMIT, reader),
                 rateLimit(root.get("rate-limits.auth"), DEFAULT_AUTH_LIMIT, reader));
         reader.onlyKnownKeys(root.get("rate-limits"), Set.of("proxy", "auth"));
         List<Cidr> trusted = reader.strings(root.get("trusted-proxies")).stream()
                 .flatMap(text -> cidr(root.get("trusted-proxies"), text, reader).stream()).toList();
-        IdentityHeaders identity = identityHeaders(root.get("identity-headers"), reader);
         Upstream upstream = upstream(root.get("upstream"), reader);
         Cors cors = cors(root.get("cors"), reader);
         Optional<ProxyAuthCompat> proxyAuth = proxyAuth(root.get("proxyauth"), reader);
         Optional<Browser> browser = BrowserConfig.read(root.get("browser"), tokens.ttl(), reader);
         TotpSettings totp = TotpConfig.read(root.get("totp"), reader);
         LogSettings log = LogConfig.read(root.get("log"), reader);
+        reader.onlyKnownKeys(root.get("openapi"), Set.of("enabled"));
+        boolean openApi = reader.bool(root.get("openapi.enabled"), true);
         reader.throwIfAny();
         return new GatewayConfig(tokens, passwords, users, usersFile, limits, trusted, store, identity, routes,
-                upstream, jwt, sessions, cors, proxyAuth, browser, totp, log);
+                upstream, jwt, sessions, cors, proxyAuth, browser, totp, log, assertions, openApi);
     }
 
     /** The list under {@code key}: inline, or from its own file ({@code users-file: users.yaml}). */

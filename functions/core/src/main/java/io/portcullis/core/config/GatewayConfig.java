@@ -1,6 +1,7 @@
 package io.portcullis.core.config;
 
 import io.portcullis.core.User;
+import io.portcullis.core.assertion.AssertionSettings;
 import io.portcullis.core.jwt.JwtSettings;
 import io.portcullis.core.limit.RateLimit;
 import io.portcullis.core.net.Cidr;
@@ -36,6 +37,8 @@ import java.util.Optional;
  * @param browser session cookies for browsers, when the {@code browser} section is there
  * @param totp the second factor's settings
  * @param log where the server's access and audit lines go
+ * @param identityAssertions signed identity assertions for backends, when the section is there
+ * @param openApi whether {@code GET /openapi.yaml} serves the description of the gateway's own endpoints
  */
 public record GatewayConfig(
         Tokens tokens,
@@ -54,7 +57,9 @@ public record GatewayConfig(
         Optional<ProxyAuthCompat> proxyAuth,
         Optional<Browser> browser,
         TotpSettings totp,
-        LogSettings log) {
+        LogSettings log,
+        Optional<AssertionSettings> identityAssertions,
+        boolean openApi) {
 
     public GatewayConfig {
         users = List.copyOf(users);
@@ -85,7 +90,7 @@ public record GatewayConfig(
                 passwords, users, usersFile,
                 rateLimits, trustedProxies, running.store, identityHeaders, routes, running.upstream,
                 jwt.withMaxLifetime(running.jwt.maxLifetime()), running.sessions, cors, proxyAuth, browser, totp,
-                running.log);
+                running.log, identityAssertions, openApi);
     }
 
     /**

@@ -30,6 +30,8 @@ import java.util.TreeSet;
  *     place of the backend's caching headers
  * @param csrf whether state-changing requests authenticated by the browser session cookie need the CSRF token (when
  *     the {@code browser} section turns CSRF on); requests with a bearer token never do
+ * @param identityAssertion whether the backend gets a signed identity assertion (the {@code identity-assertions}
+ *     section) besides the identity headers
  */
 public record Route(
         String prefix,
@@ -45,7 +47,8 @@ public record Route(
         Filters filters,
         boolean securePath,
         boolean noStore,
-        boolean csrf) {
+        boolean csrf,
+        boolean identityAssertion) {
 
     public Route {
         Objects.requireNonNull(prefix, "prefix");
@@ -66,7 +69,7 @@ public record Route(
     public Route(String prefix, URI target, boolean secure, Set<String> users, Set<String> roles, Set<String> methods,
             boolean preservePrefix, TokenType tokenType, Optional<String> sessionClaim) {
         this(prefix, target, secure, users, roles, methods, preservePrefix, tokenType, sessionClaim,
-                Upstream.direct(target), Filters.NONE, false, false, true);
+                Upstream.direct(target), Filters.NONE, false, false, true, false);
     }
 
     /** A route for Portcullis tokens that injects no credentials. */

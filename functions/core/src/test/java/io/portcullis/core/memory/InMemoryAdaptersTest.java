@@ -8,6 +8,8 @@ import io.portcullis.core.port.RateLimiter;
 import io.portcullis.core.port.RateLimiterContract;
 import io.portcullis.core.port.RefreshTokenStore;
 import io.portcullis.core.port.RefreshTokenStoreContract;
+import io.portcullis.core.port.SigningKeyStore;
+import io.portcullis.core.port.SigningKeyStoreContract;
 import io.portcullis.core.port.RevocationStore;
 import io.portcullis.core.port.RevocationStoreContract;
 import io.portcullis.core.port.SessionCredentialStore;
@@ -54,6 +56,14 @@ class InMemoryAdaptersTest {
         @Override
         protected RefreshTokenStore store(MutableClock clock) {
             return new InMemoryRefreshTokens(clock);
+        }
+    }
+
+    @Nested
+    class SigningKeysTest extends SigningKeyStoreContract {
+        @Override
+        protected SigningKeyStore store(MutableClock clock) {
+            return new InMemorySigningKeys(clock);
         }
     }
 
