@@ -1,7 +1,8 @@
 # The HTTP API (DESIGN.md §7):
-#   POST /auth, /auth/revoke, /logout, /admin/revoke,
+#   POST /auth, /auth/refresh, /auth/revoke, /logout, /admin/revoke,
 #   POST /auth/totp/enrol, /auth/totp/confirm,
-#   GET /logout (browser sessions)                    -> token function (it checks tokens itself)
+#   GET /logout (browser sessions), GET /.well-known/jwks.json, GET /openapi.yaml
+#                                                     -> token function (it checks tokens itself)
 #   ANY /{proxy+} and ANY /                           -> forwarder, behind the Lambda authorizer
 #   ANY <p> and ANY <p>/{proxy+} for public routes    -> forwarder, no authorizer
 #   <M> <p> and <M> <p>/{proxy+} for direct_routes    -> the backend itself (HTTP_PROXY), behind the authorizer
@@ -45,8 +46,8 @@ resource "aws_apigatewayv2_api" "this" {
       error_message = "Every direct_routes entry must be the prefix of a secure route in var.routes (a public route needs no HTTP_PROXY shortcut: it has no authorizer to skip)."
     }
     precondition {
-      condition     = length(setintersection(toset(concat(local.public_prefixes, var.direct_routes)), toset(["/auth", "/auth/revoke", "/logout", "/admin/revoke", "/auth/totp/enrol", "/auth/totp/confirm"]))) == 0
-      error_message = "A public or direct route cannot use the prefix of one of the gateway's own endpoints (/auth, /auth/revoke, /logout, /admin/revoke, /auth/totp/enrol, /auth/totp/confirm)."
+      condition     = length(setintersection(toset(concat(local.public_prefixes, var.direct_routes)), toset(["/auth", "/auth/refresh", "/auth/revoke", "/logout", "/admin/revoke", "/auth/totp/enrol", "/auth/totp/confirm"]))) == 0
+      error_message = "A public or direct route cannot use the prefix of one of the gateway's own endpoints (/auth, /auth/refresh, /auth/revoke, /logout, /admin/revoke, /auth/totp/enrol, /auth/totp/confirm)."
     }
   }
 }

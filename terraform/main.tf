@@ -18,9 +18,10 @@ locals {
   # The gateway's own endpoints (POST on each of Gateway.OWN_ENDPOINTS, and GET /logout for browser sessions),
   # served by the token function.
   token_route_keys = [
-    "POST /auth", "POST /auth/revoke", "POST /logout", "POST /admin/revoke",
+    "POST /auth", "POST /auth/refresh", "POST /auth/revoke", "POST /logout", "POST /admin/revoke",
     "POST /auth/totp/enrol", "POST /auth/totp/confirm", "GET /logout",
     "GET /admin/users", "GET /admin/users/{name}", "PUT /admin/users/{name}", "DELETE /admin/users/{name}",
+    "GET /.well-known/jwks.json", "GET /openapi.yaml",
   ]
 
   # Every key's secret reaches the functions as <NAME>_SECRET_ARN; the functions resolve it at their first

@@ -351,12 +351,14 @@ final class ModuleChecks {
     /**
      * The token function's routes: {@code POST} on each of Gateway.OWN_ENDPOINTS, {@code GET /logout}, which
      * Gateway.ownEndpoint answers for browser sessions (the {@code browser} section on; 405 otherwise), and the
-     * admin API's user management (Gateway.ADMIN_ROUTE_KEYS).
+     * admin API's user management (Gateway.ADMIN_ROUTE_KEYS), and {@code GET} on the documents the gateway publishes
+     * (Gateway.DOCUMENTS: the identity assertions' JWKS, the OpenAPI description).
      */
     static List<String> expectedTokenRoutes() {
         List<String> routes = new ArrayList<>(Gateway.OWN_ENDPOINTS.stream().map(path -> "POST " + path).toList());
         routes.add("GET /logout");
         routes.addAll(Gateway.ADMIN_ROUTE_KEYS);
+        routes.addAll(Gateway.DOCUMENTS.stream().map(path -> "GET " + path).toList());
         return routes;
     }
 
@@ -403,6 +405,9 @@ final class ModuleChecks {
         Map<String, String> headerVariable = Map.of("user", "user", "roles", "roles", "token_id", "token_id");
         Map<String, String> expected = new TreeMap<>();
         for (String key : authorizerContextKeys()) {
+            if (key.equals("expires_at")) {
+                continue; // the token's expiry, for the forwarder's identity assertions: no header of its own
+            }
             assertThat(headerVariable).as("identity header for the authorizer context key %s", key).containsKey(key);
             expected.put("overwrite:header.${var.identity_headers." + headerVariable.get(key) + "}", "$context.authorizer." + key);
         }
@@ -493,7 +498,7 @@ final class ModuleChecks {
     /** The keys of the context the authorizer returns (what HTTP_PROXY routes map to identity headers). */
     private static java.util.Set<String> authorizerContextKeys() {
         return new java.util.TreeSet<>(io.portcullis.lambda.AuthorizerFunction.context(new io.portcullis.core.token.Identity(
-                "someone", java.util.List.of("role"), new io.portcullis.core.token.TokenId("0123456789abcdef0123456789abcdef")))
-                .keySet());
+                "someone", java.util.List.of("role"), new io.portcullis.core.token.TokenId("0123456789abcdef0123456789abcdef"),
+                java.time.Instant.EPOCH)).keySet());
     }
 }
