@@ -1,5 +1,7 @@
 package io.portcullis.infra;
 
+import io.portcullis.core.Rejection;
+
 /** The backend could not be reached, or did not answer in time. The message is for logs, not for clients. */
 public final class UpstreamException extends Exception {
     private static final long serialVersionUID = 1L;
@@ -9,7 +11,9 @@ public final class UpstreamException extends Exception {
         /** Refused, unresolvable, reset before answering: 502. */
         UNREACHABLE,
         /** No connection or no answer within the configured timeout: 504. */
-        TIMEOUT
+        TIMEOUT,
+        /** Every connection the backend may have was busy for the whole queue timeout: 503. */
+        BUSY
     }
 
     private final Kind kind;
@@ -21,5 +25,14 @@ public final class UpstreamException extends Exception {
 
     public Kind kind() {
         return kind;
+    }
+
+    /** What the client is told: 502, 504 or 503. */
+    public Rejection rejection() {
+        return switch (kind) {
+            case UNREACHABLE -> Rejection.badGateway();
+            case TIMEOUT -> Rejection.gatewayTimeout();
+            case BUSY -> Rejection.upstreamBusy();
+        };
     }
 }

@@ -1,9 +1,8 @@
 package io.portcullis.server;
 
-import io.helidon.health.HealthCheck;
-import io.helidon.health.HealthCheckResponse;
-import io.helidon.health.HealthCheckType;
 import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
 
@@ -21,21 +20,16 @@ final class ConfigHealth implements HealthCheck {
     }
 
     @Override
-    public HealthCheckType type() {
-        return HealthCheckType.READINESS;
-    }
-
-    @Override
     public String name() {
         return "config";
     }
 
     @Override
-    public HealthCheckResponse call() {
+    public Result call() {
         Optional<Instant> since = refusedSince.get();
-        HealthCheckResponse.Builder response = HealthCheckResponse.builder().status(true)
-                .detail("files", since.isEmpty() ? "in force" : "refused; the last valid configuration serves");
-        since.ifPresent(time -> response.detail("refused_since", time.toString()));
-        return response.build();
+        Map<String, String> data = new LinkedHashMap<>();
+        data.put("files", since.isEmpty() ? "in force" : "refused; the last valid configuration serves");
+        since.ifPresent(time -> data.put("refused_since", time.toString()));
+        return new Result(true, data);
     }
 }

@@ -72,8 +72,28 @@ final class GatewayMetrics {
         return registry;
     }
 
-    static AtomicInteger connections() {
-        return CONNECTIONS;
+    /**
+     * Client connections as the server opens and closes them, and what it refuses before a request reaches the
+     * gateway: a malformed request ({@code malformed_request}) or a connection over the limit
+     * ({@code connection_limit}).
+     */
+    io.portcullis.server.edge.EdgeServer.Events connectionEvents() {
+        return new io.portcullis.server.edge.EdgeServer.Events() {
+            @Override
+            public void opened() {
+                CONNECTIONS.incrementAndGet();
+            }
+
+            @Override
+            public void closed() {
+                CONNECTIONS.decrementAndGet();
+            }
+
+            @Override
+            public void refused(int status) {
+                refusal(status == 503 ? "connection_limit" : "malformed_request");
+            }
+        };
     }
 
     /** One answered request: {@code route} is the route's prefix, {@code own:<path>} or {@code none}. */

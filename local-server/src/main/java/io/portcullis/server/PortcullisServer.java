@@ -1,13 +1,6 @@
 package io.portcullis.server;
 
 import io.helidon.config.Config;
-import io.helidon.http.encoding.ContentEncodingContext;
-import io.helidon.webserver.WebServer;
-import io.helidon.webserver.http1.Http1Config;
-import io.helidon.webserver.http1.Http1ConnectionSelector;
-import io.helidon.webserver.observe.ObserveFeature;
-import io.helidon.webserver.observe.health.HealthObserver;
-import io.helidon.webserver.observe.metrics.MetricsObserver;
 import io.portcullis.core.ConfiguredUsers;
 import io.portcullis.core.Gateway;
 import io.portcullis.core.User;
@@ -18,39 +11,38 @@ import io.portcullis.core.password.Passwords;
 import io.portcullis.infra.HelidonMappers;
 import io.portcullis.infra.UpstreamClient;
 import io.portcullis.infra.jwks.HttpJwksFetcher;
+import io.portcullis.server.edge.EdgeServer;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * The gateway as one Helidon process: loads the config (hashing plaintext passwords into it), builds the stores
+ * The gateway as one process: loads the config (hashing plaintext passwords into it), builds the stores
  * and the core, and serves. Also starts the demo backend when the config asks for one.
  */
 public final class PortcullisServer implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(PortcullisServer.class.getName());
-    private static final Duration DEFAULT_GRACE = Duration.ofSeconds(10);
-    // Helidon 4.4.0's NIO socket writer can stall before the last bytes of a large response
-    // (helidon-io/helidon#11340, fixed in 4.4.1 by #11384); blocking sockets on virtual threads do not.
-    // Helidon 4.4.1 is not fully served by the registry here; revisit on upgrade. server.use-nio overrides.
 
     private final ServerStores stores;
     private final CurrentGateway gateway;
-    private final WebServer server;
-    private final Optional<WebServer> demoBackend;
+    private final EdgeServer server;
+    private final UpstreamClient upstream;
+    private final Optional<EdgeServer> demoBackend;
     private final ConfigReload reload;
     private final Optional<ConfigWatcher> watcher;
     private final ServerTelemetry telemetry;
 
-    private PortcullisServer(ServerStores stores, CurrentGateway gateway, WebServer server,
-            Optional<WebServer> demoBackend, ConfigReload reload, Optional<ConfigWatcher> watcher,
+    private PortcullisServer(ServerStores stores, CurrentGateway gateway, EdgeServer server, UpstreamClient upstream,
+            Optional<EdgeServer> demoBackend, ConfigReload reload, Optional<ConfigWatcher> watcher,
             ServerTelemetry telemetry) {
         this.stores = stores;
         this.gateway = gateway;
         this.server = server;
+        this.upstream = upstream;
         this.demoBackend = demoBackend;
         this.reload = reload;
         this.watcher = watcher;
@@ -102,47 +94,36 @@ public final class PortcullisServer implements AutoCloseable {
                 LogSink.open(gatewayConfig.log(), metrics), clock);
         CurrentGateway gateway = new CurrentGateway(Gateway.create(gatewayConfig, stores.stores(),
                 new HttpJwksFetcher(gatewayConfig.jwt().jwksTimeout()), clock));
-        Optional<WebServer> demo = config.get("demo-backend").exists()
+        Optional<EdgeServer> demo = config.get("demo-backend").exists()
                 ? Optional.of(DemoBackend.start(config.get("demo-backend.host").asString().orElse("127.0.0.1"),
                         config.get("demo-backend.port").asInt().orElse(9000)))
                 : Optional.empty();
         String storeType = gatewayConfig.store().type().name().toLowerCase(java.util.Locale.ROOT);
         // Made once the server has started (it needs the grace period the server settled on); health asks it then.
         AtomicReference<ConfigReload> reloads = new AtomicReference<>();
-        UpstreamClient upstream = new UpstreamClient(gatewayConfig.upstream().connectTimeout(),
-                gatewayConfig.upstream().readTimeout());
-        WebServer server = WebServer.builder()
-                .host("127.0.0.1")
-                .port(8080)
-                .shutdownGracePeriod(DEFAULT_GRACE)
-                .useNio(false)
-                .config(config.get("server"))
-                .contentEncoding(ContentEncodingContext.builder().contentEncodingsDiscoverServices(false).build())
-                .directHandlers(JsonDirectHandler.handlers())
-                // Listed before the default HTTP/1.1 selector: WebSocket handshakes reach the tunnel first, and
-                // every HTTP/1.1 connection is counted while open.
-                .addConnectionSelector(new CountedConnections(Http1ConnectionSelector.builder()
-                        .config(Http1Config.create())
-                        .addUpgrader(new WebSocketTunnel(gateway, gatewayConfig.upstream(), telemetry))
-                        .build(), GatewayMetrics.connections()))
-                .addFeature(ObserveFeature.builder()
-                        .addObserver(HealthObserver.builder().details(true)
-                                .addCheck(new StoreReadiness(storeType, stores::problem))
-                                .addCheck(new ConfigHealth(() -> Optional.ofNullable(reloads.get())
-                                        .flatMap(ConfigReload::refusedSince)))
-                                .build())
-                        .addObserver(MetricsObserver.builder().meterRegistry(metrics.registry()).build())
-                        .build())
-                .routing(routing -> routing.addFeature(new GatewayRouting(gateway, upstream, telemetry)))
-                .build()
-                .start();
+        UpstreamClient upstream = new UpstreamClient(gatewayConfig.upstream());
+        Observe observe = new Observe(List.of(new StoreReadiness(storeType, stores::problem),
+                new ConfigHealth(() -> Optional.ofNullable(reloads.get()).flatMap(ConfigReload::refusedSince))),
+                metrics);
+        EdgeServer server;
+        try {
+            server = EdgeServer.start(gatewayConfig.server(), ServerTls.context(config.get("server.tls")),
+                    new GatewayHandler(gateway, upstream, telemetry, observe,
+                            gatewayConfig.server().maxTunnelsPerUser()), metrics.connectionEvents());
+        } catch (IOException e) {
+            stores.close();
+            throw new ConfigException("server.port: cannot listen on " + gatewayConfig.server().host() + ":"
+                    + gatewayConfig.server().port() + " (" + e.getMessage() + ")");
+        }
         LOG.log(System.Logger.Level.INFO, "Portcullis listening on " + (server.hasTls() ? "https" : "http")
-                + "://" + server.prototype().host() + ":"
-                + server.port() + " with " + gatewayConfig.routes().size() + " route(s), store " + storeType);
+                + "://" + gatewayConfig.server().host() + ":" + server.port() + " with "
+                + gatewayConfig.routes().size() + " route(s), store " + storeType + ", at most "
+                + server.maxConnections() + " client connections");
         ConfigReload reload = new ConfigReload(files, loaded, gateway, stores.stores(),
-                server.prototype().shutdownGracePeriod(), telemetry.audit(), clock);
+                gatewayConfig.server().shutdownGracePeriod(), telemetry.audit(), clock);
         reloads.set(reload);
-        return new PortcullisServer(stores, gateway, server, demo, reload, ConfigWatcher.start(reload), telemetry);
+        return new PortcullisServer(stores, gateway, server, upstream, demo, reload, ConfigWatcher.start(reload),
+                telemetry);
     }
 
     /**
@@ -163,7 +144,7 @@ public final class PortcullisServer implements AutoCloseable {
     }
 
     public Optional<Integer> demoBackendPort() {
-        return demoBackend.map(WebServer::port);
+        return demoBackend.map(EdgeServer::port);
     }
 
     /** The audit log, for events the server sees outside a request (configuration reloads, say). */
@@ -176,8 +157,9 @@ public final class PortcullisServer implements AutoCloseable {
     public void close() {
         reload.close();
         watcher.ifPresent(ConfigWatcher::close);
-        server.stop();
-        demoBackend.ifPresent(WebServer::stop);
+        server.close();
+        upstream.close();
+        demoBackend.ifPresent(EdgeServer::close);
         gateway.close();
         stores.close();
         telemetry.close();

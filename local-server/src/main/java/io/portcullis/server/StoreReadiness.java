@@ -1,8 +1,7 @@
 package io.portcullis.server;
 
-import io.helidon.health.HealthCheck;
-import io.helidon.health.HealthCheckResponse;
-import io.helidon.health.HealthCheckType;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
 
@@ -20,22 +19,17 @@ final class StoreReadiness implements HealthCheck {
     }
 
     @Override
-    public HealthCheckType type() {
-        return HealthCheckType.READINESS;
-    }
-
-    @Override
     public String name() {
         return "store";
     }
 
     @Override
-    public HealthCheckResponse call() {
+    public Result call() {
         Optional<String> now = problem.get();
-        HealthCheckResponse.Builder response = HealthCheckResponse.builder().status(now.isEmpty())
-                .detail("type", storeType);
+        Map<String, String> data = new LinkedHashMap<>();
+        data.put("type", storeType);
         // The cause (with the store's address) is in the server's log; this endpoint may be public.
-        now.ifPresent(reason -> response.detail("problem", "the store cannot be read"));
-        return response.build();
+        now.ifPresent(reason -> data.put("problem", "the store cannot be read"));
+        return new Result(now.isEmpty(), data);
     }
 }

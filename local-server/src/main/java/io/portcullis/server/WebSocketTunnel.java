@@ -1,37 +1,30 @@
 package io.portcullis.server;
 
-import io.helidon.common.buffers.BufferData;
-import io.helidon.common.buffers.DataReader;
-import io.helidon.http.HttpPrologue;
-import io.helidon.http.WritableHeaders;
-import io.helidon.webserver.ConnectionContext;
-import io.helidon.webserver.http1.spi.Http1Upgrader;
-import io.helidon.webserver.spi.ServerConnection;
 import io.portcullis.core.Forward;
 import io.portcullis.core.ForwardDecision;
 import io.portcullis.core.ForwardingPlan;
-import io.portcullis.core.Gateway;
 import io.portcullis.core.GatewayRequest;
-import io.portcullis.core.GatewayResponse;
 import io.portcullis.core.Header;
 import io.portcullis.core.Rejection;
-import io.portcullis.core.config.GatewayConfig;
-import java.io.BufferedInputStream;
-import java.io.ByteArrayOutputStream;
+import io.portcullis.core.route.Route;
+import io.portcullis.infra.ResponseFields;
+import io.portcullis.infra.UpstreamClient;
+import io.portcullis.infra.http1.Bodies;
+import io.portcullis.infra.http1.FieldCheck;
+import io.portcullis.infra.http1.Framing;
+import io.portcullis.infra.http1.HeadParser;
+import io.portcullis.infra.http1.HeaderFields;
+import io.portcullis.infra.http1.Http1Input;
+import io.portcullis.infra.http1.Http1Output;
+import io.portcullis.infra.http1.ResponseHead;
+import io.portcullis.server.edge.EdgeExchange;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Locale;
 import java.util.Optional;
-import java.util.function.Supplier;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLParameters;
-import javax.net.ssl.SSLSocket;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * WebSocket pass-through: an {@code Upgrade: websocket} request goes through the same checks as any request for
@@ -43,247 +36,205 @@ import javax.net.ssl.SSLSocket;
  * <p>The first backend that accepts a connection serves it (a handshake is a GET: safe to try the next).
  * Backends behind an upstream HTTP proxy are not reached for WebSockets (502).
  */
-final class WebSocketTunnel implements Http1Upgrader {
+final class WebSocketTunnel {
     private static final System.Logger LOG = System.getLogger(WebSocketTunnel.class.getName());
-    private static final int MAX_HEAD_BYTES = 16 * 1024;
+    private static final HeadParser.Limits ANSWER_LIMITS = new HeadParser.Limits(8192, 64 * 1024, 256);
+    private static final int BUFFER_BYTES = 8192;
 
-    private final Supplier<Gateway> gateway;
-    private final GatewayConfig.Upstream timeouts;
+    private final UpstreamClient upstream;
     private final ServerTelemetry telemetry;
+    private final int maxPerUser;
+    /** Tunnels open now, by user (or client address, on open routes). */
+    private final ConcurrentHashMap<String, Integer> open = new ConcurrentHashMap<>();
 
-    /** @param gateway the gateway to check each handshake with, read once per handshake (a reload replaces it) */
-    WebSocketTunnel(Supplier<Gateway> gateway, GatewayConfig.Upstream timeouts, ServerTelemetry telemetry) {
-        this.gateway = gateway;
-        this.timeouts = timeouts;
+    WebSocketTunnel(UpstreamClient upstream, ServerTelemetry telemetry, int maxPerUser) {
+        this.upstream = upstream;
         this.telemetry = telemetry;
+        this.maxPerUser = maxPerUser;
     }
 
-    @Override
-    public String supportedProtocol() {
-        return "websocket";
+    /** Whether a request asks to switch to WebSocket: a GET whose {@code Upgrade} names it, with a key. */
+    static boolean isHandshake(GatewayRequest request) {
+        return request.method().equals("GET")
+                && request.headers().all("Upgrade").stream().anyMatch(value -> value.strip()
+                        .regionMatches(true, 0, "websocket", 0, 9))
+                && request.headers().first("Sec-WebSocket-Key").isPresent();
     }
 
-    /** Empty (so Helidon serves the request as plain HTTP) unless it is a WebSocket handshake for a route. */
-    @Override
-    public ServerConnection upgrade(ConnectionContext ctx, HttpPrologue prologue, WritableHeaders<?> headers) {
-        GatewayRequest request = new GatewayRequest(prologue.method().text(), prologue.uriPath().rawPath(),
-                prologue.query().rawValue(), new HelidonHeaders(headers),
-                ((InetSocketAddress) ctx.remotePeer().address()).getAddress(), ctx.isSecure(),
-                InputStream::nullInputStream);
-        if (!request.method().equals("GET") || Gateway.isOwnPath(request.rawPath())
-                || request.headers().first("Sec-WebSocket-Key").isEmpty()) {
-            return null;
-        }
-        RequestRecord record = telemetry.begin(request);
-        Forward forward = gateway.get().forward();
+    void serve(Forward forward, GatewayRequest request, EdgeExchange exchange, RequestRecord record)
+            throws IOException {
         ForwardDecision decision = forward.forward(request);
         telemetry.decided(record, decision, decision instanceof Rejection
-                ? forward.routeFor(request.rawPath()).map(route -> route.prefix()) : Optional.empty());
+                ? forward.routeFor(request.rawPath()).map(Route::prefix) : Optional.empty());
         if (decision instanceof Rejection rejection) {
-            return answer(ctx, rejection, record);
+            exchange.closeAfter();
+            Replies.write(exchange, rejection.toResponse());
+            return;
         }
         ForwardingPlan plan = (ForwardingPlan) decision;
-        if (plan.route().upstream().proxy().isPresent()) {
-            return answer(ctx, Rejection.badGateway(), record);
+        String holder = plan.identity().map(who -> "user:" + who.subject())
+                .orElseGet(() -> "ip:" + record.client.getHostAddress());
+        boolean[] admitted = new boolean[1];
+        open.compute(holder, (key, count) -> {
+            int now = count == null ? 0 : count;
+            admitted[0] = now < maxPerUser;
+            return admitted[0] ? now + 1 : count;
+        });
+        if (!admitted[0]) {
+            Rejection tooMany = new Rejection(429, "too_many_tunnels", "at most " + maxPerUser
+                    + " WebSocket connections may be open at once", "too_many_tunnels",
+                    java.util.List.of(new Header("Retry-After", "1")));
+            record.refused(tooMany);
+            exchange.closeAfter();
+            Replies.write(exchange, tooMany.toResponse());
+            return;
         }
+        try {
+            open(forward, plan, request, exchange, record);
+        } finally {
+            open.computeIfPresent(holder, (key, count) -> count == 1 ? null : count - 1);
+        }
+    }
+
+    private void open(Forward forward, ForwardingPlan plan, GatewayRequest request, EdgeExchange exchange,
+            RequestRecord record) throws IOException {
         for (ForwardingPlan.Target target : plan.targets()) {
             Socket backend;
             try {
-                backend = connect(URI.create(target.uri()), plan);
+                backend = upstream.connect(target, plan.route().upstream());
             } catch (IOException e) {
                 plan.route().upstream().backends().failed(target.backend());
                 LOG.log(System.Logger.Level.WARNING, "WebSocket backend " + target.backend().base() + ": " + e);
                 continue;
             }
             plan.route().upstream().backends().succeeded(target.backend());
-            return new Tunnel(ctx, backend, handshake(target, plan, request), record);
-        }
-        return answer(ctx, Rejection.badGateway(), record);
-    }
-
-    private Socket connect(URI target, ForwardingPlan plan) throws IOException {
-        int port = target.getPort() > 0 ? target.getPort() : target.getScheme().equals("https") ? 443 : 80;
-        Socket socket = new Socket();
-        socket.connect(new InetSocketAddress(target.getHost(), port), (int) timeouts.connectTimeout().toMillis());
-        if (!target.getScheme().equals("https")) {
-            return socket;
-        }
-        try {
-            SSLContext context = plan.route().upstream().tls().map(tls -> tls.context()).orElse(SSLContext.getDefault());
-            SSLSocket tls = (SSLSocket) context.getSocketFactory().createSocket(socket, target.getHost(), port, true);
-            SSLParameters parameters = tls.getSSLParameters();
-            parameters.setEndpointIdentificationAlgorithm("HTTPS");
-            tls.setSSLParameters(parameters);
-            tls.startHandshake();
-            return tls;
-        } catch (java.security.NoSuchAlgorithmException e) {
-            socket.close();
-            throw new IOException(e);
-        } catch (IOException e) {
-            socket.close();
-            throw e;
-        }
-    }
-
-    /** The handshake for the backend: the route's header edits, with the upgrade headers put back. */
-    private static byte[] handshake(ForwardingPlan.Target target, ForwardingPlan plan, GatewayRequest request) {
-        URI uri = URI.create(target.uri());
-        StringBuilder head = new StringBuilder("GET ").append(uri.getRawPath().isEmpty() ? "/" : uri.getRawPath())
-                .append(uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery()).append(" HTTP/1.1\r\n")
-                .append("Host: ").append(uri.getRawAuthority()).append("\r\n")
-                .append("Connection: Upgrade\r\nUpgrade: websocket\r\n");
-        request.headers().forEach((name, value) -> {
-            if (plan.forwardsRequestHeader(name) && !name.equalsIgnoreCase("content-length")) {
-                head.append(name).append(": ").append(value).append("\r\n");
+            try (backend) {
+                relay(backend, forward, plan, target, request, exchange, record);
             }
-        });
-        for (Header header : plan.addHeaders()) {
-            head.append(header.name()).append(": ").append(header.value()).append("\r\n");
+            return;
         }
-        return head.append("\r\n").toString().getBytes(StandardCharsets.ISO_8859_1);
-    }
-
-    /** Writes the gateway's refusal and lets the connection close. */
-    private ServerConnection answer(ConnectionContext ctx, Rejection rejection, RequestRecord record) {
-        record.refused(rejection);
-        GatewayResponse response = rejection.toResponse();
-        StringBuilder head = new StringBuilder("HTTP/1.1 ").append(response.status()).append(' ')
-                .append(io.helidon.http.Status.create(response.status()).reasonPhrase()).append("\r\n");
-        for (Header header : response.headers()) {
-            head.append(header.name()).append(": ").append(header.value()).append("\r\n");
-        }
-        head.append("Content-Length: ").append(response.body().length).append("\r\nConnection: close\r\n\r\n");
-        byte[] headBytes = head.toString().getBytes(StandardCharsets.ISO_8859_1);
-        try {
-            ctx.dataWriter().writeNow(BufferData.create(headBytes));
-            ctx.dataWriter().writeNow(BufferData.create(response.body()));
-        } finally {
-            telemetry.end(record, response.status(), headBytes.length + response.body().length);
-        }
-        return new Closed();
-    }
-
-    /** A connection already answered: handling it ends it. */
-    private static final class Closed implements ServerConnection {
-        @Override
-        public void handle(io.helidon.common.concurrency.limits.Limit limit) {
-        }
-
-        @Override
-        public Duration idleTime() {
-            return Duration.ZERO;
-        }
-
-        @Override
-        public void close(boolean interrupt) {
-        }
+        record.refused(Rejection.badGateway());
+        exchange.closeAfter();
+        Replies.write(exchange, Rejection.badGateway().toResponse());
     }
 
     /**
-     * Sends the handshake, relays the backend's answer head, and (after a 101) copies bytes both ways; any other
-     * answer is relayed until the backend closes.
+     * Sends the handshake and relays the backend's answer: after a {@code 101}, bytes both ways until either side
+     * closes; any other answer as a normal answer.
      */
-    private final class Tunnel implements ServerConnection {
-        private final ConnectionContext ctx;
-        private final Socket backend;
-        private final byte[] handshake;
-        private final RequestRecord record;
-
-        Tunnel(ConnectionContext ctx, Socket backend, byte[] handshake, RequestRecord record) {
-            this.ctx = ctx;
-            this.backend = backend;
-            this.handshake = handshake;
-            this.record = record;
+    private void relay(Socket backend, Forward forward, ForwardingPlan plan, ForwardingPlan.Target target,
+            GatewayRequest request, EdgeExchange exchange, RequestRecord record) throws IOException {
+        long sent = System.nanoTime();
+        Http1Output toBackend = new Http1Output(backend.getOutputStream(), BUFFER_BYTES);
+        writeHandshake(toBackend, plan, target, request);
+        Http1Input fromBackend = new Http1Input(backend.getInputStream(), BUFFER_BYTES, ANSWER_LIMITS.maxHeadBytes());
+        ResponseHead answer;
+        try {
+            answer = HeadParser.response(fromBackend, ANSWER_LIMITS);
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.WARNING, "WebSocket backend " + target.backend().base() + " answered "
+                    + "nothing usable: " + e.getMessage());
+            record.refused(Rejection.badGateway());
+            exchange.closeAfter();
+            Replies.write(exchange, Rejection.badGateway().toResponse());
+            return;
         }
-
-        /** Logged when the tunnel closes, with the backend's status and the bytes sent to the client. */
-        @Override
-        public void handle(io.helidon.common.concurrency.limits.Limit limit) {
-            int status = 502;
-            long bytes = 0;
-            try (backend) {
-                backend.setSoTimeout((int) timeouts.readTimeout().toMillis());
-                OutputStream toBackend = backend.getOutputStream();
-                long sent = System.nanoTime();
-                toBackend.write(handshake);
-                toBackend.flush();
-                InputStream fromBackend = new BufferedInputStream(backend.getInputStream());
-                byte[] head = readHead(fromBackend);
-                telemetry.upstreamAnswered(record, Duration.ofNanos(System.nanoTime() - sent));
-                status = statusOf(head);
-                ctx.dataWriter().writeNow(BufferData.create(head));
-                bytes = head.length;
-                boolean upgraded = status == 101 && new String(head, 0, 8, StandardCharsets.ISO_8859_1)
-                        .equalsIgnoreCase("HTTP/1.1");
-                backend.setSoTimeout(0);
-                Thread up = upgraded ? Thread.ofVirtual().start(() -> clientToBackend(ctx.dataReader(), toBackend))
-                        : null;
-                byte[] buffer = new byte[8192];
-                for (int n; (n = fromBackend.read(buffer)) >= 0; ) {
-                    ctx.dataWriter().writeNow(BufferData.create(buffer, 0, n));
-                    bytes += n;
-                }
-                if (up != null) {
-                    up.interrupt();
-                }
-            } catch (IOException | RuntimeException e) {
-                LOG.log(System.Logger.Level.DEBUG, "WebSocket tunnel ended: " + e);
+        telemetry.upstreamAnswered(record, Duration.ofNanos(System.nanoTime() - sent));
+        if (answer.status() != 101) {
+            Framing framing = Framing.ofResponse(answer, "GET");
+            exchange.closeAfter();
+            OutputStream out = exchange.stream(answer.status(), ResponseFields.of(plan, answer.headers(), framing));
+            copy(Bodies.of(framing, fromBackend, ANSWER_LIMITS), out, false);
+            out.close();
+            return;
+        }
+        OutputStream toClient = exchange.rawOutput();
+        writeSwitch(toClient, answer.headers());
+        InputStream fromClient = exchange.takeOver();
+        forward.stillValid(plan).ifPresent(exchange::watch);
+        backend.setSoTimeout(0); // a quiet WebSocket is not a slow backend
+        Thread up = Thread.ofVirtual().start(() -> {
+            try {
+                copy(fromClient, backend.getOutputStream(), true);
+            } catch (IOException e) {
+                LOG.log(System.Logger.Level.TRACE, () -> "WebSocket client side ended: " + e);
             } finally {
-                telemetry.end(record, status, bytes);
+                // The client closed: closing the backend ends the other direction.
+                close(backend);
             }
+        });
+        long bytes = 0;
+        try {
+            bytes = copy(Bodies.of(Framing.UNTIL_CLOSE, fromBackend, ANSWER_LIMITS), toClient, true);
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.TRACE, () -> "WebSocket backend side ended: " + e);
+        } finally {
+            close(backend);
+            up.interrupt();
+            telemetry.end(record, 101, exchange.bytesWritten());
         }
+        LOG.log(System.Logger.Level.TRACE, "WebSocket tunnel closed after " + bytes + " bytes to the client");
+    }
 
-        /** The status code of an answer head ({@code HTTP/1.1 101 …}); 502 when it has none. */
-        private static int statusOf(byte[] head) {
-            String line = new String(head, 0, Math.min(head.length, 16), StandardCharsets.ISO_8859_1);
-            java.util.regex.Matcher status = java.util.regex.Pattern.compile("^HTTP/1\\.[01] (\\d{3})")
-                    .matcher(line);
-            return status.find() ? Integer.parseInt(status.group(1)) : 502;
-        }
-
-        private void clientToBackend(DataReader reader, OutputStream toBackend) {
-            try {
-                while (true) {
-                    BufferData data = reader.readBuffer();
-                    data.writeTo(toBackend);
-                    toBackend.flush();
-                }
-            } catch (RuntimeException | IOException e) {
-                // The client closed: closing the backend socket ends the other direction.
+    /** The handshake for the backend: the route's header edits, with the upgrade fields put back. */
+    private static void writeHandshake(Http1Output out, ForwardingPlan plan, ForwardingPlan.Target target,
+            GatewayRequest request) throws IOException {
+        out.writeLatin1("GET " + target.requestTarget() + " HTTP/1.1\r\n");
+        out.writeField("Host", target.backend().base().getRawAuthority());
+        out.writeField("Connection", "Upgrade");
+        out.writeField("Upgrade", "websocket");
+        IOException[] failed = new IOException[1];
+        request.headers().forEach((name, value) -> {
+            if (failed[0] == null && plan.forwardsRequestHeader(name) && !name.equalsIgnoreCase("Content-Length")
+                    && plan.addHeaders().stream().noneMatch(h -> h.name().equalsIgnoreCase(name))) {
                 try {
-                    backend.close();
-                } catch (IOException ignored) {
-                    // already closed
+                    FieldCheck.requireSendable(name, value);
+                    out.writeField(name, value);
+                } catch (IOException e) {
+                    failed[0] = e;
                 }
             }
+        });
+        if (failed[0] != null) {
+            throw failed[0];
         }
+        for (Header header : plan.addHeaders()) {
+            FieldCheck.requireSendable(header.name(), header.value());
+            out.writeField(header.name(), header.value());
+        }
+        out.writeCrlf();
+        out.flush();
+    }
 
-        private static byte[] readHead(InputStream in) throws IOException {
-            ByteArrayOutputStream head = new ByteArrayOutputStream();
-            int matched = 0;
-            while (matched < 4) {
-                int b = in.read();
-                if (b < 0 || head.size() >= MAX_HEAD_BYTES) {
-                    throw new IOException("the backend's handshake answer is incomplete or too large");
-                }
-                head.write(b);
-                matched = b == "\r\n\r\n".charAt(matched) ? matched + 1 : b == '\r' ? 1 : 0;
+    /** The backend's 101 as it sent it: its fields, {@code Upgrade} and {@code Connection} included, are the switch. */
+    private static void writeSwitch(OutputStream toClient, HeaderFields fields) throws IOException {
+        Http1Output out = new Http1Output(toClient, 1024);
+        out.writeLatin1("HTTP/1.1 101 Switching Protocols\r\n");
+        for (int i = 0; i < fields.size(); i++) {
+            out.writeField(fields.name(i), fields.value(i));
+        }
+        out.writeCrlf();
+        out.flush();
+    }
+
+    private static long copy(InputStream in, OutputStream out, boolean flushEachRead) throws IOException {
+        byte[] buffer = new byte[BUFFER_BYTES];
+        long total = 0;
+        for (int n; (n = in.read(buffer)) >= 0; ) {
+            out.write(buffer, 0, n);
+            total += n;
+            if (flushEachRead) {
+                out.flush();
             }
-            return head.toByteArray();
         }
+        return total;
+    }
 
-        @Override
-        public Duration idleTime() {
-            return Duration.ZERO;
-        }
-
-        @Override
-        public void close(boolean interrupt) {
-            try {
-                backend.close();
-            } catch (IOException ignored) {
-                // already closed
-            }
+    private static void close(Socket socket) {
+        try {
+            socket.close();
+        } catch (IOException ignored) {
+            // closing was the point
         }
     }
 }

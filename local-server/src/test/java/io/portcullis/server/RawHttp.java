@@ -35,10 +35,35 @@ final class RawHttp {
 
         /** Sends {@code head} (request line and headers, without the final blank line) and reads the answer. */
         Response send(String head) throws IOException {
+            write(head + "\r\n\r\n");
+            return read();
+        }
+
+        /** Writes exactly {@code bytes} (one char, one byte), nothing added. */
+        KeepAlive write(String bytes) throws IOException {
             OutputStream out = socket.getOutputStream();
-            out.write((head + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+            out.write(bytes.getBytes(StandardCharsets.ISO_8859_1));
             out.flush();
-            return read(socket.getInputStream());
+            return this;
+        }
+
+        /** Reads the next answer on the connection. */
+        Response read() throws IOException {
+            return RawHttp.read(socket.getInputStream());
+        }
+
+        /** Whether the server closes the connection within {@code seconds} (without sending anything more). */
+        boolean closedWithin(int seconds) throws IOException {
+            socket.setSoTimeout(seconds * 1000);
+            try {
+                return socket.getInputStream().read() < 0;
+            } catch (java.net.SocketTimeoutException e) {
+                return false;
+            } catch (java.net.SocketException reset) {
+                return true;
+            } finally {
+                socket.setSoTimeout(10_000);
+            }
         }
 
         @Override
@@ -58,7 +83,10 @@ final class RawHttp {
         }
     }
 
-    /** Reads one response: to the end of its Content-Length or last chunk (servers may keep the socket open). */
+    /**
+     * Reads one response: to the end of its Content-Length or last chunk (servers may keep the socket open), or,
+     * with neither, to the end of the connection.
+     */
     private static Response read(InputStream in) throws IOException {
         StringBuilder text = new StringBuilder();
         int end = -1;
@@ -84,6 +112,9 @@ final class RawHttp {
                 }
                 text.append((char) b);
             }
+        } else if (lower.contains("\r\nconnection: close\r\n") && !head.startsWith("HTTP/1.1 204")
+                && !head.startsWith("HTTP/1.1 304")) {
+            text.append(new String(in.readAllBytes(), StandardCharsets.ISO_8859_1));
         }
         return parse(text.toString());
     }

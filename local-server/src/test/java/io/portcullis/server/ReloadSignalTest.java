@@ -7,10 +7,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -21,8 +18,6 @@ import org.junit.jupiter.api.io.TempDir;
  * The server runs in a child JVM: a signal is sent to a process, and this one's must not be the test's.
  */
 class ReloadSignalTest {
-    private static final Pattern LISTENING = Pattern.compile("listening on http://127\\.0\\.0\\.1:(\\d+)");
-
     @TempDir
     Path dir;
 
@@ -34,48 +29,21 @@ class ReloadSignalTest {
                     store: { type: memory }
                     routes: [ { prefix: /a, target: "http://127.0.0.1:%d", secure: false } ]
                     """.formatted(backend.port()));
-            Path log = dir.resolve("server.log");
-            String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-            Process server = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "--enable-native-access=ALL-UNNAMED", "-Xmx64m", "-cp", classpath, Main.class.getName(),
-                    "--config", config.toString())
-                    .redirectErrorStream(true)
-                    .redirectOutput(log.toFile())
-                    .start();
-            try {
-                int port = Integer.parseInt(awaitLog(server, log, LISTENING).group(1));
-                String handler = awaitLog(server, log, Pattern.compile(
+            try (ServerProcess server = ServerProcess.start(config, "-Xmx64m", 0)) {
+                String handler = server.awaitLog(Pattern.compile(
                         "SIGHUP reloads the configuration|SIGHUP is ignored in this process")).group();
                 Assumptions.assumeTrue(handler.startsWith("SIGHUP reloads"), "this test runs with SIGHUP ignored "
                         + "(e.g. under nohup), which the child inherits and the JVM keeps: nothing to test here");
 
-                new ProcessBuilder("kill", "-HUP", Long.toString(server.pid())).inheritIO().start().waitFor();
+                new ProcessBuilder("kill", "-HUP", Long.toString(server.process.pid())).inheritIO().start().waitFor();
 
-                awaitLog(server, log, Pattern.compile("configuration reloaded \\(SIGHUP\\)"));
-                assertThat(server.isAlive()).isTrue();
+                server.awaitLog(Pattern.compile("configuration reloaded \\(SIGHUP\\)"));
+                assertThat(server.process.isAlive()).isTrue();
                 HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                        URI.create("http://127.0.0.1:" + port + "/a/x")).build(), HttpResponse.BodyHandlers.ofString());
+                        URI.create("http://127.0.0.1:" + server.port + "/a/x")).build(),
+                        HttpResponse.BodyHandlers.ofString());
                 assertThat(response.statusCode()).isEqualTo(200);
-            } finally {
-                server.destroy();
-                server.waitFor(10, TimeUnit.SECONDS);
             }
         }
-    }
-
-    /** Waits for a line of the child's log; shows the log if the child dies first. */
-    private static Matcher awaitLog(Process server, Path log, Pattern line) throws Exception {
-        for (int i = 0; i < 300; i++) {
-            String output = Files.exists(log) ? Files.readString(log) : "";
-            Matcher matcher = line.matcher(output);
-            if (matcher.find()) {
-                return matcher;
-            }
-            if (!server.isAlive()) {
-                throw new AssertionError("the server exited (" + server.exitValue() + "):\n" + output);
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("no '" + line + "' within 30 s:\n" + Files.readString(log));
     }
 }

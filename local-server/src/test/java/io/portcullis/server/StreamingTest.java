@@ -11,9 +11,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.HexFormat;
-import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -26,39 +23,27 @@ import org.junit.jupiter.api.io.TempDir;
 class StreamingTest {
     private static final long SIZE = 100L * 1024 * 1024;
     private static final String HEAP = "-Xmx64m";
-    private static final Pattern LISTENING = Pattern.compile("listening on http://127\\.0\\.0\\.1:(\\d+)");
 
     @TempDir
     static Path dir;
     static TestBackend backend;
-    static Process server;
-    static Path log;
-    static int port;
+    static ServerProcess server;
     static final HttpClient CLIENT = HttpClient.newHttpClient();
 
     @BeforeAll
     static void start() throws Exception {
         backend = new TestBackend();
-        log = dir.resolve("server.log");
         Path config = Fixtures.write(dir, "portcullis.yaml", Fixtures.baseYaml() + """
                 server: { host: 127.0.0.1, port: 0 }
                 users: [ { username: alice, password: wonderland } ]
                 routes: [ { prefix: /api, target: "http://127.0.0.1:%d" } ]
                 """.formatted(backend.port()));
-        String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-        server = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--enable-native-access=ALL-UNNAMED", HEAP, "-cp", classpath, Main.class.getName(),
-                "--config", config.toString())
-                .redirectErrorStream(true)
-                .redirectOutput(log.toFile())
-                .start();
-        port = awaitPort();
+        server = ServerProcess.start(config, HEAP, 0);
     }
 
     @AfterAll
     static void stop() throws Exception {
-        server.destroy();
-        server.waitFor(10, TimeUnit.SECONDS);
+        server.close();
         backend.close();
     }
 
@@ -75,7 +60,7 @@ class StreamingTest {
         TestBackend.Received received = backend.next();
         assertThat(received.bodyBytes()).isEqualTo(SIZE);
         assertThat(received.bodySha256()).isEqualTo(TestBackend.Bytes.sha256(SIZE));
-        assertThat(server.isAlive()).isTrue();
+        assertThat(server.process.isAlive()).isTrue();
     }
 
     @Test
@@ -97,7 +82,7 @@ class StreamingTest {
         backend.next();
         assertThat(bytes).isEqualTo(SIZE);
         assertThat(HexFormat.of().formatHex(sha.digest())).isEqualTo(TestBackend.Bytes.sha256(SIZE));
-        assertThat(server.isAlive()).isTrue();
+        assertThat(server.process.isAlive()).isTrue();
     }
 
     private static String token() throws Exception {
@@ -110,22 +95,6 @@ class StreamingTest {
     }
 
     private static URI uri(String path) {
-        return URI.create("http://127.0.0.1:" + port + path);
-    }
-
-    /** Waits for the child's "listening" log line; shows its output if it dies first. */
-    private static int awaitPort() throws Exception {
-        for (int i = 0; i < 300; i++) {
-            String output = java.nio.file.Files.exists(log) ? java.nio.file.Files.readString(log) : "";
-            Matcher matcher = LISTENING.matcher(output);
-            if (matcher.find()) {
-                return Integer.parseInt(matcher.group(1));
-            }
-            if (!server.isAlive()) {
-                throw new AssertionError("the server exited before listening:\n" + output);
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("the server did not start within 30 s:\n" + java.nio.file.Files.readString(log));
+        return URI.create("http://127.0.0.1:" + server.port + path);
     }
 }

@@ -53,6 +53,11 @@ public final class CheckToken {
         this.clock = clock;
     }
 
+    /** Whether a token already admitted still would be: not expired, not revoked since. */
+    public boolean stillValid(Claims claims) {
+        return clock.instant().isBefore(claims.expiresAt()) && !revocations.isRevoked(claims);
+    }
+
     /** Who is calling, by a Portcullis token: valid token → its claims; otherwise 401. */
     public AuthResult authenticate(RequestHeaders headers) {
         return authenticate(headers, TokenType.PORTCULLIS);

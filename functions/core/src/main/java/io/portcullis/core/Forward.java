@@ -23,6 +23,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.BooleanSupplier;
 
 /**
  * Every request that is not the gateway's own: canonical path → route (404) → method (405) → token on secure
@@ -177,7 +178,7 @@ public final class Forward {
         }
         InetAddress client = proxies.clientAddress(request.peer(), request.headers());
         String key = identity.map(c -> "proxy:user:" + c.subject()).orElseGet(() -> "proxy:ip:" + client.getHostAddress());
-        RateDecision decision = limiter.acquire(key, limit, clock.instant());
+        RateDecision decision = limiter.acquire(key, limit);
         if (!decision.allowed()) {
             return proxyAuthRateLimitBody ? Rejection.rateLimitedProxyAuthStyle(decision)
                     : Rejection.rateLimited(decision);
@@ -222,13 +223,14 @@ public final class Forward {
                 : Cookies.without(request.headers().all("Cookie"), tokenCookies);
         List<ForwardingPlan.Target> targets = new ArrayList<>(1);
         for (Backend backend : route.upstream().backends().order()) {
-            targets.add(new ForwardingPlan.Target(route.upstreamUri(backend.base(), path, request.rawQuery()), backend));
+            targets.add(new ForwardingPlan.Target(backend, route.requestTarget(backend.base(), path,
+                    request.rawQuery())));
         }
         boolean failover = targets.size() > 1
                 && (IDEMPOTENT.contains(request.method()) || route.upstream().replayNonIdempotent());
         return new ForwardingPlan(route, request.method(), targets, failover, dropped(request, cookies.removed()),
                 added(request, route, identity, credentials, cookies), identity,
-                responseHeaders(request, route, decision), body);
+                responseHeaders(request, route, decision), body, caller.map(Authenticated::claims));
     }
 
     /** {@code RateLimit-*}, the CORS grant for an allowed origin, and no-store on routes with {@code cache: false}. */
@@ -243,6 +245,15 @@ public final class Forward {
             headers.addAll(NO_STORE);
         }
         return headers;
+    }
+
+    /**
+     * For an exchange that stays open (a WebSocket tunnel, a streamed answer): whether the token that admitted it
+     * still holds (not expired, not revoked), asked again while it lasts. Empty when no token was checked here: open
+     * routes, and identities an authorizer established.
+     */
+    public Optional<BooleanSupplier> stillValid(ForwardingPlan plan) {
+        return plan.claims().map(claims -> () -> checkToken.stillValid(claims));
     }
 
     /**

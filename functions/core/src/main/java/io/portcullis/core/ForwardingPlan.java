@@ -2,6 +2,7 @@ package io.portcullis.core;
 
 import io.portcullis.core.route.Backend;
 import io.portcullis.core.route.Route;
+import io.portcullis.core.token.Claims;
 import io.portcullis.core.token.Identity;
 import java.util.List;
 import java.util.Locale;
@@ -28,6 +29,8 @@ import java.util.Set;
  *     the backend's headers of the same names ({@code Vary} is added to)
  * @param body the request body when the gateway had to read it (the route's filters, or a form's CSRF field): send
  *     these bytes instead of the client's stream
+ * @param claims the caller's token, when the gateway checked it itself (not an authorizer's identity): what keeps a
+ *     long-lived exchange open is that it stays valid
  */
 public record ForwardingPlan(
         Route route,
@@ -38,10 +41,18 @@ public record ForwardingPlan(
         List<Header> addHeaders,
         Optional<Identity> identity,
         List<Header> responseHeaders,
-        Optional<byte[]> body) implements ForwardDecision {
+        Optional<byte[]> body,
+        Optional<Claims> claims) implements ForwardDecision {
 
-    /** One backend's upstream URI. */
-    public record Target(String uri, Backend backend) {
+    /**
+     * One backend, and the request target to send it: the route's target path, the canonical remainder and
+     * {@code ?} with the raw query, exactly these bytes (origin form, RFC 9112 §3.2.1).
+     */
+    public record Target(Backend backend, String requestTarget) {
+        /** The whole URI, for logs and messages. */
+        public String uri() {
+            return backend.base().getScheme() + "://" + backend.base().getRawAuthority() + requestTarget;
+        }
     }
 
     public ForwardingPlan {

@@ -57,7 +57,7 @@ public final class Gateway implements AutoCloseable {
 
         /** Everything in process memory: lost on restart. */
         public static Stores inMemory(Collection<User> users, Clock clock) {
-            return new Stores(new InMemoryUsers(users), new InMemoryRevocations(clock), new InMemoryRateLimiter(),
+            return new Stores(new InMemoryUsers(users), new InMemoryRevocations(clock), new InMemoryRateLimiter(clock),
                     new InMemorySessions(clock), new InMemoryRefreshTokens(clock), new InMemorySigningKeys(clock));
         }
 

@@ -68,7 +68,7 @@ public final class IssueToken {
     public LoginResult issue(GatewayRequest request) {
         Instant now = clock.instant();
         InetAddress client = proxies.clientAddress(request.peer(), request.headers());
-        RateDecision byAddress = limiter.acquire("auth:ip:" + client.getHostAddress(), limit, now);
+        RateDecision byAddress = limiter.acquire("auth:ip:" + client.getHostAddress(), limit);
         if (!byAddress.allowed()) {
             return rateLimited(byAddress);
         }
@@ -78,7 +78,7 @@ public final class IssueToken {
         } catch (BadRequestException e) {
             return e.rejection();
         }
-        RateDecision byUser = limiter.acquire("auth:user:" + credentials.username(), limit, now);
+        RateDecision byUser = limiter.acquire("auth:user:" + credentials.username(), limit);
         if (!byUser.allowed()) {
             return rateLimited(byUser);
         }

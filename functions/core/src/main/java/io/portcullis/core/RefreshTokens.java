@@ -134,7 +134,7 @@ public final class RefreshTokens {
     /** The per-address limit on presenting refresh tokens: the login limit's numbers, on a counter of its own. */
     RateDecision limit(GatewayRequest request) {
         return limiter.acquire("refresh:ip:" + proxies.clientAddress(request.peer(), request.headers())
-                .getHostAddress(), limit, clock.instant());
+                .getHostAddress(), limit);
     }
 
     /** Spends {@code presented} for new tokens, or says why not (ending the family on reuse). */

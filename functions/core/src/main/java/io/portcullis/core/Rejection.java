@@ -134,6 +134,12 @@ public record Rejection(int status, String error, String message, String reason,
                 List.of());
     }
 
+    /** Every connection a backend may have stayed busy for the whole queue timeout. */
+    public static Rejection upstreamBusy() {
+        return new Rejection(503, "upstream_busy", "the backend is busy with other requests; retry shortly",
+                "upstream_busy", List.of(new Header("Retry-After", "1")));
+    }
+
     public static Rejection gatewayTimeout() {
         return new Rejection(504, "gateway_timeout", "the backend did not answer in time", "upstream_timeout",
                 List.of());

@@ -108,7 +108,7 @@ final class TotpEnrolment {
         Authenticated caller = (Authenticated) auth;
         Claims claims = caller.claims();
         Instant now = clock.instant();
-        RateDecision decision = limiter.acquire("auth:user:" + claims.subject(), limit, now);
+        RateDecision decision = limiter.acquire("auth:user:" + claims.subject(), limit);
         if (!decision.allowed()) {
             return Rejection.rateLimited(decision);
         }

@@ -76,8 +76,7 @@ public final class ForwarderFunction implements RequestHandler<APIGatewayV2HTTPE
             });
         } catch (UpstreamException e) {
             telemetry.log(context, coldStart, "WARN", "upstream failed", Map.of("error", e.getMessage()));
-            return HttpApiExchange.response((e.kind() == UpstreamException.Kind.TIMEOUT
-                    ? Rejection.gatewayTimeout() : Rejection.badGateway()).toResponse());
+            return HttpApiExchange.response(e.rejection().toResponse());
         } catch (IOException e) {
             telemetry.log(context, coldStart, "WARN", "upstream answer unusable", Map.of("error", e.getMessage()));
             return HttpApiExchange.response(Rejection.badGateway().toResponse());

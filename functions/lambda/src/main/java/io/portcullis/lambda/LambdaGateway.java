@@ -91,7 +91,7 @@ public final class LambdaGateway {
         Clock clock = Clock.systemUTC();
         Gateway.Stores stores = SessionStores.open(config, stores(config, users, ownsUsers, clock), clock).stores();
         Gateway built = Gateway.create(config, stores, new HttpJwksFetcher(config.jwt().jwksTimeout()), clock);
-        UpstreamClient upstream = new UpstreamClient(config.upstream().connectTimeout(), config.upstream().readTimeout());
+        UpstreamClient upstream = new UpstreamClient(config.upstream());
         return new Parts(config, built, upstream, (System.nanoTime() - startedNanos) / 1_000_000);
     }
 

@@ -8,7 +8,7 @@ import io.portcullis.core.limit.Gcra;
 import io.portcullis.core.limit.RateDecision;
 import io.portcullis.core.limit.RateLimit;
 import io.portcullis.core.port.RateLimiter;
-import java.time.Instant;
+import java.time.Clock;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -80,12 +80,16 @@ public final class DynamoDbRateLimiter implements RateLimiter {
     private final boolean failOpen;
     private final ConcurrentHashMap<String, Local> locals = new ConcurrentHashMap<>();
     private final AtomicLong lastSweep = new AtomicLong();
+    private final Clock clock;
 
     /**
      * @param permitsPerWrite permits taken per write (1: every request is one conditional write)
      * @param failOpen whether to admit requests uncounted when DynamoDB fails (otherwise 503)
+     * @param clock read inside each decision: under the key's local lock for a lease, just before the write
+     *     otherwise
      */
-    public DynamoDbRateLimiter(DynamoDbClient client, String table, int permitsPerWrite, boolean failOpen) {
+    public DynamoDbRateLimiter(DynamoDbClient client, String table, int permitsPerWrite, boolean failOpen,
+            Clock clock) {
         if (permitsPerWrite < 1) {
             throw new IllegalArgumentException("permitsPerWrite must be at least 1");
         }
@@ -93,17 +97,18 @@ public final class DynamoDbRateLimiter implements RateLimiter {
         this.table = table;
         this.permitsPerWrite = permitsPerWrite;
         this.failOpen = failOpen;
+        this.clock = clock;
     }
 
     @Override
-    public RateDecision acquire(String key, RateLimit limit, Instant at) {
+    public RateDecision acquire(String key, RateLimit limit) {
         if (limit.unlimited()) {
             return RateDecision.UNLIMITED;
         }
-        long now = Gcra.epochNanos(at);
-        sweep(now);
         Local local = locals.computeIfAbsent(key, k -> new Local());
+        long now;
         synchronized (local) {
+            now = Gcra.epochNanos(clock.instant());
             if (local.leased > 0 && now < local.leaseExpires) {
                 local.leased--;
                 return new RateDecision(true, limit.burst(), local.leased, 1, 0);
@@ -114,8 +119,9 @@ public final class DynamoDbRateLimiter implements RateLimiter {
                         Math.max(1, seconds(waitNanos)));
             }
         }
+        sweep(now);
         try {
-            return fromTable(key, limit, now, local);
+            return fromTable(key, limit, Gcra.epochNanos(clock.instant()), local);
         } catch (SdkException e) {
             if (failOpen) {
                 LOG.log(System.Logger.Level.WARNING, "rate limiter store failed, admitting uncounted: " + e.getMessage());

@@ -68,8 +68,8 @@ public final class DynamoDbStores {
         background.ifPresent(scheduler -> revocations.refreshEvery(BACKGROUND_REFRESH, scheduler));
         RateLimiter limiter = store.sharedRateLimits()
                 ? new DynamoDbRateLimiter(client, tables.rateLimits(), store.rateLimitLease(),
-                        store.rateLimitFailure() == FailureMode.ALLOW)
-                : new InMemoryRateLimiter();
+                        store.rateLimitFailure() == FailureMode.ALLOW, clock)
+                : new InMemoryRateLimiter(clock);
         return new Gateway.Stores(new DynamoDbUsers(client, tables.users()), revocations, limiter,
                 new DynamoDbSessions(client, tables.sessions(), clock),
                 new DynamoDbRefreshTokens(client, tables.refreshTokens()),

@@ -13,6 +13,7 @@ import io.portcullis.core.port.SessionCredentialStore;
 import io.portcullis.core.port.SessionCredentialStoreContract;
 import io.portcullis.core.port.UserRegistry;
 import io.portcullis.core.port.UserRegistryContract;
+import java.time.Clock;
 import java.time.Duration;
 import org.junit.jupiter.api.Nested;
 
@@ -40,16 +41,16 @@ class DynamoDbAdaptersTest {
     @Nested
     class RateLimiterTest extends RateLimiterContract {
         @Override
-        protected RateLimiter limiter() {
-            return new DynamoDbRateLimiter(LocalDynamo.embedded(), TABLES.rateLimits(), 1, false);
+        protected RateLimiter limiter(Clock clock) {
+            return new DynamoDbRateLimiter(LocalDynamo.embedded(), TABLES.rateLimits(), 1, false, clock);
         }
     }
 
     @Nested
     class LeasingRateLimiterTest extends RateLimiterContract {
         @Override
-        protected RateLimiter limiter() {
-            return new DynamoDbRateLimiter(LocalDynamo.embedded(), TABLES.rateLimits(), 5, false);
+        protected RateLimiter limiter(Clock clock) {
+            return new DynamoDbRateLimiter(LocalDynamo.embedded(), TABLES.rateLimits(), 5, false, clock);
         }
     }
 

@@ -3,6 +3,7 @@ package io.portcullis.infra.dynamodb;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.portcullis.core.MutableClock;
 import io.portcullis.core.StoreUnavailableException;
 import io.portcullis.core.limit.RateDecision;
 import io.portcullis.core.limit.RateLimit;
@@ -24,13 +25,20 @@ class DynamoDbRateLimiterTest {
     private static final Instant NOW = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
     private final DynamoDbClient dynamo = LocalDynamo.embedded();
     private final TableNames tables = LocalDynamo.freshTables(dynamo);
+    private final MutableClock clock = new MutableClock(NOW);
+
+    /** A decision with the limiters' clock at {@code at}. */
+    private RateDecision acquireAt(DynamoDbRateLimiter limiter, String key, RateLimit limit, Instant at) {
+        clock.set(at);
+        return limiter.acquire(key, limit);
+    }
 
     @Test
     void twoInstancesHammeringOneKey_neverAdmitMoreThanTheLimitBetweenThem() throws Exception {
         RateLimit limit = new RateLimit(1, 40, Duration.ZERO);
         List<DynamoDbRateLimiter> instances = List.of(
-                new DynamoDbRateLimiter(dynamo, tables.rateLimits(), 1, false),
-                new DynamoDbRateLimiter(dynamo, tables.rateLimits(), 3, false));
+                new DynamoDbRateLimiter(dynamo, tables.rateLimits(), 1, false, clock),
+                new DynamoDbRateLimiter(dynamo, tables.rateLimits(), 3, false, clock));
         String key = "proxy:user:" + UUID.randomUUID();
         CountDownLatch start = new CountDownLatch(1);
         ExecutorService pool = Executors.newFixedThreadPool(8);
@@ -42,7 +50,7 @@ class DynamoDbRateLimiterTest {
                     start.await();
                     int allowed = 0;
                     for (int i = 0; i < 25; i++) {
-                        allowed += limiter.acquire(key, limit, NOW).allowed() ? 1 : 0;
+                        allowed += acquireAt(limiter, key, limit, NOW).allowed() ? 1 : 0;
                     }
                     return allowed;
                 }));
@@ -61,38 +69,38 @@ class DynamoDbRateLimiterTest {
     @Test
     void aDeniedKey_isRefusedFromMemory_withoutFurtherWrites() {
         CountingClient counting = new CountingClient(dynamo);
-        DynamoDbRateLimiter limiter = new DynamoDbRateLimiter(counting.client, tables.rateLimits(), 1, false);
+        DynamoDbRateLimiter limiter = new DynamoDbRateLimiter(counting.client, tables.rateLimits(), 1, false, clock);
         RateLimit limit = new RateLimit(1, 2, Duration.ZERO);
         String key = "proxy:user:" + UUID.randomUUID();
-        limiter.acquire(key, limit, NOW);
-        limiter.acquire(key, limit, NOW);
-        RateDecision first = limiter.acquire(key, limit, NOW);
+        acquireAt(limiter, key, limit, NOW);
+        acquireAt(limiter, key, limit, NOW);
+        RateDecision first = acquireAt(limiter, key, limit, NOW);
         int writes = counting.count("updateItem");
 
         for (int i = 0; i < 100; i++) {
-            assertThat(limiter.acquire(key, limit, NOW.plusMillis(i)).allowed()).isFalse();
+            assertThat(acquireAt(limiter, key, limit, NOW.plusMillis(i)).allowed()).isFalse();
         }
 
         assertThat(first.allowed()).isFalse();
         assertThat(first.retryAfterSeconds()).isEqualTo(1);
         assertThat(counting.count("updateItem")).isEqualTo(writes);
-        assertThat(limiter.acquire(key, limit, NOW.plusSeconds(1)).allowed()).isTrue();
+        assertThat(acquireAt(limiter, key, limit, NOW.plusSeconds(1)).allowed()).isTrue();
     }
 
     @Test
     void oneWritePerDecision_andOneWritePerLeaseWhenLeasing() {
         CountingClient counting = new CountingClient(dynamo);
         RateLimit limit = new RateLimit(1000, 1000, Duration.ZERO);
-        DynamoDbRateLimiter exact = new DynamoDbRateLimiter(counting.client, tables.rateLimits(), 1, false);
-        DynamoDbRateLimiter leasing = new DynamoDbRateLimiter(counting.client, tables.rateLimits(), 10, false);
+        DynamoDbRateLimiter exact = new DynamoDbRateLimiter(counting.client, tables.rateLimits(), 1, false, clock);
+        DynamoDbRateLimiter leasing = new DynamoDbRateLimiter(counting.client, tables.rateLimits(), 10, false, clock);
 
         for (int i = 0; i < 100; i++) {
-            exact.acquire("exact", limit, NOW.plusMillis(i));
+            acquireAt(exact, "exact", limit, NOW.plusMillis(i));
         }
         int exactWrites = counting.count("updateItem");
         counting.reset();
         for (int i = 0; i < 100; i++) {
-            leasing.acquire("leasing", limit, NOW.plusMillis(i));
+            acquireAt(leasing, "leasing", limit, NOW.plusMillis(i));
         }
 
         assertThat(exactWrites).isEqualTo(100);
@@ -103,17 +111,17 @@ class DynamoDbRateLimiterTest {
     @Test
     void blockDelay_isSharedThroughTheTable() {
         RateLimit limit = new RateLimit(10, 1, Duration.ofSeconds(5));
-        DynamoDbRateLimiter a = new DynamoDbRateLimiter(dynamo, tables.rateLimits(), 1, false);
-        DynamoDbRateLimiter b = new DynamoDbRateLimiter(dynamo, tables.rateLimits(), 1, false);
+        DynamoDbRateLimiter a = new DynamoDbRateLimiter(dynamo, tables.rateLimits(), 1, false, clock);
+        DynamoDbRateLimiter b = new DynamoDbRateLimiter(dynamo, tables.rateLimits(), 1, false, clock);
         String key = "auth:user:" + UUID.randomUUID();
-        a.acquire(key, limit, NOW);
-        assertThat(a.acquire(key, limit, NOW).allowed()).isFalse();
+        acquireAt(a, key, limit, NOW);
+        assertThat(acquireAt(a, key, limit, NOW).allowed()).isFalse();
 
-        RateDecision fromOther = b.acquire(key, limit, NOW.plusSeconds(2));
+        RateDecision fromOther = acquireAt(b, key, limit, NOW.plusSeconds(2));
 
         assertThat(fromOther.allowed()).isFalse();
         assertThat(fromOther.retryAfterSeconds()).isEqualTo(3);
-        assertThat(b.acquire(key, limit, NOW.plusSeconds(5)).allowed()).isTrue();
+        assertThat(acquireAt(b, key, limit, NOW.plusSeconds(5)).allowed()).isTrue();
     }
 
     @Test
@@ -121,17 +129,18 @@ class DynamoDbRateLimiterTest {
         try (LocalDynamo.HttpServer server = new LocalDynamo.HttpServer(dir)) {
             DynamoDbClient client = server.client(Duration.ofMillis(500));
             TableNames names = LocalDynamo.freshTables(client);
-            DynamoDbRateLimiter closed = new DynamoDbRateLimiter(client, names.rateLimits(), 1, false);
-            DynamoDbRateLimiter open = new DynamoDbRateLimiter(client, names.rateLimits(), 1, true);
+            DynamoDbRateLimiter closed = new DynamoDbRateLimiter(client, names.rateLimits(), 1, false, clock);
+            DynamoDbRateLimiter open = new DynamoDbRateLimiter(client, names.rateLimits(), 1, true, clock);
             RateLimit limit = new RateLimit(10, 10, Duration.ZERO);
-            assertThat(closed.acquire("k", limit, NOW).allowed()).isTrue();
+            assertThat(acquireAt(closed, "k", limit, NOW).allowed()).isTrue();
 
             server.stop();
 
-            assertThatThrownBy(() -> closed.acquire("k", limit, NOW)).isInstanceOf(StoreUnavailableException.class);
-            assertThat(open.acquire("k", limit, NOW).allowed()).isTrue();
+            assertThatThrownBy(() -> acquireAt(closed, "k", limit, NOW))
+                    .isInstanceOf(StoreUnavailableException.class);
+            assertThat(acquireAt(open, "k", limit, NOW).allowed()).isTrue();
             server.start();
-            assertThat(closed.acquire("k", limit, NOW.plusMillis(100)).allowed()).isTrue();
+            assertThat(acquireAt(closed, "k", limit, NOW.plusMillis(100)).allowed()).isTrue();
         }
     }
 }

@@ -152,11 +152,12 @@ public final class ConfigLoader {
         Optional<Browser> browser = BrowserConfig.read(root.get("browser"), tokens.ttl(), reader);
         TotpSettings totp = TotpConfig.read(root.get("totp"), reader);
         LogSettings log = LogConfig.read(root.get("log"), reader);
+        ServerSettings server = ServerSettings.read(root.get("server"), reader);
         reader.onlyKnownKeys(root.get("openapi"), Set.of("enabled"));
         boolean openApi = reader.bool(root.get("openapi.enabled"), true);
         reader.throwIfAny();
         return new GatewayConfig(tokens, passwords, users, usersFile, limits, trusted, store, identity, routes,
-                upstream, jwt, sessions, cors, proxyAuth, browser, totp, log, assertions, openApi);
+                upstream, jwt, sessions, cors, proxyAuth, browser, totp, log, server, assertions, openApi);
     }
 
     /** The list under {@code key}: inline, or from its own file ({@code users-file: users.yaml}). */
@@ -425,13 +426,18 @@ public final class ConfigLoader {
 
     private static Upstream upstream(Config node, ConfigReader reader) {
         reader.onlyKnownKeys(node, Set.of("connect-timeout", "connect-timeout-ms", "connect-timeout-seconds",
-                "read-timeout", "read-timeout-ms", "read-timeout-seconds"));
+                "read-timeout", "read-timeout-ms", "read-timeout-seconds", "idle-timeout", "idle-timeout-ms",
+                "idle-timeout-seconds", "max-connections-per-backend", "queue-timeout", "queue-timeout-ms",
+                "queue-timeout-seconds"));
         Duration connect = reader.duration(node, "connect-timeout", Duration.ofSeconds(5));
         Duration read = reader.duration(node, "read-timeout", Duration.ofSeconds(30));
-        if (connect.isZero() || read.isZero()) {
+        Duration idle = reader.duration(node, "idle-timeout", Duration.ofSeconds(4));
+        Duration queue = reader.duration(node, "queue-timeout", Duration.ofSeconds(10));
+        int perBackend = reader.integer(node.get("max-connections-per-backend"), 512, 1, 65536);
+        if (connect.isZero() || read.isZero() || idle.isZero() || queue.isZero()) {
             reader.problem(node, "timeouts must be greater than zero");
         }
-        return new Upstream(connect, read);
+        return new Upstream(connect, read, idle, perBackend, queue);
     }
 
     /** {@code cors: { origins: [https://app.example], max-age: 1h }}. */

@@ -37,6 +37,7 @@ import java.util.Optional;
  * @param browser session cookies for browsers, when the {@code browser} section is there
  * @param totp the second factor's settings
  * @param log where the server's access and audit lines go
+ * @param server where the server listens and how it treats client connections (the Lambda functions have none)
  * @param identityAssertions signed identity assertions for backends, when the section is there
  * @param openApi whether {@code GET /openapi.yaml} serves the description of the gateway's own endpoints
  */
@@ -58,6 +59,7 @@ public record GatewayConfig(
         Optional<Browser> browser,
         TotpSettings totp,
         LogSettings log,
+        ServerSettings server,
         Optional<AssertionSettings> identityAssertions,
         boolean openApi) {
 
@@ -90,7 +92,7 @@ public record GatewayConfig(
                 passwords, users, usersFile,
                 rateLimits, trustedProxies, running.store, identityHeaders, routes, running.upstream,
                 jwt.withMaxLifetime(running.jwt.maxLifetime()), running.sessions, cors, proxyAuth, browser, totp,
-                running.log, identityAssertions, openApi);
+                running.log, running.server, identityAssertions, openApi);
     }
 
     /**
@@ -194,8 +196,17 @@ public record GatewayConfig(
         }
     }
 
-    /** Backend connect and read timeouts. */
-    public record Upstream(Duration connectTimeout, Duration readTimeout) {
+    /**
+     * How the gateway treats backends.
+     *
+     * @param connectTimeout for a new connection (TCP, a proxy's tunnel, TLS)
+     * @param readTimeout the longest wait for a backend's answer, and then for each part of its body
+     * @param idleTimeout how long an unused pooled connection is kept (shorter than backends' own keep-alive)
+     * @param maxConnectionsPerBackend requests in flight to one backend at most; more wait their turn
+     * @param queueTimeout how long a request waits for its turn before 503
+     */
+    public record Upstream(Duration connectTimeout, Duration readTimeout, Duration idleTimeout,
+            int maxConnectionsPerBackend, Duration queueTimeout) {
     }
 
     /**

@@ -4,7 +4,7 @@ import io.portcullis.core.limit.Gcra;
 import io.portcullis.core.limit.RateDecision;
 import io.portcullis.core.limit.RateLimit;
 import io.portcullis.core.port.RateLimiter;
-import java.time.Instant;
+import java.time.Clock;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -18,20 +18,27 @@ public final class InMemoryRateLimiter implements RateLimiter {
 
     private final ConcurrentHashMap<String, Gcra.State> states = new ConcurrentHashMap<>();
     private final AtomicLong lastSweep = new AtomicLong();
+    private final Clock clock;
+
+    public InMemoryRateLimiter(Clock clock) {
+        this.clock = clock;
+    }
 
     @Override
-    public RateDecision acquire(String key, RateLimit limit, Instant now) {
+    public RateDecision acquire(String key, RateLimit limit) {
         if (limit.unlimited()) {
             return RateDecision.UNLIMITED;
         }
-        long nanos = Gcra.epochNanos(now);
         RateDecision[] decision = new RateDecision[1];
+        long[] now = new long[1];
         states.compute(key, (k, state) -> {
-            Gcra.Outcome outcome = Gcra.decide(state == null ? Gcra.State.FRESH : state, limit, nanos);
+            // The time is read under the key's lock: a caller that queued for it is judged when its turn comes.
+            now[0] = Gcra.epochNanos(clock.instant());
+            Gcra.Outcome outcome = Gcra.decide(state == null ? Gcra.State.FRESH : state, limit, now[0]);
             decision[0] = outcome.decision();
             return outcome.next();
         });
-        sweepIfLarge(nanos);
+        sweepIfLarge(now[0]);
         return decision[0];
     }
 

@@ -124,23 +124,25 @@ public record Route(
 
     /** {@link #upstreamUri(String, String)} on one of the route's backends. */
     public String upstreamUri(URI base, String canonicalPath, String rawQuery) {
-        return upstreamUri(base, canonicalPath, rawQuery, preservePrefix, securePath, prefix);
+        return base.getScheme() + "://" + base.getRawAuthority() + requestTarget(base, canonicalPath, rawQuery);
     }
 
-    private static String upstreamUri(URI target, String canonicalPath, String rawQuery, boolean preservePrefix,
-            boolean securePath, String prefix) {
+    /**
+     * The request target for one of the route's backends: the backend's base path, the canonical path (minus the
+     * prefix unless preserved), then {@code ?} and the raw query untouched. Never parsed or resolved again: these
+     * are the bytes the backend receives.
+     */
+    public String requestTarget(URI base, String canonicalPath, String rawQuery) {
         String rest = securePath ? ""
                 : preservePrefix || prefix.equals("/") ? canonicalPath : canonicalPath.substring(prefix.length());
-        String base = target.getRawPath() == null ? "" : target.getRawPath();
-        if (base.endsWith("/")) {
-            base = base.substring(0, base.length() - 1);
+        String basePath = base.getRawPath() == null ? "" : base.getRawPath();
+        if (basePath.endsWith("/")) {
+            basePath = basePath.substring(0, basePath.length() - 1);
         }
-        String path = base + rest;
-        StringBuilder uri = new StringBuilder(target.getScheme()).append("://").append(target.getRawAuthority())
-                .append(path.isEmpty() ? "/" : path);
-        if (!rawQuery.isEmpty()) {
-            uri.append('?').append(rawQuery);
+        String path = basePath + rest;
+        if (path.isEmpty()) {
+            path = "/";
         }
-        return uri.toString();
+        return rawQuery.isEmpty() ? path : path + '?' + rawQuery;
     }
 }

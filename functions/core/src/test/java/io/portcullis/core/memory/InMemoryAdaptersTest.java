@@ -16,6 +16,7 @@ import io.portcullis.core.port.SessionCredentialStore;
 import io.portcullis.core.port.SessionCredentialStoreContract;
 import io.portcullis.core.port.UserRegistry;
 import io.portcullis.core.port.UserRegistryContract;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Nested;
@@ -26,18 +27,19 @@ class InMemoryAdaptersTest {
     @Nested
     class RateLimiterTest extends RateLimiterContract {
         @Override
-        protected RateLimiter limiter() {
-            return new InMemoryRateLimiter();
+        protected RateLimiter limiter(Clock clock) {
+            return new InMemoryRateLimiter(clock);
         }
 
         @Test
         void idleKeys_areSweptOnceTheMapIsLarge() {
-            InMemoryRateLimiter limiter = new InMemoryRateLimiter();
+            InMemoryRateLimiter limiter = new InMemoryRateLimiter(clock);
             RateLimit limit = new RateLimit(100, 1, Duration.ZERO);
             for (int i = 0; i <= 10_000; i++) {
-                limiter.acquire("k" + i, limit, NOW);
+                limiter.acquire("k" + i, limit);
             }
-            limiter.acquire("late", limit, NOW.plusSeconds(2));
+            clock.set(NOW.plusSeconds(2));
+            limiter.acquire("late", limit);
 
             assertThat(limiter.trackedKeys()).isEqualTo(1);
         }
