@@ -55,7 +55,7 @@ class RuntimeClientIT {
     static void start() throws Exception {
         packageDir = unzip(Path.of("target", "portcullis-lambda.zip"), dir.resolve("package"));
         dynamo = new LocalDynamo.HttpServer(dir.resolve("dynamo"));
-        TableNames tables = LocalDynamo.freshTables(dynamo.client(Duration.ofSeconds(5)));
+        TableNames tables = LocalDynamo.freshTables(dynamo.client(Duration.ofSeconds(20)));
         String prefix = tables.users().substring(0, tables.users().length() - "users".length());
         secretsManager = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         secretsManager.createContext("/", exchange -> {

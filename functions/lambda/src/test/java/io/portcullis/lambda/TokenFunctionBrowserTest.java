@@ -87,7 +87,7 @@ class TokenFunctionBrowserTest {
     }
 
     private static Deployment deploy() {
-        TableNames tables = LocalDynamo.freshTables(dynamo.client(Duration.ofSeconds(5)));
+        TableNames tables = LocalDynamo.freshTables(dynamo.client(Duration.ofSeconds(20)));
         String prefix = tables.users().substring(0, tables.users().length() - "users".length());
         String yaml = """
                 users:
