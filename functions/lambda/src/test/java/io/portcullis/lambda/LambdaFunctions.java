@@ -22,10 +22,18 @@ final class LambdaFunctions {
 
     /** @param tokenSettings the {@code tokens} section's settings besides its key */
     LambdaFunctions(String tokenSettings, String yaml) {
+        this(tokenSettings, yaml, true);
+    }
+
+    /**
+     * @param ownsUsers whether the environment writes the config's users at its cold start, as the token
+     *     function's does (the forwarder's and the authorizer's never touch the users table)
+     */
+    LambdaFunctions(String tokenSettings, String yaml, boolean ownsUsers) {
         String config = Fixtures.baseYaml(tokenSettings).replace(Fixtures.SECRET, "${PORTCULLIS_TOKEN_SECRET}") + yaml;
         gateway = new LambdaGateway(() -> Map.of("PORTCULLIS_CONFIG_YAML", config,
                 "PORTCULLIS_TOKEN_SECRET_ARN", "arn:aws:secretsmanager:us-east-1:123456789012:secret:token"),
-                arn -> Fixtures.SECRET, true);
+                arn -> Fixtures.SECRET, ownsUsers);
         token = new TokenFunction(gateway);
         authorizer = new AuthorizerFunction(gateway, false);
         forwarder = new ForwarderFunction(gateway);
