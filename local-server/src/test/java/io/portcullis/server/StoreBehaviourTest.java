@@ -126,7 +126,7 @@ class StoreBehaviourTest {
                   endpoint: http://127.0.0.1:%d
                   region: us-east-1
                   create-tables: true
-                  timeout: 500ms
+                  timeout: 2s
                   revocation-max-staleness: 1s
                 rate-limits: { proxy: { requests-per-second: 0.1, burst: %d }, auth: { requests-per-second: 100, burst: 100 } }
                 routes: [ { prefix: /api, target: "http://127.0.0.1:%d" } ]
