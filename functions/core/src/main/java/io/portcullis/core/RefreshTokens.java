@@ -166,8 +166,11 @@ public final class RefreshTokens {
         if (!now.isBefore(family.endsAt()) || family.current().equals(presented)) {
             return refused("the refresh token has expired", "refresh_token_expired", who);
         }
-        boolean concurrent = family.previous().filter(presented::equals).isPresent() && family.rotatedAt()
-                .filter(at -> now.isBefore(at.plus(settings.reuseInterval()))).isPresent();
+        // A zero interval makes every second presentation reuse, even one that began before the spending finished
+        // (its clock read earlier than the spending's).
+        boolean concurrent = !settings.reuseInterval().isZero()
+                && family.previous().filter(presented::equals).isPresent() && family.rotatedAt()
+                        .filter(at -> now.isBefore(at.plus(settings.reuseInterval()))).isPresent();
         if (concurrent) {
             return renewed(family, Optional.empty(), now);
         }

@@ -140,6 +140,27 @@ class RefreshTokensTest {
     }
 
     @Test
+    void withAZeroReuseInterval_aSecondPresentation_isReuse_evenFromAClockBehindTheSpending() throws Exception {
+        try (GatewayFixture strict = new GatewayFixture(dir.resolve("strict"), TOKENS
+                + ", refresh-reuse-interval: 0s", YAML)) {
+            GatewayFixture saved = fixture;
+            fixture = strict;
+            try {
+                Tokens login = login("alice", "a");
+                Tokens winner = refresh(login.refresh());
+                // Another instance whose clock is a little behind, or a request that read the clock before the
+                // spending finished: still reuse.
+                strict.clock.set(strict.clock.instant().minusMillis(500));
+
+                assertThat(refusal(login.refresh()).reason()).isEqualTo(RefreshTokens.REUSED);
+                assertThat(refusal(winner.refresh()).reason()).isEqualTo("refresh_token_revoked");
+            } finally {
+                fixture = saved;
+            }
+        }
+    }
+
+    @Test
     void anUnusedRefreshToken_expiresAfterRefreshTtl_butEachRefreshSlidesIt() throws Exception {
         Tokens login = login("alice", "a");
         fixture.clock.advance(Duration.ofHours(7));
