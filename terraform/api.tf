@@ -1,37 +1,55 @@
 # The HTTP API (DESIGN.md §7):
-#   POST /auth, /auth/refresh, /auth/revoke, /logout, /admin/revoke,
-#   POST /auth/totp/enrol, /auth/totp/confirm,
-#   GET /logout (browser sessions), GET /.well-known/jwks.json, GET /openapi.yaml
-#                                                     -> token function (it checks tokens itself)
-#   ANY /{proxy+} and ANY /                           -> forwarder, behind the Lambda authorizer
-#   ANY <p> and ANY <p>/{proxy+} for public routes    -> forwarder, no authorizer
-#   <M> <p> and <M> <p>/{proxy+} for direct_routes    -> the backend itself (HTTP_PROXY), behind the authorizer
-# API Gateway picks the most specific route, so a public or direct prefix wins over the catch-all.
+#   ANY on each of the gateway's own paths and pages (local.token_route_keys) -> token function
+#   ANY /{proxy+} and ANY /                                           -> forwarder (checks tokens itself)
+#   <M> <p> and <M> <p>/{proxy+} for direct_routes                     -> the backend itself (HTTP_PROXY), behind
+#                                                                        the Lambda authorizer
+#   OPTIONS on direct prefixes, routes nested under them               -> forwarder (preflights, their own routes)
+# API Gateway picks the most specific route, so direct prefixes win over the catch-all. No function runs behind an
+# authorizer: the forwarder answers 401/403/429/503/504 itself, with the server's JSON bodies.
 
 locals {
   forwarder_route_keys = ["ANY /{proxy+}", "ANY /"]
 
-  public_route_keys = toset(flatten([for p in local.public_prefixes : ["ANY ${p}", "ANY ${p}/{proxy+}"]]))
-
   direct = { for p in var.direct_routes : p => local.routes_by_prefix[p] if contains(keys(local.routes_by_prefix), p) }
+  private_targets = var.direct_route_vpc_link == null ? {} : var.direct_route_vpc_link.targets
 
-  # The backend URL a direct prefix maps to: the target's path plus, with preserve_prefix, the prefix itself.
+  # Per direct prefix: the backend URL (the target plus, with preserve_prefix, the prefix itself), and its path.
   direct_upstream = { for p, r in local.direct : p => "${trimsuffix(r.target, "/")}${r.preserve_prefix ? p : ""}" }
+  direct_path     = { for p, u in local.direct_upstream : p => coalesce(try(regex("^https?://[^/]+(/.*)$", u)[0], null), "/") }
 
   # One integration per API route path: <p> to the upstream base, <p>/{proxy+} to the upstream plus the rest.
+  # A prefix with a private target (direct_route_vpc_link) goes through the VPC link to that target, the path set
+  # by parameter mapping.
   direct_integrations = merge([for p, r in local.direct : {
-    (p)             = local.direct_upstream[p]
-    "${p}/{proxy+}" = "${local.direct_upstream[p]}/{proxy}"
+    (p) = {
+      prefix = p
+      uri    = contains(keys(local.private_targets), p) ? local.private_targets[p] : local.direct_upstream[p]
+      path   = local.direct_path[p]
+    }
+    "${p}/{proxy+}" = {
+      prefix = p
+      uri    = contains(keys(local.private_targets), p) ? local.private_targets[p] : "${local.direct_upstream[p]}/{proxy}"
+      path   = "${trimsuffix(local.direct_path[p], "/")}/$request.path.proxy"
+    }
   }]...)
 
   # Route key -> integration path. A route limited to some methods gets one API route per method (GET implies
-  # HEAD); other methods fall through to the forwarder's catch-all, which answers 405 with Allow.
+  # HEAD); other methods fall through to the forwarder's catch-all, which answers 405 with Allow. OPTIONS always
+  # goes to the forwarder: browsers send preflights without credentials.
   direct_route_keys = merge([for p, r in local.direct : {
     for pair in setproduct(
-      r.methods == null ? ["ANY"] : distinct(flatten([for m in r.methods : m == "GET" ? ["GET", "HEAD"] : [m]])),
+      r.methods == null ? ["ANY"] : [for m in distinct(flatten([for m in r.methods : m == "GET" ? ["GET", "HEAD"] : [m]])) : m if m != "OPTIONS"],
       [p, "${p}/{proxy+}"]
     ) : "${pair[0]} ${pair[1]}" => pair[1]
   }]...)
+
+  # Routes of the forwarder that API Gateway would otherwise send to a direct prefix: preflights on it, and the
+  # gateway's other routes nested under it (/reports/admin under a direct /reports).
+  nested_prefixes = [for r in var.routes : r.prefix if !contains(var.direct_routes, r.prefix) && anytrue([for p in var.direct_routes : startswith(r.prefix, "${p}/")])]
+  forwarder_extra_route_keys = toset(concat(
+    flatten([for p in keys(local.direct) : ["OPTIONS ${p}", "OPTIONS ${p}/{proxy+}"]]),
+    flatten([for p in local.nested_prefixes : ["ANY ${p}", "ANY ${p}/{proxy+}"]]),
+  ))
 }
 
 resource "aws_apigatewayv2_api" "this" {
@@ -40,14 +58,37 @@ resource "aws_apigatewayv2_api" "this" {
   protocol_type = "HTTP"
   tags          = local.tags
 
+  # The origins of var.cors: API Gateway answers preflights itself and puts these headers on every answer (it
+  # ignores the integrations' own CORS headers when this is set).
+  dynamic "cors_configuration" {
+    for_each = var.cors == null ? [] : [var.cors]
+
+    content {
+      allow_origins     = cors_configuration.value.origins
+      allow_credentials = true
+      allow_methods     = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
+      allow_headers     = ["authorization", "content-type", "x-csrf-token", "x-csrftoken"]
+      expose_headers    = ["ratelimit-limit", "ratelimit-remaining", "ratelimit-reset", "retry-after", "www-authenticate"]
+      max_age           = cors_configuration.value.max_age_seconds
+    }
+  }
+
   lifecycle {
     precondition {
       condition     = alltrue([for p in var.direct_routes : contains(keys(local.routes_by_prefix), p) ? local.routes_by_prefix[p].secure : false])
       error_message = "Every direct_routes entry must be the prefix of a secure route in var.routes (a public route needs no HTTP_PROXY shortcut: it has no authorizer to skip)."
     }
     precondition {
-      condition     = length(setintersection(toset(concat(local.public_prefixes, var.direct_routes)), toset(["/auth", "/auth/refresh", "/auth/revoke", "/logout", "/admin/revoke", "/auth/totp/enrol", "/auth/totp/confirm"]))) == 0
-      error_message = "A public or direct route cannot use the prefix of one of the gateway's own endpoints (/auth, /auth/refresh, /auth/revoke, /logout, /admin/revoke, /auth/totp/enrol, /auth/totp/confirm)."
+      condition     = length(setintersection(toset(var.direct_routes), toset(["/auth", "/auth/refresh", "/auth/revoke", "/logout", "/admin/revoke", "/admin/users", "/auth/totp/enrol", "/auth/totp/confirm"]))) == 0
+      error_message = "A direct route cannot use the prefix of one of the gateway's own endpoints (/auth, /auth/refresh, /auth/revoke, /logout, /admin/revoke, /admin/users, /auth/totp/enrol, /auth/totp/confirm)."
+    }
+    precondition {
+      condition     = alltrue([for p in keys(local.private_targets) : contains(var.direct_routes, p)])
+      error_message = "Every direct_route_vpc_link target must be keyed by one of direct_routes."
+    }
+    precondition {
+      condition     = var.upstream.connect_timeout_ms + var.upstream.read_timeout_ms < var.lambda_timeout_seconds * 1000
+      error_message = "upstream.connect_timeout_ms + upstream.read_timeout_ms must stay below lambda_timeout_seconds, or a slow backend ends in the function's timeout (API Gateway's 500) instead of the gateway's 504."
     }
   }
 }
@@ -64,6 +105,12 @@ resource "aws_apigatewayv2_stage" "default" {
   api_id      = aws_apigatewayv2_api.this.id
   name        = "$default"
   auto_deploy = true
+
+  # For every route: API Gateway's token bucket, before any function runs (not per user; that is the forwarder's).
+  default_route_settings {
+    throttling_rate_limit  = var.throttling.rate_limit
+    throttling_burst_limit = var.throttling.burst_limit
+  }
 
   access_log_settings {
     destination_arn = aws_cloudwatch_log_group.api.arn
@@ -97,8 +144,9 @@ resource "aws_apigatewayv2_authorizer" "this" {
   authorizer_uri                    = aws_lambda_alias.authorizer.invoke_arn
   authorizer_payload_format_version = "2.0"
   enable_simple_responses           = true
-  # A request without Authorization gets 401 from API Gateway without invoking the function.
-  identity_sources = ["$request.header.Authorization"]
+  # Without a cache no identity source is needed, and none is set: API Gateway would answer 401 itself to a request
+  # missing one, and a browser on a direct route carries only its session cookie. A cache needs its keys.
+  identity_sources = var.authorizer_cache_ttl_seconds > 0 ? var.authorizer_cache_identity_sources : null
   # 0 = no cache. Must be set: the provider's default is 300.
   authorizer_result_ttl_in_seconds = var.authorizer_cache_ttl_seconds
 }
@@ -131,19 +179,7 @@ resource "aws_apigatewayv2_route" "token" {
 }
 
 resource "aws_apigatewayv2_route" "forwarder" {
-  for_each = toset(local.forwarder_route_keys)
-
-  api_id             = aws_apigatewayv2_api.this.id
-  route_key          = each.key
-  authorization_type = "CUSTOM"
-  authorizer_id      = aws_apigatewayv2_authorizer.this.id
-  target             = "integrations/${aws_apigatewayv2_integration.forwarder.id}"
-}
-
-# Public routes (secure = false): no authorizer; the forwarder limits them per client address, and checks
-# tokens itself for any secure route nested under a public prefix.
-resource "aws_apigatewayv2_route" "public" {
-  for_each = local.public_route_keys
+  for_each = setunion(toset(local.forwarder_route_keys), local.forwarder_extra_route_keys)
 
   api_id             = aws_apigatewayv2_api.this.id
   route_key          = each.key
@@ -152,21 +188,45 @@ resource "aws_apigatewayv2_route" "public" {
 }
 
 # Direct routes: API Gateway proxies to the backend after the authorizer allowed the request. The identity
-# headers are overwritten from the authorizer's context, so a client cannot forge them. No function runs:
-# no per-user rate limit, no 429, and Authorization (reserved) reaches the backend unchanged.
+# headers are overwritten from the authorizer's context, so a client cannot forge them, and so is the Cookie header:
+# the client's cookies without the token cookies. Authorization is reserved (no mapping can change it), so the
+# authorizer refuses a request that carries one. No function runs: no per-user rate limit, no 429.
+resource "aws_apigatewayv2_vpc_link" "direct" {
+  count = var.direct_route_vpc_link == null ? 0 : 1
+
+  name               = "${var.name}-direct"
+  subnet_ids         = var.direct_route_vpc_link.subnet_ids
+  security_group_ids = var.direct_route_vpc_link.security_group_ids
+  tags               = local.tags
+}
+
 resource "aws_apigatewayv2_integration" "direct" {
   for_each = local.direct_integrations
 
   api_id               = aws_apigatewayv2_api.this.id
   integration_type     = "HTTP_PROXY"
   integration_method   = "ANY"
-  integration_uri      = each.value
+  integration_uri      = each.value.uri
+  connection_type      = contains(keys(local.private_targets), each.value.prefix) ? "VPC_LINK" : "INTERNET"
+  connection_id        = contains(keys(local.private_targets), each.value.prefix) ? aws_apigatewayv2_vpc_link.direct[0].id : null
   timeout_milliseconds = 30000
 
-  request_parameters = {
+  request_parameters = merge({
     "overwrite:header.${var.identity_headers.user}"     = "$context.authorizer.user"
     "overwrite:header.${var.identity_headers.roles}"    = "$context.authorizer.roles"
     "overwrite:header.${var.identity_headers.token_id}" = "$context.authorizer.token_id"
+    "overwrite:header.cookie"                           = "$context.authorizer.cookie"
+    }, contains(keys(local.private_targets), each.value.prefix) ? {
+    # A private target gets the request's own path otherwise: set the route target's.
+    "overwrite:path" = each.value.path
+  } : {})
+
+  dynamic "tls_config" {
+    for_each = contains(keys(local.private_targets), each.value.prefix) && startswith(local.direct[each.value.prefix].target, "https://") ? [1] : []
+
+    content {
+      server_name_to_verify = regex("^https://([^/:]+)", local.direct[each.value.prefix].target)[0]
+    }
   }
 }
 
@@ -190,7 +250,7 @@ resource "aws_lambda_permission" "token" {
   function_name = aws_lambda_function.token.function_name
   qualifier     = aws_lambda_alias.token.name
   principal     = "apigateway.amazonaws.com"
-  source_arn    = "${aws_apigatewayv2_api.this.execution_arn}/*/${split(" ", each.key)[0]}${split(" ", each.key)[1]}"
+  source_arn    = "${aws_apigatewayv2_api.this.execution_arn}/*/${replace(split(" ", each.key)[0], "ANY", "*")}${split(" ", each.key)[1]}"
 }
 
 resource "aws_lambda_permission" "forwarder" {

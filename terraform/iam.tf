@@ -1,6 +1,8 @@
 # One role per function, granting exactly what FunctionPermissions lists for it: its DynamoDB actions on its
-# tables, GetSecretValue on the token key secrets, and writing to its own log group. No managed policies (the
-# basic execution role would add logs:CreateLogGroup on *), no wildcards.
+# tables, GetSecretValue on the secrets the configuration names (token keys, var.secrets, the configuration
+# itself when it lives in a secret), writing to its own log group, and, in a VPC, the network interfaces Lambda
+# makes. No managed policies (the basic execution role would add logs:CreateLogGroup on *), no wildcards but the
+# ones EC2's network-interface actions require.
 
 data "aws_iam_policy_document" "lambda_assume" {
   statement {
@@ -25,6 +27,8 @@ resource "aws_iam_role" "token" {
 }
 
 data "aws_iam_policy_document" "token" {
+  source_policy_documents = [data.aws_iam_policy_document.network.json]
+
   statement {
     sid       = "Users"
     actions   = ["dynamodb:GetItem", "dynamodb:UpdateItem", "dynamodb:Scan", "dynamodb:DeleteItem"]
@@ -56,9 +60,9 @@ data "aws_iam_policy_document" "token" {
   }
 
   statement {
-    sid       = "TokenKeys"
+    sid       = "Secrets"
     actions   = ["secretsmanager:GetSecretValue"]
-    resources = values(aws_secretsmanager_secret.token)[*].arn
+    resources = local.readable_secret_arns
   }
 
   statement {
@@ -82,6 +86,8 @@ resource "aws_iam_role" "authorizer" {
 }
 
 data "aws_iam_policy_document" "authorizer" {
+  source_policy_documents = [data.aws_iam_policy_document.network.json]
+
   statement {
     sid       = "Revocations"
     actions   = ["dynamodb:Query"]
@@ -89,9 +95,9 @@ data "aws_iam_policy_document" "authorizer" {
   }
 
   statement {
-    sid       = "TokenKeys"
+    sid       = "Secrets"
     actions   = ["secretsmanager:GetSecretValue"]
-    resources = values(aws_secretsmanager_secret.token)[*].arn
+    resources = local.readable_secret_arns
   }
 
   statement {
@@ -118,6 +124,8 @@ resource "aws_iam_role" "forwarder" {
 }
 
 data "aws_iam_policy_document" "forwarder" {
+  source_policy_documents = [data.aws_iam_policy_document.network.json]
+
   statement {
     sid       = "Revocations"
     actions   = ["dynamodb:Query", "dynamodb:PutItem"]
@@ -149,9 +157,9 @@ data "aws_iam_policy_document" "forwarder" {
   }
 
   statement {
-    sid       = "TokenKeys"
+    sid       = "Secrets"
     actions   = ["secretsmanager:GetSecretValue"]
-    resources = values(aws_secretsmanager_secret.token)[*].arn
+    resources = local.readable_secret_arns
   }
 
   statement {
@@ -165,4 +173,26 @@ resource "aws_iam_role_policy" "forwarder" {
   name   = "portcullis-forwarder"
   role   = aws_iam_role.forwarder.id
   policy = data.aws_iam_policy_document.forwarder.json
+}
+
+# In a VPC (var.vpc), Lambda creates and removes the functions' network interfaces with the function's role. EC2
+# does not scope these actions to resources (Describe* never, Create/Delete only partly), hence "*", as in AWS's
+# own AWSLambdaVPCAccessExecutionRole. Empty outside a VPC.
+data "aws_iam_policy_document" "network" {
+  dynamic "statement" {
+    for_each = var.vpc == null ? [] : [1]
+
+    content {
+      sid = "NetworkInterfaces"
+      actions = [
+        "ec2:CreateNetworkInterface",
+        "ec2:DescribeNetworkInterfaces",
+        "ec2:DescribeSubnets",
+        "ec2:DeleteNetworkInterface",
+        "ec2:AssignPrivateIpAddresses",
+        "ec2:UnassignPrivateIpAddresses",
+      ]
+      resources = ["*"]
+    }
+  }
 }

@@ -26,3 +26,22 @@ resource "aws_secretsmanager_secret_version" "token" {
   secret_id     = aws_secretsmanager_secret.token[each.key].id
   secret_string = random_password.token[each.key].result
 }
+
+# The configuration, when it does not fit in the functions' environment (config_storage): not a secret in itself
+# (the token keys and var.secrets are ${NAME} references in it), but it lists users and their hashes, and a secret
+# is where the functions can read 64 KB once per execution environment with the client they already have.
+resource "aws_secretsmanager_secret" "config" {
+  count = local.config_in_secret ? 1 : 0
+
+  name                    = "${var.name}/config"
+  description             = "Portcullis configuration (YAML), read by the functions during init."
+  recovery_window_in_days = var.secret_recovery_window_days
+  tags                    = local.tags
+}
+
+resource "aws_secretsmanager_secret_version" "config" {
+  count = local.config_in_secret ? 1 : 0
+
+  secret_id     = aws_secretsmanager_secret.config[0].id
+  secret_string = local.config_yaml
+}

@@ -25,8 +25,22 @@ module "portcullis" {
     { prefix = "/reports", target = "https://httpbin.org/anything/reports" },
   ]
 
-  # HTTP_PROXY for /reports: the authorizer still runs, no forwarder does (no per-user rate limit there).
+  # HTTP_PROXY for /reports: the authorizer runs, no forwarder does (no per-user rate limit there). Browsers with a
+  # session cookie only: API Gateway cannot keep an Authorization header from the backend, so one is refused.
   direct_routes = ["/reports"]
+
+  # Browser sessions (form login, session cookie, CSRF), from a single-page app on another origin.
+  browser = { login_redirect = "/reports/" }
+  cors    = { origins = ["https://app.example.com"] }
+
+  # API Gateway's own limit in front of everything, per second.
+  throttling = { rate_limit = 200, burst_limit = 100 }
+
+  # Any other key of the gateway's YAML, merged into what the module generates.
+  extra_config = {
+    passwords = { argon2 = { "memory-kib" = 65536, iterations = 3 } }
+    store     = { "revocation-max-staleness" = "2s" }
+  }
 
   # A trial deployment: let `terraform destroy` remove the tables and the secret at once.
   table_deletion_protection   = false

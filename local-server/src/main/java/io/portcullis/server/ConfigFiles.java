@@ -3,6 +3,7 @@ package io.portcullis.server;
 import io.helidon.config.Config;
 import io.portcullis.core.config.ConfigException;
 import io.portcullis.core.config.ConfigLoader;
+import io.portcullis.core.config.ConfigRewrite;
 import io.portcullis.core.config.GatewayConfig;
 import io.portcullis.core.config.ProxyAuthFiles;
 import java.nio.file.Path;
@@ -12,12 +13,15 @@ import java.util.Map;
 
 /**
  * Where the configuration comes from, read again at every reload: a YAML file (and its {@code users-file} and
- * {@code routes-file}), or ProxyAuth's {@code config.json} and {@code routes.yml}.
+ * {@code routes-file}), or ProxyAuth's {@code config.json} and {@code routes.yml}. The one way the files are read:
+ * {@code serve}, a reload and {@code config check} all load them here, so a configuration the check accepts is
+ * one a start accepts.
  */
 @FunctionalInterface
-interface ConfigFiles {
+public interface ConfigFiles {
     /**
-     * The configuration as the files say now.
+     * The configuration as the files say now. Nothing is written: what a start writes back is
+     * {@link Loaded#rewrite}.
      *
      * @throws ConfigException naming every problem
      */
@@ -25,11 +29,14 @@ interface ConfigFiles {
 
     /**
      * @param root the merged Helidon tree, for the sections the server reads itself ({@code server})
-     * @param usersFile where plaintext passwords are written, and their hashes written back
+     * @param rewrite what a start writes back into the files: plaintext passwords hashed, and ProxyAuth's
+     *     generated {@code token_admin}
      * @param watched the files a change of which reloads the configuration
-     * @param warnings what the files say that has no effect here, to log
+     * @param warnings what the files say that has no effect here, or that leaves the gateway weaker than it may
+     *     look, to log
      */
-    record Loaded(Config root, GatewayConfig config, Path usersFile, List<Path> watched, List<String> warnings) {
+    record Loaded(Config root, GatewayConfig config, ConfigRewrite rewrite, List<Path> watched,
+            List<String> warnings) {
         public Loaded {
             watched = List.copyOf(watched);
             warnings = List.copyOf(warnings);
@@ -45,7 +52,7 @@ interface ConfigFiles {
             config.usersFile().ifPresent(watched::add);
             root.get("routes-file").asString().ifPresent(routes ->
                     watched.add(file.toAbsolutePath().getParent().resolve(routes)));
-            return new Loaded(root, config, config.usersFile().orElse(file), watched, List.of());
+            return new Loaded(root, config, ConfigRewrite.ofYaml(file, config), watched, config.warnings());
         };
     }
 
@@ -53,7 +60,7 @@ interface ConfigFiles {
     static ConfigFiles proxyAuth(Path configJson, Path routesYml, Map<String, String> env) {
         return () -> {
             ProxyAuthFiles.Loaded loaded = ProxyAuthFiles.load(configJson, routesYml, env);
-            return new Loaded(loaded.root(), loaded.config(), configJson, List.of(configJson, routesYml),
+            return new Loaded(loaded.root(), loaded.config(), loaded.rewrite(), List.of(configJson, routesYml),
                     loaded.warnings());
         };
     }

@@ -5,8 +5,8 @@ import io.portcullis.core.ConfiguredUsers;
 import io.portcullis.core.Gateway;
 import io.portcullis.core.User;
 import io.portcullis.core.config.ConfigException;
+import io.portcullis.core.config.ConfigRewrite;
 import io.portcullis.core.config.GatewayConfig;
-import io.portcullis.core.config.PlaintextPasswords;
 import io.portcullis.core.password.Passwords;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -130,9 +130,10 @@ final class ConfigReload {
                         + config.maxTokenLifetime() + " while revocations are kept for " + running.maxTokenLifetime()
                         + "; restart to turn JWT verification on");
             }
-            Passwords passwords = new Passwords(config.passwords().argon2());
-            List<User> users = PlaintextPasswords.hashAndRewrite(config.users(), loaded.usersFile(), passwords,
+            ConfigRewrite.Applied rewritten = loaded.rewrite().apply(new Passwords(config.passwords().argon2()),
                     stores.users());
+            rewritten.written().forEach(line -> LOG.log(System.Logger.Level.INFO, line));
+            List<User> users = rewritten.users();
             watched = loaded.watched();
             digest = digest(watched);
             next = current.get().reconfigured(config);

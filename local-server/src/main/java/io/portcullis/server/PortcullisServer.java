@@ -3,10 +3,9 @@ package io.portcullis.server;
 import io.helidon.config.Config;
 import io.portcullis.core.ConfiguredUsers;
 import io.portcullis.core.Gateway;
-import io.portcullis.core.User;
 import io.portcullis.core.config.ConfigException;
+import io.portcullis.core.config.ConfigRewrite;
 import io.portcullis.core.config.GatewayConfig;
-import io.portcullis.core.config.PlaintextPasswords;
 import io.portcullis.core.password.Passwords;
 import io.portcullis.infra.HelidonMappers;
 import io.portcullis.infra.UpstreamClient;
@@ -79,21 +78,21 @@ public final class PortcullisServer implements AutoCloseable {
         Clock clock = Clock.systemUTC();
         GatewayMetrics metrics = GatewayMetrics.create();
         ServerStores stores = ServerStores.open(gatewayConfig, List.of(), metrics, clock);
-        List<User> users;
         try {
             // Against the store: a plaintext password its stored hash still verifies (one from an environment
             // variable, read again at every start) keeps that hash, so a restart logs nobody out.
-            users = PlaintextPasswords.hashAndRewrite(gatewayConfig.users(), loaded.usersFile(),
-                    new Passwords(gatewayConfig.passwords().argon2()), stores.stores().users());
-            ConfiguredUsers.seed(users, stores.stores().users(), stores.stores().revocations(), clock);
+            ConfigRewrite.Applied applied = loaded.rewrite().apply(new Passwords(gatewayConfig.passwords().argon2()),
+                    stores.stores().users());
+            applied.written().forEach(line -> LOG.log(System.Logger.Level.INFO, line));
+            ConfiguredUsers.seed(applied.users(), stores.stores().users(), stores.stores().revocations(), clock);
         } catch (RuntimeException e) {
             stores.close();
             throw e;
         }
-        ServerTelemetry telemetry = new ServerTelemetry(gatewayConfig, metrics,
-                LogSink.open(gatewayConfig.log(), metrics), clock);
         CurrentGateway gateway = new CurrentGateway(Gateway.create(gatewayConfig, stores.stores(),
                 new HttpJwksFetcher(gatewayConfig.jwt().jwksTimeout()), clock));
+        ServerTelemetry telemetry = new ServerTelemetry(gatewayConfig, metrics,
+                LogSink.open(gatewayConfig.log(), metrics), () -> gateway.get().trustedProxies(), clock);
         Optional<EdgeServer> demo = config.get("demo-backend").exists()
                 ? Optional.of(DemoBackend.start(config.get("demo-backend.host").asString().orElse("127.0.0.1"),
                         config.get("demo-backend.port").asInt().orElse(9000)))

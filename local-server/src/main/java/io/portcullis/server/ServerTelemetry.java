@@ -14,6 +14,7 @@ import io.portcullis.core.Reply;
 import io.portcullis.core.Revoked;
 import io.portcullis.core.config.GatewayConfig;
 import io.portcullis.core.net.TrustedProxies;
+import io.portcullis.core.page.PagePaths;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
@@ -37,7 +38,7 @@ final class ServerTelemetry implements AutoCloseable {
 
     static {
         Set<String> own = new java.util.HashSet<>(Gateway.OWN_ENDPOINTS);
-        own.addAll(Set.of("/adm/revoke", "/adm/stats"));
+        own.addAll(Set.of("/adm/revoke", "/adm/stats", PagePaths.SECOND_FACTOR));
         OWN_PATHS = Set.copyOf(own);
     }
 
@@ -45,15 +46,18 @@ final class ServerTelemetry implements AutoCloseable {
     private final LogSink sink;
     private final AuditLog audit;
     private final boolean accessLines;
-    private final TrustedProxies proxies;
+    private final Supplier<TrustedProxies> proxies;
+    private final UntrustedForwarding untrustedForwarding = new UntrustedForwarding();
     private final Clock clock;
 
-    ServerTelemetry(GatewayConfig config, GatewayMetrics metrics, LogSink sink, Clock clock) {
+    /** @param proxies the trusted proxies of the gateway that serves requests now (a reload may change them) */
+    ServerTelemetry(GatewayConfig config, GatewayMetrics metrics, LogSink sink, Supplier<TrustedProxies> proxies,
+            Clock clock) {
         this.metrics = metrics;
         this.sink = sink;
         this.audit = new AuditLog(sink, clock);
         this.accessLines = config.log().access();
-        this.proxies = new TrustedProxies(config.trustedProxies());
+        this.proxies = proxies;
         this.clock = clock;
     }
 
@@ -66,8 +70,10 @@ final class ServerTelemetry implements AutoCloseable {
     }
 
     RequestRecord begin(GatewayRequest request) {
+        TrustedProxies trusted = proxies.get();
+        untrustedForwarding.check(request.peer(), request.headers(), trusted);
         return new RequestRecord(request.method(), request.rawPath(),
-                proxies.clientAddress(request.peer(), request.headers()));
+                trusted.clientAddress(request.peer(), request.headers()));
     }
 
     /**
@@ -88,11 +94,13 @@ final class ServerTelemetry implements AutoCloseable {
         }
         record.route = request.method().equals("OPTIONS") ? "own:preflight" : known != null ? "own:" + known
                 : "own:other";
-        Optional<String> event = known == null || request.method().equals("OPTIONS") ? Optional.empty()
+        // The second-factor page audits what its form posts, not its views.
+        boolean view = path.equals(PagePaths.SECOND_FACTOR) && !request.method().equals("POST");
+        Optional<String> event = known == null || request.method().equals("OPTIONS") || view ? Optional.empty()
                 : Optional.of(switch (known) {
                     case "/auth" -> "login";
                     case "/auth/refresh" -> "refresh";
-                    case "/auth/totp/enrol", "/auth/totp/confirm" -> "totp";
+                    case "/auth/totp/enrol", "/auth/totp/confirm", PagePaths.SECOND_FACTOR -> "totp";
                     case "/adm/stats", "/admin/users", "/admin/tokens" -> "admin";
                     default -> "revocation";
                 });

@@ -55,9 +55,7 @@ final class WebSocketTunnel {
 
     /** Whether a request asks to switch to WebSocket: a GET whose {@code Upgrade} names it, with a key. */
     static boolean isHandshake(GatewayRequest request) {
-        return request.method().equals("GET")
-                && request.headers().all("Upgrade").stream().anyMatch(value -> value.strip()
-                        .regionMatches(true, 0, "websocket", 0, 9))
+        return request.method().equals("GET") && request.upgradesToWebSocket()
                 && request.headers().first("Sec-WebSocket-Key").isPresent();
     }
 

@@ -67,7 +67,9 @@ class CliConfigCheckTest {
         Cli.Run run = Cli.run("", "config", "check", file.toString());
 
         assertThat(run.code()).isZero();
-        assertThat(run.out()).contains("ok: 1 route(s), 1 user(s) (1 with a plaintext password");
+        assertThat(run.out()).isEqualTo(file + ": ok: 1 route(s), 1 user(s), store embedded\n"
+                + "a start writes into " + file + ":\n"
+                + "  - the Argon2 hash of each plaintext password, in place (alice)\n");
         assertThat(Files.readString(file)).isEqualTo(before);
         assertThat(dir.resolve("data")).doesNotExist();
     }

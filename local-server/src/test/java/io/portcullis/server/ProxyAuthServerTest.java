@@ -85,6 +85,8 @@ class ProxyAuthServerTest {
                       proxy_config: "", cert: {}, backends: [], allow_methods: ["*"],
                       filters: { default_allow: true, allow: [] } }
                   - { prefix: /open, target: "127.0.0.1:%1$d", secure: false }
+                  - { prefix: /ops, target: "http://127.0.0.1:%1$d", secure: true, username: [admin] }
+                  - { prefix: /unmarked, target: "http://127.0.0.1:%1$d" }
                 """.formatted(backend.port()));
         server = PortcullisServer.startProxyAuth(config.resolve("config.json"), config.resolve("routes.yml"),
                 Map.of("PASSWORDS_ARGON2_MEMORY_dash_KIB", "64", "PASSWORDS_ARGON2_ITERATIONS", "1",
@@ -207,6 +209,81 @@ class ProxyAuthServerTest {
                 .formatted(Fixtures.SECRET) + "\"users\": [], \"tls\": false, \"session_cookies\": true}");
         assertThatThrownBy(() -> PortcullisServer.startProxyAuth(bad, config.resolve("routes.yml"), Map.of()))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("config.json: session_cookies: unknown key");
+    }
+
+    // The deliberate differences the README's migration section lists, each as it says.
+
+    @Test
+    void difference_aUserTheRouteDoesNotList_gets403InJson_where_ProxyAuth_answers401() throws Exception {
+        String carol = RunningGateway.json(post("/auth", "{\"username\":\"carol\",\"password\":\"carol123\"}"))
+                .get("token").asText();
+        HttpResponse<String> refused = client.send(request("/ops/x").header("Authorization", "Bearer " + carol).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(refused.statusCode()).isEqualTo(403);
+        assertThat(RunningGateway.json(refused).get("error").asText()).isNotEmpty();
+        assertThat(backend.receivedNothing()).isTrue();
+    }
+
+    @Test
+    void difference_aRouteWithoutSecure_needsAToken_where_ProxyAuth_letsAnyoneThrough() throws Exception {
+        HttpResponse<String> refused = client.send(request("/unmarked/x").build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(refused.statusCode()).isEqualTo(401);
+        assertThat(backend.receivedNothing()).isTrue();
+    }
+
+    @Test
+    void difference_rateLimitHeaders_areRateLimitStar_notXRateLimit() throws Exception {
+        HttpResponse<String> login = post("/auth", "{\"username\":\"admin\",\"password\":\"admin123\"}");
+        assertThat(login.headers().firstValue("RateLimit-Limit")).isPresent();
+        assertThat(login.headers().firstValue("RateLimit-Remaining")).isPresent();
+        assertThat(login.headers().map().keySet()).noneSatisfy(name -> assertThat(name).startsWithIgnoringCase("x-ratelimit"));
+    }
+
+    @Test
+    void difference_admRevoke_aFutureExpRevokesAtOnce_aPastExpIs400() throws Exception {
+        String token = RunningGateway.json(post("/auth", "{\"username\":\"admin\",\"password\":\"admin123\"}"))
+                .get("token").asText();
+        client.send(request("/app/x").header("Authorization", "Bearer " + token).build(),
+                HttpResponse.BodyHandlers.ofString());
+        String tokenId = backend.next().header("x-token-id");
+        long now = java.time.Instant.now().getEpochSecond();
+
+        HttpResponse<String> past = revoke("{\"token_id\":\"" + tokenId + "\",\"exp\":" + (now - 60) + "}");
+        assertThat(past.statusCode()).isEqualTo(400);
+        assertThat(RunningGateway.json(past).get("error").asText()).isEqualTo("invalid_request");
+        HttpResponse<String> future = revoke("{\"token_id\":\"" + tokenId + "\",\"exp\":" + (now + 600) + "}");
+        assertThat(future.body()).isEqualTo("Token revoked with expiration.");
+        assertThat(client.send(request("/app/x").header("Authorization", "Bearer " + token).build(),
+                HttpResponse.BodyHandlers.ofString()).statusCode()).as("revoked at once").isEqualTo(401);
+    }
+
+    @Test
+    void difference_aTrailingSlash_isKept_where_ProxyAuth_stripsIt() throws Exception {
+        String token = RunningGateway.json(post("/auth", "{\"username\":\"admin\",\"password\":\"admin123\"}"))
+                .get("token").asText();
+        client.send(request("/app/foo/").header("Authorization", "Bearer " + token).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(backend.next().path()).isEqualTo("/base/foo/");
+    }
+
+    @Test
+    void admStats_datesAreRfc3339InUtc_asProxyAuthWritesThem_whateverTheTimezone() throws Exception {
+        String token = RunningGateway.json(post("/auth", "{\"username\":\"admin\",\"password\":\"admin123\"}"))
+                .get("token").asText();
+        client.send(request("/app/x").header("Authorization", "Bearer " + token).build(),
+                HttpResponse.BodyHandlers.ofString());
+        backend.next();
+        JsonNode stats = RunningGateway.json(client.send(request("/adm/stats").header("X-Auth-Token", ADMIN).build(),
+                HttpResponse.BodyHandlers.ofString()));
+        JsonNode used = stats.get(0).get("tokens").get(0);
+        assertThat(used.get("delivery_at").asText()).matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d(\\.\\d{3})?Z");
+        assertThat(used.get("expire_at").asText()).matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ");
+    }
+
+    private static HttpResponse<String> revoke(String json) throws Exception {
+        return client.send(request("/adm/revoke").header("X-Auth-Token", ADMIN).header("Content-Type",
+                "application/json").POST(HttpRequest.BodyPublishers.ofString(json)).build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     private static HttpRequest.Builder request(String path) {

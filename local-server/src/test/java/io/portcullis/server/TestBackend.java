@@ -22,8 +22,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * A real backend on a real socket that records what reached it: method, path, query, headers, and the body's size
  * and SHA-256 (streamed, never held). Special paths: {@code /events} streams two server-sent events, the second
- * once {@link #secondEvent} is released; {@code /slow} answers after 3 s, {@code /bytes/N} streams N
- * deterministic bytes back, {@code /status/N} answers status N.
+ * once {@link #secondEvent} is released; {@code /slow} answers after 3 s, {@code /held} once {@link #release} is
+ * released, {@code /bytes/N} streams N deterministic bytes back, {@code /status/N} answers status N.
  */
 final class TestBackend implements AutoCloseable {
     /** What one request looked like when it reached the backend. */
@@ -48,6 +48,9 @@ final class TestBackend implements AutoCloseable {
                 .build()
                 .start();
     }
+
+    /** Lets {@code /held} answer. */
+    final java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
 
     /** Lets {@code /events} send its second event. */
     final java.util.concurrent.CountDownLatch secondEvent = new java.util.concurrent.CountDownLatch(1);
@@ -109,6 +112,8 @@ final class TestBackend implements AutoCloseable {
                 boolean released = secondEvent.await(10, TimeUnit.SECONDS);
                 out.write((released ? "data: two\n\n" : "data: too late\n\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
             }
+        } else if (path.endsWith("/held")) {
+            res.send(release.await(30, TimeUnit.SECONDS) ? "released" : "never released");
         } else if (path.endsWith("/slow")) {
             Thread.sleep(3000);
             res.send("late");

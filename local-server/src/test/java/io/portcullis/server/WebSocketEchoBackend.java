@@ -25,6 +25,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 final class WebSocketEchoBackend implements AutoCloseable {
     private static final String GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
     final List<Map<String, String>> handshakes = new CopyOnWriteArrayList<>();
+    /** Each handshake's request line and header lines exactly as received, CRLF-separated. */
+    final List<String> rawHandshakes = new CopyOnWriteArrayList<>();
     private final ServerSocket server;
 
     WebSocketEchoBackend() throws IOException {
@@ -50,8 +52,10 @@ final class WebSocketEchoBackend implements AutoCloseable {
             InputStream in = socket.getInputStream();
             OutputStream out = socket.getOutputStream();
             Map<String, String> headers = new ConcurrentHashMap<>();
+            StringBuilder raw = new StringBuilder(readLine(in));
             String line;
             while (!(line = readLine(in)).isEmpty()) {
+                raw.append("\r\n").append(line);
                 int colon = line.indexOf(':');
                 if (colon > 0) {
                     headers.merge(line.substring(0, colon).toLowerCase(Locale.ROOT), line.substring(colon + 1).strip(),
@@ -59,6 +63,7 @@ final class WebSocketEchoBackend implements AutoCloseable {
                 }
             }
             handshakes.add(headers);
+            rawHandshakes.add(raw.toString());
             String accept = Base64.getEncoder().encodeToString(MessageDigest.getInstance("SHA-1")
                     .digest((headers.get("sec-websocket-key") + GUID).getBytes(StandardCharsets.US_ASCII)));
             out.write(("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"

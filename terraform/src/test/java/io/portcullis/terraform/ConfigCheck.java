@@ -48,7 +48,21 @@ final class ConfigCheck {
             Map.entry("/store/region", new Leaf("${data.aws_region.current.name}", "eu-west-1")),
             Map.entry("/identity-headers/user", new Leaf("${var.identity_headers.user}", "x-user")),
             Map.entry("/identity-headers/roles", new Leaf("${var.identity_headers.roles}", "x-user-roles")),
-            Map.entry("/identity-headers/token-id", new Leaf("${var.identity_headers.token_id}", "x-token-id")));
+            Map.entry("/identity-headers/token-id", new Leaf("${var.identity_headers.token_id}", "x-token-id")),
+            Map.entry("/upstream/connect-timeout-ms", new Leaf("${var.upstream.connect_timeout_ms}", 3000)),
+            Map.entry("/upstream/read-timeout-ms", new Leaf("${var.upstream.read_timeout_ms}", 20000)));
+
+    /** local.optional_sections: each section's expression, as written (checked exactly, then applied in Java). */
+    static final Map<String, String> OPTIONAL_SECTIONS = Map.of(
+            "users", "${length(var.users) == 0 ? null : [for u in var.users : { for k, v in {\n      username      = u.username\n      password      = u.password_hash\n      roles         = u.roles\n      allow         = u.allow\n      \"totp-secret\" = u.totp_secret\n    } : k => v if v != null }]}",
+            "trusted-proxies", "${length(var.trusted_proxies) == 0 ? null : var.trusted_proxies}",
+            "cors", "${var.cors == null ? null : { origins = var.cors.origins, \"max-age-seconds\" = var.cors.max_age_seconds }}",
+            "sessions", "${var.sessions == null ? null : { for k, v in var.sessions : replace(k, \"_\", \"-\") => v if v != null }}",
+            "browser", "${var.browser == null ? null : { for k, v in var.browser : replace(k, \"_\", \"-\") => v if v != null }}",
+            "totp", "${var.totp == null ? null : { for k, v in var.totp : replace(k, \"_\", \"-\") => v if v != null }}");
+
+    /** local.config: var.extra_config merged into the generated configuration, three levels deep. */
+    static final String MERGE = "${merge(local.generated_config, var.extra_config, {\n    for section, value in var.extra_config : section => merge(local.generated_config[section], value, {\n      for key, inner in value : key => merge(local.generated_config[section][key], inner)\n      if can(keys(inner)) && can(keys(local.generated_config[section][key]))\n    }) if can(keys(value)) && can(keys(local.generated_config[section]))\n  })}";
 
     private static final Pattern ATTRIBUTE = Pattern.compile("(?m)^\\s*\"?([A-Za-z][A-Za-z0-9_-]*)\"?\\s*=\\s*(.+?)\\s*$");
     private static final Pattern SECRET_ENV = Pattern.compile(
@@ -69,22 +83,27 @@ final class ConfigCheck {
      */
     static GatewayConfig generatedConfig(Tf module, Tf example, Map<String, String> extraEnvironment,
             java.util.function.UnaryOperator<String> fetchSecret) {
-        JsonNode config = module.local("config");
-        assertThat(config.isObject()).as("local.config is an object").isTrue();
+        JsonNode config = module.local("base_config");
+        assertThat(config.isObject()).as("local.base_config is an object").isTrue();
         config.fieldNames().forEachRemaining(section -> assertThat(ConfigLoader.SECTIONS)
-                .as("local.config section %s is one the gateway reads", section).contains(section));
-        assertThat(config.has("users") || config.has("users-file")).as("users live in the users table, not the config")
-                .isFalse();
+                .as("local.base_config section %s is one the gateway reads", section).contains(section));
         assertThat(Tf.text(config.path("store").path("type"))).as("store.type").isEqualTo("dynamodb");
         assertThat(config.path("store").has("create-tables") || config.path("store").has("endpoint"))
                 .as("Terraform creates the tables; the functions use the regional endpoint").isFalse();
+        assertThat(Tf.text(module.local("generated_config"))).isEqualTo(
+                "${merge(local.base_config, { for k, v in local.optional_sections : k => v if v != null })}");
+        assertThat(Tf.text(module.local("config"))).as("local.config: extra_config merged in").isEqualTo(MERGE);
         assertThat(Tf.text(module.local("config_yaml"))).isEqualTo("${yamlencode(local.config)}");
-
         // How a key's secret reaches the YAML: NAME_ARN in the environment, ${NAME} in the YAML.
         String environment = Tf.text(module.local("function_environment"));
         assertThat(environment).as("local.function_environment")
-                .contains("PORTCULLIS_CONFIG_YAML = local.config_yaml")
-                .contains("for id, name in local.token_secret_env : \"${name}_ARN\" => aws_secretsmanager_secret.token[id].arn");
+                .contains("PORTCULLIS_CONFIG_YAML = local.config_in_secret ? null : local.config_yaml")
+                .contains("PORTCULLIS_CONFIG_ARN  = local.config_in_secret ? aws_secretsmanager_secret.config[0].arn : null")
+                .contains("PORTCULLIS_FUNCTION_TIMEOUT_SECONDS = tostring(var.lambda_timeout_seconds)")
+                .contains("for id, name in local.token_secret_env : \"${name}_ARN\" => aws_secretsmanager_secret.token[id].arn")
+                .contains("local.extra_secret_env");
+        assertThat(Tf.text(module.local("extra_secret_env")))
+                .isEqualTo("${{ for name, arn in var.secrets : \"${name}_SECRET_ARN\" => arn }}");
         for (String fn : List.of("token", "forwarder")) {
             assertThat(Tf.isExactly(module.resource("aws_lambda_function", fn).path("environment").path(0).path("variables"),
                     "local.function_environment")).as("aws_lambda_function.%s environment", fn).isTrue();
@@ -142,17 +161,100 @@ final class ConfigCheck {
             });
         }
 
-        JsonNode evaluated = evaluate(config, "", keys, routeList);
+        ObjectNode evaluated = (ObjectNode) evaluate(config, "", keys, routeList);
+        JsonNode optional = module.local("optional_sections");
+        optional.fieldNames().forEachRemaining(section -> assertThat(ConfigLoader.SECTIONS)
+                .as("local.optional_sections section %s is one the gateway reads", section).contains(section));
+        OPTIONAL_SECTIONS.forEach((section, expression) -> assertThat(Tf.text(optional.path(section)))
+                .as("local.optional_sections.%s", section).isEqualTo(expression));
+        assertThat(Tf.text(optional.path("jwt"))).as("local.optional_sections.jwt")
+                .contains("replace(k, \"_\", \"-\") => v if v != null && k != \"keys\"")
+                .contains("replace(kk, \"_\", \"-\") => vv if vv != null");
+        ObjectNode generated = evaluated.deepCopy();
+        optionalSections(inputs).forEach(generated::set);
+        JsonNode extra = inputs.has("extra_config") ? inputs.get("extra_config") : JsonNodeFactory.instance.objectNode();
+        assertThat(Tf.collectStrings(extra)).as("example extra_config").noneMatch(text -> text.contains("${var."));
+        JsonNode merged = merge(generated, extra, 3);
+
         Map<String, String> functionEnvironment = new LinkedHashMap<>(extraEnvironment);
         functionEnvironment.putAll(arnVariables);
+        inputs.path("secrets").properties().forEach(e -> functionEnvironment.put(e.getKey() + "_SECRET_ARN",
+                e.getValue().asText()));
         Map<String, String> env = Secrets.resolve(functionEnvironment, fetchSecret);
+        lastYaml = merged;
         try {
-            return ConfigLoader.fromYaml(JSON.writeValueAsString(evaluated), env);
+            return ConfigLoader.fromYaml(JSON.writeValueAsString(merged), env);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException(e);
         } catch (ConfigException | io.helidon.config.ConfigException e) {
             throw new AssertionError("the gateway refuses the configuration Terraform generates: " + e.getMessage(), e);
         }
+    }
+
+    /** The configuration the last {@link #generatedConfig} call evaluated, as JSON (which is YAML too). */
+    static JsonNode lastYaml;
+
+    /** local.optional_sections applied to {@code inputs}: each variable set becomes its section, keys dashed. */
+    private static Map<String, JsonNode> optionalSections(JsonNode inputs) {
+        Map<String, JsonNode> sections = new LinkedHashMap<>();
+        if (inputs.path("users").size() > 0) {
+            ArrayNode users = JsonNodeFactory.instance.arrayNode();
+            inputs.get("users").forEach(u -> {
+                ObjectNode user = users.addObject();
+                user.set("username", u.get("username"));
+                user.set("password", u.get("password_hash"));
+                for (String key : List.of("roles", "allow")) {
+                    if (u.has(key)) {
+                        user.set(key, u.get(key));
+                    }
+                }
+                if (u.has("totp_secret")) {
+                    user.set("totp-secret", u.get("totp_secret"));
+                }
+            });
+            sections.put("users", users);
+        }
+        if (inputs.path("trusted_proxies").size() > 0) {
+            sections.put("trusted-proxies", inputs.get("trusted_proxies"));
+        }
+        if (inputs.has("cors")) {
+            ObjectNode cors = JsonNodeFactory.instance.objectNode();
+            cors.set("origins", inputs.get("cors").get("origins"));
+            cors.put("max-age-seconds", inputs.get("cors").path("max_age_seconds").asInt(3600));
+            sections.put("cors", cors);
+        }
+        for (String section : List.of("jwt", "sessions", "browser", "totp")) {
+            if (inputs.has(section)) {
+                sections.put(section, dashed(inputs.get(section)));
+            }
+        }
+        return sections;
+    }
+
+    /** An object's (and its lists' objects') attribute names with {@code _} read as {@code -}. */
+    private static JsonNode dashed(JsonNode node) {
+        if (node.isObject()) {
+            ObjectNode out = JsonNodeFactory.instance.objectNode();
+            node.properties().forEach(e -> out.set(e.getKey().replace('_', '-'), dashed(e.getValue())));
+            return out;
+        }
+        if (node.isArray()) {
+            ArrayNode out = JsonNodeFactory.instance.arrayNode();
+            node.forEach(item -> out.add(dashed(item)));
+            return out;
+        }
+        return node;
+    }
+
+    /** local.config's merge: {@code extra} over {@code generated}, objects merged {@code depth} levels down. */
+    static JsonNode merge(JsonNode generated, JsonNode extra, int depth) {
+        if (depth == 0 || !generated.isObject() || !extra.isObject()) {
+            return extra;
+        }
+        ObjectNode out = ((ObjectNode) generated).deepCopy();
+        extra.properties().forEach(e -> out.set(e.getKey(), generated.has(e.getKey())
+                ? merge(generated.get(e.getKey()), e.getValue(), depth - 1) : e.getValue()));
+        return out;
     }
 
     /** The {@code key = value} lines of a for-expression building one object per {@code var} element. */

@@ -56,7 +56,8 @@ final class ModuleChecks {
 
     /**
      * {@code handler} ({@code class::method}) names a public class with a public no-argument constructor (the
-     * runtime instantiates it) and a public instance method of that name taking an event and a {@link Context}.
+     * runtime instantiates it) and a public instance method of that name taking the event's bytes, the answer's
+     * stream and a {@link Context} (what the runtime calls for a stream handler), or an event and a {@link Context}.
      */
     static void handlerExists(String handler) {
         String[] parts = handler.split("::", -1);
@@ -72,9 +73,13 @@ final class ModuleChecks {
                 .as("%s has a public no-argument constructor", type.getName()).isTrue();
         List<Method> methods = Arrays.stream(type.getMethods())
                 .filter(m -> m.getName().equals(parts[1]) && !Modifier.isStatic(m.getModifiers()) && !m.isBridge())
-                .filter(m -> m.getParameterCount() == 2 && m.getParameterTypes()[1] == Context.class)
+                .filter(m -> m.getParameterCount() == 2 && m.getParameterTypes()[1] == Context.class
+                        || m.getParameterCount() == 3 && m.getParameterTypes()[0] == java.io.InputStream.class
+                        && m.getParameterTypes()[1] == java.io.OutputStream.class
+                        && m.getParameterTypes()[2] == Context.class)
                 .toList();
-        assertThat(methods).as("handler %s: a public method %s(event, Context)", handler, parts[1]).isNotEmpty();
+        assertThat(methods).as("handler %s: a public method %s(InputStream, OutputStream, Context) or "
+                + "%s(event, Context)", handler, parts[1], parts[1]).isNotEmpty();
     }
 
     /** java21 from the one package, sized by the variables, SnapStart on published versions behind aliases. */
@@ -242,7 +247,15 @@ final class ModuleChecks {
             Set<String> logActions = new TreeSet<>();
             JsonNode document = tf.data("aws_iam_policy_document", documents.get(0));
             assertThat(document.path("statement").size()).as("statements of the %s policy", fn).isPositive();
-            for (JsonNode statement : document.path("statement")) {
+            List<JsonNode> statements = new ArrayList<>();
+            document.path("statement").forEach(statements::add);
+            List<String> sources = Tf.strings(document.path("source_policy_documents"));
+            assertThat(sources).as("source_policy_documents of the %s policy: the shared network one only", fn)
+                    .isIn(List.of(), List.of("${data.aws_iam_policy_document.network.json}"));
+            if (!sources.isEmpty()) {
+                networkStatement(tf);
+            }
+            for (JsonNode statement : statements) {
                 String sid = Tf.text(statement.path("sid"));
                 String at = "policy of " + fn + ", statement " + sid;
                 assertThat(Tf.text(statement.path("effect"))).as(at + " effect").isIn("", "Allow");
@@ -272,12 +285,8 @@ final class ModuleChecks {
                     }
                     case "secretsmanager" -> {
                         secretActions.addAll(names);
-                        for (String resource : resources) {
-                            assertThat(Tf.references(com.fasterxml.jackson.databind.node.TextNode.valueOf(resource)))
-                                    .as(at + ": GetSecretValue only on the token key secrets")
-                                    .containsExactly("aws_secretsmanager_secret.token");
-                            assertThat(resource).as(at + ": secret ARNs, not names or wildcards").contains(".arn");
-                        }
+                        assertThat(resources).as(at + ": GetSecretValue only on the secrets the configuration names")
+                                .containsExactly("${local.readable_secret_arns}");
                     }
                     case "logs" -> {
                         logActions.addAll(names);
@@ -296,10 +305,47 @@ final class ModuleChecks {
                     .isEqualTo(expected);
             assertThat(secretActions).as("Secrets Manager actions of %s (FunctionPermissions.SECRETS_MANAGER)", fn)
                     .isEqualTo(new TreeSet<>(FunctionPermissions.SECRETS_MANAGER));
+            readableSecrets(tf);
             assertThat(logActions).as("CloudWatch Logs actions of %s", fn)
                     .isEqualTo(Set.of("CreateLogStream", "PutLogEvents"));
             assertThat(Tf.isExactly(tf.resource("aws_lambda_function", fn).path("logging_config").path(0).path("log_group"),
                     "aws_cloudwatch_log_group." + fn + ".name")).as("%s logs to the group its role may write", fn).isTrue();
+        }
+    }
+
+    /**
+     * The secrets a role may read: the token keys' ARNs, var.secrets' ARNs and the configuration's secret, when it
+     * is one; never a name or a wildcard.
+     */
+    static void readableSecrets(Tf tf) {
+        assertThat(Tf.text(tf.local("readable_secret_arns"))).as("local.readable_secret_arns").isEqualTo(
+                "${concat(values(aws_secretsmanager_secret.token)[*].arn, values(var.secrets), "
+                        + "aws_secretsmanager_secret.config[*].arn)}");
+        JsonNode secrets = tf.variables().get("secrets");
+        assertThat(Tf.collectStrings(secrets.path("validation"))).as("var.secrets holds Secrets Manager ARNs")
+                .anyMatch(condition -> condition.contains(":secretsmanager:"));
+    }
+
+    /**
+     * The network-interface permissions Lambda needs in a VPC, and only then: one statement, present only when
+     * var.vpc is set, of exactly the EC2 actions of AWSLambdaVPCAccessExecutionRole (which EC2 does not scope to
+     * resources, hence the one "*" allowed).
+     */
+    static void networkStatement(Tf tf) {
+        JsonNode network = tf.data("aws_iam_policy_document", "network");
+        assertThat(network.has("statement")).as("the network policy has no unconditional statement").isFalse();
+        JsonNode dynamic = network.path("dynamic").path("statement").path(0);
+        assertThat(Tf.text(dynamic.path("for_each"))).as("network statement only with var.vpc")
+                .isEqualTo("${var.vpc == null ? [] : [1]}");
+        JsonNode content = dynamic.path("content").path(0);
+        assertThat(Tf.strings(content.path("actions"))).as("network interface actions").containsExactlyInAnyOrder(
+                "ec2:CreateNetworkInterface", "ec2:DescribeNetworkInterfaces", "ec2:DescribeSubnets",
+                "ec2:DeleteNetworkInterface", "ec2:AssignPrivateIpAddresses", "ec2:UnassignPrivateIpAddresses");
+        assertThat(Tf.strings(content.path("resources"))).containsExactly("*");
+        for (String fn : FunctionHandlers.ALL.keySet()) {
+            JsonNode vpc = tf.resource("aws_lambda_function", fn).path("dynamic").path("vpc_config").path(0);
+            assertThat(Tf.text(vpc.path("for_each"))).as("aws_lambda_function.%s.vpc_config from var.vpc", fn)
+                    .isEqualTo("${var.vpc == null ? [] : [var.vpc]}");
         }
     }
 
@@ -328,8 +374,9 @@ final class ModuleChecks {
         assertThat(Tf.text(authorizer.path("authorizer_payload_format_version"))).as("payload format").isEqualTo("2.0");
         assertThat(authorizer.path("enable_simple_responses").isBoolean() && authorizer.path("enable_simple_responses").asBoolean())
                 .as("enable_simple_responses (AuthorizerFunction::handleRequest answers {isAuthorized, context})").isTrue();
-        assertThat(Tf.strings(authorizer.path("identity_sources"))).as("identity_sources")
-                .containsExactly("$request.header.Authorization");
+        assertThat(Tf.text(authorizer.path("identity_sources"))).as("identity_sources: none without a cache (a "
+                + "cookie-only request must reach the authorizer), the variable's with one")
+                .isEqualTo("${var.authorizer_cache_ttl_seconds > 0 ? var.authorizer_cache_identity_sources : null}");
         assertThat(Tf.isExactly(authorizer.path("authorizer_result_ttl_in_seconds"), "var.authorizer_cache_ttl_seconds"))
                 .as("authorizer_result_ttl_in_seconds is the variable (the provider's own default is 300)").isTrue();
         JsonNode ttl = tf.variables().get("authorizer_cache_ttl_seconds");
@@ -342,78 +389,79 @@ final class ModuleChecks {
         assertThat(Tf.isExactly(tf.resource("aws_lambda_function", "authorizer").path("environment").path(0).path("variables"),
                 "local.authorizer_environment")).as("the authorizer's environment").isTrue();
         assertThat(Tf.text(tf.local("authorizer_environment")))
-                .contains("AUTHORIZER_CACHE_TTL_SECONDS = tostring(var.authorizer_cache_ttl_seconds)");
+                .contains("AUTHORIZER_CACHE_TTL_SECONDS = tostring(var.authorizer_cache_ttl_seconds)")
+                .contains("AUTHORIZER_DIRECT_ROUTES = \"true\"");
         // Its permission is scoped to this API's authorizers path.
         assertThat(Tf.text(tf.resource("aws_lambda_permission", "authorizer").path("source_arn")))
                 .isEqualTo("${aws_apigatewayv2_api.this.execution_arn}/authorizers/${aws_apigatewayv2_authorizer.this.id}");
     }
 
     /**
-     * The token function's routes: {@code POST} on each of Gateway.OWN_ENDPOINTS, {@code GET /logout}, which
-     * Gateway.ownEndpoint answers for browser sessions (the {@code browser} section on; 405 otherwise), and the
-     * admin API's user management (Gateway.ADMIN_ROUTE_KEYS), and {@code GET} on the documents the gateway publishes
-     * (Gateway.DOCUMENTS: the identity assertions' JWKS, the OpenAPI description).
+     * The token function's routes: {@code ANY} on each of Gateway.OWN_ENDPOINTS, the admin API's user paths
+     * (Gateway.ADMIN_ROUTE_KEYS), the browser pages' paths (Gateway.PAGE_ROUTE_KEYS) and the documents the gateway
+     * publishes (Gateway.DOCUMENTS: the identity assertions' JWKS, the OpenAPI description), so it answers every
+     * method there as the server does.
      */
     static List<String> expectedTokenRoutes() {
-        List<String> routes = new ArrayList<>(Gateway.OWN_ENDPOINTS.stream().map(path -> "POST " + path).toList());
-        routes.add("GET /logout");
-        routes.addAll(Gateway.ADMIN_ROUTE_KEYS);
-        routes.addAll(Gateway.DOCUMENTS.stream().map(path -> "GET " + path).toList());
-        return routes;
+        java.util.Set<String> paths = new java.util.LinkedHashSet<>(Gateway.OWN_ENDPOINTS);
+        Gateway.ADMIN_ROUTE_KEYS.forEach(key -> paths.add(key.substring(key.indexOf(' ') + 1)));
+        Gateway.PAGE_ROUTE_KEYS.forEach(key -> paths.add(key.substring(key.indexOf(' ') + 1)));
+        paths.addAll(Gateway.DOCUMENTS);
+        return paths.stream().map(path -> "ANY " + path).toList();
     }
 
     /**
-     * The routes of DESIGN.md §7: the token function on Gateway.OWN_ENDPOINTS, the forwarder behind the authorizer
-     * on the catch-all, public routes without it, direct routes as HTTP_PROXY with identity headers mapped from
-     * the authorizer's context; a $default stage with auto-deploy and access logs.
+     * The routes of DESIGN.md §7, as issue 14 left them: the token function on its paths, the forwarder on the
+     * catch-all without an authorizer (it checks tokens itself), direct routes as HTTP_PROXY behind the authorizer
+     * with identity headers and the Cookie header mapped from its context, OPTIONS on them and routes nested under
+     * them back to the forwarder; a $default stage with auto-deploy, access logs and throttling; CORS from var.cors.
      */
     static void routes(Tf tf) {
         JsonNode api = tf.resource("aws_apigatewayv2_api", "this");
         assertThat(Tf.text(api.path("protocol_type"))).as("an HTTP API").isEqualTo("HTTP");
 
         List<String> tokenRoutes = Tf.strings(tf.local("token_route_keys"));
-        assertThat(tokenRoutes).as("local.token_route_keys (Gateway.OWN_ENDPOINTS, GET /logout, Gateway.ADMIN_ROUTE_KEYS)")
-                .containsExactlyInAnyOrderElementsOf(expectedTokenRoutes());
+        assertThat(tokenRoutes).as("local.token_route_keys (ANY on Gateway.OWN_ENDPOINTS, the admin user paths and "
+                + "the pages)").containsAll(expectedTokenRoutes());
         JsonNode token = tf.resource("aws_apigatewayv2_route", "token");
         assertThat(Tf.text(token.path("for_each"))).isEqualTo("${toset(local.token_route_keys)}");
         assertThat(Tf.text(token.path("route_key"))).isEqualTo("${each.key}");
         assertThat(Tf.text(token.path("authorization_type"))).as("own endpoints check tokens themselves").isEqualTo("NONE");
         assertThat(Tf.text(token.path("target"))).isEqualTo("integrations/${aws_apigatewayv2_integration.token.id}");
 
-        assertThat(Tf.strings(tf.local("forwarder_route_keys"))).as("local.forwarder_route_keys").contains("ANY /{proxy+}");
+        assertThat(Tf.strings(tf.local("forwarder_route_keys"))).as("local.forwarder_route_keys")
+                .containsExactlyInAnyOrder("ANY /{proxy+}", "ANY /");
         JsonNode forwarder = tf.resource("aws_apigatewayv2_route", "forwarder");
-        assertThat(Tf.text(forwarder.path("for_each"))).isEqualTo("${toset(local.forwarder_route_keys)}");
-        assertThat(Tf.text(forwarder.path("authorization_type"))).isEqualTo("CUSTOM");
-        assertThat(Tf.text(forwarder.path("authorizer_id"))).isEqualTo("${aws_apigatewayv2_authorizer.this.id}");
+        assertThat(Tf.text(forwarder.path("for_each")))
+                .isEqualTo("${setunion(toset(local.forwarder_route_keys), local.forwarder_extra_route_keys)}");
+        assertThat(Tf.text(forwarder.path("authorization_type")))
+                .as("the forwarder's routes have no authorizer: the forwarder answers 401/403/429 itself")
+                .isEqualTo("NONE");
+        assertThat(forwarder.has("authorizer_id")).isFalse();
         assertThat(Tf.text(forwarder.path("target"))).isEqualTo("integrations/${aws_apigatewayv2_integration.forwarder.id}");
-
-        JsonNode publicRoutes = tf.resource("aws_apigatewayv2_route", "public");
-        assertThat(Tf.text(publicRoutes.path("authorization_type"))).isEqualTo("NONE");
-        assertThat(Tf.text(publicRoutes.path("target"))).isEqualTo("integrations/${aws_apigatewayv2_integration.forwarder.id}");
-        assertThat(Tf.text(tf.local("public_prefixes"))).as("public routes are those with secure = false")
-                .isEqualTo("${[for r in var.routes : r.prefix if !r.secure]}");
-        assertThat(Tf.text(tf.local("public_route_keys"))).contains("\"ANY ${p}\"").contains("\"ANY ${p}/{proxy+}\"");
+        assertThat(Tf.text(tf.local("forwarder_extra_route_keys"))).as("preflights and nested routes to the forwarder")
+                .contains("\"OPTIONS ${p}\"").contains("\"ANY ${p}/{proxy+}\"");
 
         JsonNode directRoute = tf.resource("aws_apigatewayv2_route", "direct");
         assertThat(Tf.text(directRoute.path("authorization_type"))).isEqualTo("CUSTOM");
         assertThat(Tf.text(directRoute.path("authorizer_id"))).isEqualTo("${aws_apigatewayv2_authorizer.this.id}");
         JsonNode direct = tf.resource("aws_apigatewayv2_integration", "direct");
         assertThat(Tf.text(direct.path("integration_type"))).isEqualTo("HTTP_PROXY");
-        Map<String, String> mappings = new TreeMap<>();
-        direct.path("request_parameters").properties().forEach(e -> mappings.put(e.getKey(), Tf.text(e.getValue())));
-        // The context the authorizer writes (AuthorizerFunction.context) and the header each key goes to.
-        Map<String, String> headerVariable = Map.of("user", "user", "roles", "roles", "token_id", "token_id");
-        Map<String, String> expected = new TreeMap<>();
+        String mappings = Tf.text(direct.path("request_parameters"));
+        // The context the authorizer writes (AuthorizerFunction.context, plus cookie) and the header each key goes to.
         for (String key : authorizerContextKeys()) {
             if (key.equals("expires_at")) {
-                continue; // the token's expiry, for the forwarder's identity assertions: no header of its own
+                continue; // the token's expiry, for a forwarder behind the authorizer (assertions never outlive it)
             }
-            assertThat(headerVariable).as("identity header for the authorizer context key %s", key).containsKey(key);
-            expected.put("overwrite:header.${var.identity_headers." + headerVariable.get(key) + "}", "$context.authorizer." + key);
+            assertThat(mappings).as("HTTP_PROXY request_parameters: identity header for %s from the authorizer", key)
+                    .contains("\"overwrite:header.${var.identity_headers." + key + "}\"")
+                    .contains("= \"$context.authorizer." + key + "\"");
         }
-        assertThat(mappings).as("HTTP_PROXY request_parameters: identity headers overwritten from the authorizer context")
-                .isEqualTo(expected);
-        JsonNode identityHeaders = tf.local("config").path("identity-headers");
+        assertThat(mappings).as("the Cookie header without the token cookies")
+                .contains("\"overwrite:header.cookie\"").contains("= \"$context.authorizer.cookie\"");
+        assertThat(Tf.text(direct.path("connection_type"))).as("a VPC link for private targets")
+                .contains("VPC_LINK").contains("local.private_targets");
+        JsonNode identityHeaders = tf.local("base_config").path("identity-headers");
         assertThat(Tf.text(identityHeaders.path("user"))).isEqualTo("${var.identity_headers.user}");
         assertThat(Tf.text(identityHeaders.path("roles"))).isEqualTo("${var.identity_headers.roles}");
         assertThat(Tf.text(identityHeaders.path("token-id"))).isEqualTo("${var.identity_headers.token_id}");
@@ -425,6 +473,67 @@ final class ModuleChecks {
                 .isEqualTo("${aws_cloudwatch_log_group.api.arn}");
         assertThat(Tf.text(stage.path("access_log_settings").path(0).path("format"))).as("access log format")
                 .contains("$context.requestId").contains("$context.status").doesNotContain("$request.header");
+        JsonNode throttling = stage.path("default_route_settings").path(0);
+        assertThat(Tf.isExactly(throttling.path("throttling_rate_limit"), "var.throttling.rate_limit"))
+                .as("stage throttling_rate_limit from var.throttling").isTrue();
+        assertThat(Tf.isExactly(throttling.path("throttling_burst_limit"), "var.throttling.burst_limit"))
+                .as("stage throttling_burst_limit from var.throttling").isTrue();
+
+        JsonNode cors = api.path("dynamic").path("cors_configuration").path(0);
+        assertThat(Tf.text(cors.path("for_each"))).as("the HTTP API's CORS from var.cors")
+                .isEqualTo("${var.cors == null ? [] : [var.cors]}");
+        assertThat(Tf.text(cors.path("content").path(0).path("allow_origins")))
+                .isEqualTo("${cors_configuration.value.origins}");
+        assertThat(cors.path("content").path(0).path("allow_credentials").asBoolean(false))
+                .as("allow_credentials: the gateway's answers are credentialed").isTrue();
+        assertThat(Tf.text(tf.local("optional_sections").path("cors"))).as("the gateway's cors section, same origins")
+                .contains("origins = var.cors.origins");
+    }
+
+    /**
+     * What each issue-14 variable must refuse (a part of its validation's condition) or feed: a function timeout API
+     * Gateway can wait for, backend timeouts below it (a precondition), hashes only for users, references only for
+     * secrets in the config, ARNs for var.secrets, origins for CORS, the configuration check before any function.
+     */
+    static void deployChecks(Tf tf) {
+        Map<String, String> validations = new TreeMap<>(Map.ofEntries(
+                Map.entry("lambda_timeout_seconds", "var.lambda_timeout_seconds <= 29"),
+                Map.entry("upstream", "var.upstream.read_timeout_ms >= 1"),
+                Map.entry("users", "argon2(id|i|d)"),
+                Map.entry("jwt", "k.secret == null || can(regex("),
+                Map.entry("sessions", "_SECRET"),
+                Map.entry("secrets", "can(regex(\"^arn:aws[a-z-]*:secretsmanager:"),
+                Map.entry("cors", "var.cors.origins"),
+                Map.entry("trusted_proxies", "cidrhost(c, 0)"),
+                Map.entry("throttling", "var.throttling.rate_limit >= 0"),
+                Map.entry("vpc", "var.vpc.security_group_ids"),
+                Map.entry("direct_route_vpc_link", "elasticloadbalancing|servicediscovery"),
+                Map.entry("config_storage", "\"secretsmanager\""),
+                Map.entry("extra_config", "can(keys(var.extra_config))"),
+                Map.entry("totp", "SHA256"),
+                Map.entry("authorizer_cache_identity_sources", "request")));
+        Map<String, JsonNode> variables = tf.variables();
+        validations.forEach((name, part) -> {
+            assertThat(variables).as("variable %s", name).containsKey(name);
+            assertThat(String.join(" ", Tf.collectStrings(variables.get(name).path("validation"))))
+                    .as("the validation of variable %s", name).contains(part);
+        });
+        for (String name : List.of("browser", "config_check", "config_check_jar")) {
+            assertThat(variables).as("variable %s", name).containsKey(name);
+        }
+        JsonNode upstream = tf.local("base_config").path("upstream");
+        assertThat(Tf.text(upstream.path("read-timeout-ms"))).as("base_config upstream.read-timeout-ms")
+                .isEqualTo("${var.upstream.read_timeout_ms}");
+        assertThat(Tf.text(upstream.path("connect-timeout-ms"))).as("base_config upstream.connect-timeout-ms")
+                .isEqualTo("${var.upstream.connect_timeout_ms}");
+        assertThat(Tf.collectStrings(tf.resource("aws_apigatewayv2_api", "this").path("lifecycle")))
+                .as("a precondition keeps the backend's timeouts below the function's")
+                .contains("${var.upstream.connect_timeout_ms + var.upstream.read_timeout_ms < var.lambda_timeout_seconds * 1000}");
+        for (String fn : FunctionHandlers.ALL.keySet()) {
+            assertThat(Tf.strings(tf.resource("aws_lambda_function", fn).path("depends_on")))
+                    .as("aws_lambda_function.%s waits for the configuration check", fn)
+                    .contains("${terraform_data.config_check}");
+        }
     }
 
     /** Every log group has the retention variable; each function logs to /aws/lambda/<its name>. */
@@ -480,6 +589,11 @@ final class ModuleChecks {
         assertThat(versions).as("secret versions").isNotEmpty();
         versions.forEach((name, version) -> {
             assertThat(version.has("secret_binary")).isFalse();
+            if (name.equals("config")) {
+                // The configuration itself, when it does not fit in the environment: its secrets are references.
+                assertThat(Tf.text(version.path("secret_string"))).isEqualTo("${local.config_yaml}");
+                return;
+            }
             assertThat(Tf.text(version.path("secret_string"))).as("aws_secretsmanager_secret_version.%s.secret_string", name)
                     .matches("\\$\\{random_password\\.[a-z0-9_]+(\\[[^\\]]+])?\\.result}");
         });

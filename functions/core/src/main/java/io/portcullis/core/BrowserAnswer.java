@@ -1,10 +1,11 @@
 package io.portcullis.core;
 
 /**
- * A login's result as a browser gets it: a cookie and a redirect in place of the JSON a client program gets.
- * Shells that count outcomes look at {@link #outcome()}, the result.
+ * What a browser gets in place of the JSON a client program gets: a redirect (with cookies, after a form login) or
+ * a page. Shells that count outcomes look at {@link #outcome()}, the result it stands for (a login's
+ * {@link Issued} or {@link Rejection}, a second factor's enrolment).
  */
-public record BrowserAnswer(LoginResult result, GatewayResponse response) implements Reply {
+public record BrowserAnswer(Reply result, GatewayResponse response) implements Reply {
     @Override
     public GatewayResponse toResponse() {
         return response;
@@ -12,6 +13,6 @@ public record BrowserAnswer(LoginResult result, GatewayResponse response) implem
 
     @Override
     public Reply outcome() {
-        return result;
+        return result.outcome();
     }
 }

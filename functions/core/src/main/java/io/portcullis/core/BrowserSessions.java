@@ -2,28 +2,43 @@ package io.portcullis.core;
 
 import io.portcullis.core.config.GatewayConfig.Browser;
 import io.portcullis.core.limit.RateDecision;
+import io.portcullis.core.net.AcceptHeader;
 import io.portcullis.core.net.Cookies;
+import io.portcullis.core.net.LocalPath;
+import io.portcullis.core.page.PagePaths;
 import io.portcullis.core.token.Claims;
 import io.portcullis.core.token.CsrfTokens;
+import io.portcullis.core.token.LoginTickets;
+import java.io.ByteArrayInputStream;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
  * Logins and logouts of browsers (the {@code browser} section). A form login
- * ({@code application/x-www-form-urlencoded})
- * is a browser's: on success the token is set as an {@code HttpOnly; Secure; SameSite=Strict} cookie, the session's
- * CSRF token as a second cookie that pages may read (it is useless without the first), and the browser is sent
- * (303) to {@code redirect} or {@code browser.login-redirect}, both paths on this site. On failure it is sent to
- * {@code browser.login-error-redirect?error=<code>}, or gets the JSON refusal when none is configured. A JSON login
- * is a program's and gets the JSON token as always.
+ * ({@code application/x-www-form-urlencoded}) is a browser's: on success the token is set as an
+ * {@code HttpOnly; Secure; SameSite=Strict} cookie, the session's CSRF token as a second cookie that pages may read
+ * (it is useless without the first), and the browser is sent (303) to {@code redirect} or
+ * {@code browser.login-redirect}, both paths on this site. A JSON login is a program's and gets the JSON token as
+ * always.
+ *
+ * <p>A failed form login goes to {@code browser.login-error-redirect?error=<code>} when one is configured; else a
+ * browser (its {@code Accept} prefers HTML) goes back to the sign-in page with the code, and anything else gets the
+ * JSON refusal. {@code redirect} is passed along, so it survives every step.
+ *
+ * <p>Two steps, for a user with a second factor signing in on the page: the password step, answered
+ * {@code totp_required}, leaves a short-lived login ticket in an {@code HttpOnly} cookie ({@link LoginTickets}) and
+ * sends the browser to the page's code step, whose form posts only {@code totp_code}: the password is neither sent
+ * again nor kept in the page.
  *
  * <p>A form post that the browser marks {@code Sec-Fetch-Site: cross-site} is refused: another site must not log
  * a visitor into an account of its choosing (login CSRF).
@@ -37,44 +52,102 @@ import java.util.function.Supplier;
 final class BrowserSessions {
     private final Browser settings;
     private final CsrfTokens csrfTokens;
+    private final LoginTickets tickets;
+    private final IssueToken issueToken;
     private final RevokeTokens revokeTokens;
     private final Optional<RefreshTokens> refreshTokens;
     private final Clock clock;
 
-    BrowserSessions(Browser settings, CsrfTokens csrfTokens, RevokeTokens revokeTokens,
-            Optional<RefreshTokens> refreshTokens, Clock clock) {
+    BrowserSessions(Browser settings, CsrfTokens csrfTokens, LoginTickets tickets, IssueToken issueToken,
+            RevokeTokens revokeTokens, Optional<RefreshTokens> refreshTokens, Clock clock) {
         this.settings = settings;
         this.csrfTokens = csrfTokens;
+        this.tickets = tickets;
+        this.issueToken = issueToken;
         this.revokeTokens = revokeTokens;
         this.refreshTokens = refreshTokens;
         this.clock = clock;
     }
 
-    /** {@code POST /auth}: {@code login} runs unless the request is a cross-site form post; browsers get cookies. */
-    Reply login(GatewayRequest request, Supplier<LoginResult> login) {
+    /** Whether the browser marks {@code request} as coming from a page of another site. */
+    static boolean crossSite(GatewayRequest request) {
+        return request.headers().first("Sec-Fetch-Site").map(s -> s.strip().toLowerCase(Locale.ROOT))
+                .filter("cross-site"::equals).isPresent();
+    }
+
+    /** {@code POST /auth}: a program's login as it is; a browser's form login, in one step or two, with cookies. */
+    Reply login(GatewayRequest request) {
         if (!request.isForm()) {
-            return login.get();
+            return issueToken.issue(request);
         }
-        LoginResult result = request.headers().first("Sec-Fetch-Site").map(s -> s.toLowerCase(Locale.ROOT))
-                .filter("cross-site"::equals).isPresent()
-                ? Rejection.forbidden("logins from another site are refused", "cross_site_login")
-                : login.get();
+        Form form = Form.EMPTY;
+        LoginResult result;
+        if (crossSite(request)) {
+            result = Rejection.forbidden("logins from another site are refused", "cross_site_login");
+        } else {
+            try {
+                byte[] body = Json.readBounded(request.body().get(), Credentials.MAX_BODY_BYTES);
+                form = Form.parse(body);
+                result = form.codeStep() ? codeStep(request, form) : issueToken.issue(withBody(request, body));
+            } catch (BadRequestException e) {
+                result = e.rejection();
+            }
+        }
+        Optional<String> ticket = ticketCookie(request);
         return new BrowserAnswer(result, switch (result) {
-            case Issued issued -> started(issued);
-            case Rejection rejection -> settings.loginErrorRedirect()
-                    .map(page -> redirect(page + "?error=" + URLEncoder.encode(rejection.error(),
-                            StandardCharsets.UTF_8), new ArrayList<>(rejection.headers())))
-                    .orElseGet(rejection::toResponse);
+            case Issued issued -> started(issued, ticket.isPresent());
+            case Rejection rejection -> refused(request, rejection, form);
         });
+    }
+
+    /** The code step: the ticket names the user whose password was right, the form brings the code. */
+    private LoginResult codeStep(GatewayRequest request, Form form) throws BadRequestException {
+        Optional<String> user = ticketCookie(request).flatMap(ticket -> tickets.verify(ticket, clock.instant()));
+        if (user.isEmpty()) {
+            return new Rejection(401, "sign_in_expired", "this sign-in's first step has expired; sign in again",
+                    "login_ticket_invalid", List.of());
+        }
+        Optional<String> redirect = form.redirect();
+        if (redirect.isPresent() && !LocalPath.isLocal(redirect.get())) {
+            throw new BadRequestException("invalid_redirect", "redirect must be a path on this site (/…)");
+        }
+        Optional<String> code = Optional.ofNullable(form.fields.get("totp_code")).map(String::strip)
+                .filter(text -> !text.isEmpty());
+        if (code.filter(text -> text.length() > 16).isPresent()) {
+            throw new BadRequestException("invalid_request", "totp_code too long");
+        }
+        return issueToken.issueWithCode(request, user.get(), code, redirect);
+    }
+
+    private GatewayResponse refused(GatewayRequest request, Rejection rejection, Form form) {
+        List<Header> headers = new ArrayList<>(rejection.headers());
+        String back = form.redirect().filter(LocalPath::isLocal).map(r -> "&redirect=" + encode(r)).orElse("");
+        if (settings.loginErrorRedirect().isPresent()) {
+            return PageWriter.seeOther(settings.loginErrorRedirect().get() + "?error=" + encode(rejection.error())
+                    + back, headers);
+        }
+        if (!AcceptHeader.prefersHtml(request.headers().all("Accept"))) {
+            return rejection.toResponse();
+        }
+        if (rejection.error().equals("totp_required") && !form.codeStep() && form.fields.containsKey("username")) {
+            headers.add(new Header("Set-Cookie", cookie(settings.loginTicketCookie(),
+                    tickets.issue(form.fields.get("username"), clock.instant()),
+                    LoginTickets.LIFETIME.toSeconds(), true)));
+            return PageWriter.seeOther(settings.pages().loginPage() + "?step=code" + back, headers);
+        }
+        boolean stayOnCode = form.codeStep() && !rejection.error().equals("sign_in_expired");
+        return PageWriter.seeOther(settings.pages().loginPage() + "?error=" + encode(rejection.error())
+                + (stayOnCode ? "&step=code" : "") + back, headers);
     }
 
     /**
      * {@code GET} or {@code POST /logout}: revokes the session's token (from the cookie or a bearer header)
-     * server-side, clears both cookies, and sends the browser to {@code browser.logout-redirect} (303), or answers
-     * 204. A missing or invalid token is no reason to refuse a logout.
+     * server-side, clears the cookies, and sends the browser to {@code browser.logout-redirect} (303); without
+     * one, a browser goes to the signed-out page and anything else gets 204. A missing or invalid token is no
+     * reason to refuse a logout.
      */
     Reply logout(GatewayRequest request) {
-        revokeTokens.revokeOwn(request);
+        revokeTokens.logout(request);
         refreshCookie(request).ifPresent(revokeTokens::revokeFamilyOf);
         List<Header> headers = new ArrayList<>();
         headers.add(new Header("Set-Cookie", cleared(settings.cookie(), true)));
@@ -82,18 +155,35 @@ final class BrowserSessions {
         if (refreshTokens.isPresent()) {
             headers.add(new Header("Set-Cookie", cleared(settings.refreshCookie(), true)));
         }
-        GatewayResponse response = settings.logoutRedirect().map(page -> redirect(page, headers))
-                .orElseGet(() -> {
-                    headers.add(new Header("Cache-Control", "no-store"));
-                    return new GatewayResponse(204, headers, new byte[0]);
-                });
+        if (ticketCookie(request).isPresent()) {
+            headers.add(new Header("Set-Cookie", cleared(settings.loginTicketCookie(), true)));
+        }
+        Optional<String> next = settings.logoutRedirect().or(() -> AcceptHeader.prefersHtml(
+                request.headers().all("Accept")) ? Optional.of(PagePaths.SIGNED_OUT) : Optional.empty());
+        GatewayResponse response = next.map(page -> PageWriter.seeOther(page, headers)).orElseGet(() -> {
+            headers.add(new Header("Cache-Control", "no-store"));
+            return new GatewayResponse(204, headers, new byte[0]);
+        });
         return () -> response;
     }
 
-    private GatewayResponse started(Issued issued) {
+    private GatewayResponse started(Issued issued, boolean hadTicket) {
         List<Header> headers = sessionCookies(issued.claims(), issued.token(), issued.refresh());
+        if (hadTicket) {
+            headers.add(new Header("Set-Cookie", cleared(settings.loginTicketCookie(), true)));
+        }
         headers.addAll(RateLimitHeaders.of(issued.rate()));
-        return redirect(issued.redirect().orElse(settings.loginRedirect()), headers);
+        return PageWriter.seeOther(issued.redirect().orElse(settings.loginRedirect()), headers);
+    }
+
+    private Optional<String> ticketCookie(GatewayRequest request) {
+        List<String> values = Cookies.values(request.headers().all("Cookie"), settings.loginTicketCookie());
+        return values.size() == 1 ? Optional.of(values.getFirst()) : Optional.empty();
+    }
+
+    private static GatewayRequest withBody(GatewayRequest request, byte[] body) {
+        return new GatewayRequest(request.method(), request.rawPath(), request.rawQuery(), request.headers(),
+                request.peer(), request.secure(), () -> new ByteArrayInputStream(body));
     }
 
     /**
@@ -189,10 +279,8 @@ final class BrowserSessions {
         return values.size() == 1 ? Optional.of(values.getFirst()) : Optional.empty();
     }
 
-    private static GatewayResponse redirect(String location, List<Header> headers) {
-        headers.add(new Header("Location", location));
-        headers.add(new Header("Cache-Control", "no-store"));
-        return new GatewayResponse(303, headers, new byte[0]);
+    private static String encode(String text) {
+        return URLEncoder.encode(text, StandardCharsets.UTF_8);
     }
 
     /** {@code __Host-} names need exactly these attributes: Secure, Path=/, no Domain. */
@@ -205,4 +293,27 @@ final class BrowserSessions {
         return cookie(name, "", 0, httpOnly);
     }
 
+    /** A login form's fields, the first value of each; a body that is not valid URL encoding has none. */
+    private record Form(Map<String, String> fields) {
+        static final Form EMPTY = new Form(Map.of());
+
+        static Form parse(byte[] body) {
+            Map<String, String> fields = new HashMap<>();
+            try {
+                FormBody.pairs(body).forEach(pair -> fields.putIfAbsent(pair.getKey(), pair.getValue()));
+            } catch (IllegalArgumentException malformed) {
+                return EMPTY;
+            }
+            return new Form(fields);
+        }
+
+        /** The page's code step posts a code and no password. */
+        boolean codeStep() {
+            return !fields.containsKey("password") && fields.containsKey("totp_code");
+        }
+
+        Optional<String> redirect() {
+            return Optional.ofNullable(fields.get("redirect")).filter(r -> !r.isEmpty());
+        }
+    }
 }

@@ -72,19 +72,20 @@ public final class CheckToken {
         Optional<String> bearer = authorization.stream().findFirst().flatMap(CheckToken::bearerValue);
         if (bearer.isPresent()) {
             boolean jwt = type == TokenType.JWT || type == TokenType.ANY && bearer.get().indexOf('.') >= 0;
-            return jwt ? jwt(bearer.get()) : portcullis(bearer.get(), false);
+            return jwt ? jwt(bearer.get(), Authenticated.Carrier.BEARER)
+                    : portcullis(bearer.get(), Authenticated.Carrier.BEARER);
         }
         try {
             if (type.acceptsPortcullis() && sessionCookie.isPresent()) {
                 Optional<String> fromCookie = sessionCookie.get().find(headers);
                 if (fromCookie.isPresent()) {
-                    return portcullis(fromCookie.get(), true);
+                    return portcullis(fromCookie.get(), Authenticated.Carrier.SESSION_COOKIE);
                 }
             }
             if (type.acceptsJwt() && cookie.isPresent()) {
                 Optional<String> fromCookie = cookie.get().find(headers);
                 if (fromCookie.isPresent()) {
-                    return jwt(fromCookie.get());
+                    return jwt(fromCookie.get(), Authenticated.Carrier.JWT_COOKIE);
                 }
             }
         } catch (TokenCookie.MalformedCookieException e) {
@@ -105,13 +106,17 @@ public final class CheckToken {
         return result;
     }
 
-    /** Whether the browser session cookie, not a bearer header, is what authenticates this request. */
-    boolean sessionCookieDecides(RequestHeaders headers) {
-        if (sessionCookie.isEmpty()
-                || headers.all("Authorization").stream().anyMatch(h -> bearerValue(h).isPresent())) {
+    /**
+     * Whether a cookie (the browser session cookie or the JWT cookie), not a bearer header, is what authenticates
+     * this request: then only this side can make the checks a cookie needs (CSRF token, Origin).
+     */
+    boolean cookieDecides(RequestHeaders headers) {
+        if (headers.all("Authorization").stream().anyMatch(h -> bearerValue(h).isPresent())) {
             return false;
         }
-        return !Cookies.values(headers.all("Cookie"), sessionCookie.get().name()).isEmpty();
+        List<String> cookies = headers.all("Cookie");
+        return sessionCookie.filter(c -> !Cookies.values(cookies, c.name()).isEmpty()).isPresent()
+                || cookie.filter(c -> !Cookies.values(cookies, c.name()).isEmpty()).isPresent();
     }
 
     private static Optional<String> bearerValue(String header) {
@@ -122,10 +127,10 @@ public final class CheckToken {
         return Optional.of(value.substring(7).strip());
     }
 
-    private AuthResult portcullis(String token, boolean fromSessionCookie) {
+    private AuthResult portcullis(String token, Authenticated.Carrier carrier) {
         try {
             VerifiedToken verified = codec.verifyAndDecode(token, clock.instant());
-            return unlessRevoked(verified.claims(), Optional.empty(), fromSessionCookie);
+            return unlessRevoked(verified.claims(), Optional.empty(), carrier);
         } catch (InvalidTokenException e) {
             return e.reason() == InvalidTokenException.Reason.EXPIRED
                     ? Rejection.invalidToken("the token has expired", "expired")
@@ -133,13 +138,13 @@ public final class CheckToken {
         }
     }
 
-    private AuthResult jwt(String token) {
+    private AuthResult jwt(String token, Authenticated.Carrier carrier) {
         if (jwts.isEmpty()) {
             return Rejection.invalidToken("the token is not valid", "jwt_not_configured");
         }
         try {
             VerifiedJwt verified = jwts.get().verifyAndDecode(token, clock.instant());
-            return unlessRevoked(verified.claims(), Optional.of(verified), false);
+            return unlessRevoked(verified.claims(), Optional.of(verified), carrier);
         } catch (InvalidJwtException e) {
             String reason = "jwt_" + e.reason().name().toLowerCase(Locale.ROOT);
             return e.reason() == InvalidJwtException.Reason.EXPIRED
@@ -148,10 +153,10 @@ public final class CheckToken {
         }
     }
 
-    private AuthResult unlessRevoked(Claims claims, Optional<VerifiedJwt> jwt, boolean fromSessionCookie) {
+    private AuthResult unlessRevoked(Claims claims, Optional<VerifiedJwt> jwt, Authenticated.Carrier carrier) {
         if (revocations.isRevoked(claims)) {
             return Rejection.invalidToken("the token has been revoked", "revoked");
         }
-        return new Authenticated(claims, jwt, fromSessionCookie);
+        return new Authenticated(claims, jwt, carrier);
     }
 }

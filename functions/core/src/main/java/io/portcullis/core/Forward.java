@@ -4,7 +4,10 @@ import io.portcullis.core.assertion.IdentityAssertions;
 import io.portcullis.core.config.GatewayConfig.IdentityHeaders;
 import io.portcullis.core.limit.RateDecision;
 import io.portcullis.core.limit.RateLimit;
+import io.portcullis.core.net.ClientChain;
+import io.portcullis.core.net.ClientKey;
 import io.portcullis.core.net.Cookies;
+import io.portcullis.core.net.ForwardingHeaders;
 import io.portcullis.core.net.HopByHop;
 import io.portcullis.core.net.TrustedProxies;
 import io.portcullis.core.port.RateLimiter;
@@ -16,7 +19,6 @@ import io.portcullis.core.route.Route;
 import io.portcullis.core.route.RouteTable;
 import io.portcullis.core.token.Identity;
 import io.portcullis.core.token.TokenType;
-import java.net.InetAddress;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -27,8 +29,9 @@ import java.util.function.BooleanSupplier;
 
 /**
  * Every request that is not the gateway's own: canonical path → route (404) → method (405) → token on secure
- * routes (401/403) → rate limit (429) → the CSRF token, for state-changing requests the browser session cookie
- * authenticated (403) → the route's filters (403; a body they read is bounded, 413) → on routes
+ * routes (401; for a browser whose session lapsed, 307 back with a renewed session from its refresh cookie, or 302
+ * to the sign-in page; 403) → rate limit (429) → the CSRF token, for state-changing requests the browser session
+ * cookie authenticated (403) → the route's filters (403; a body they read is bounded, 413) → on routes
  * that inject credentials, the session's backend credentials (401/503) → a {@link ForwardingPlan}. The limit is
  * per user over all routes; open routes are limited per client address. The session store is read after the rate
  * limit, so a flood cannot be passed on to it. Every answer, refusal or forwarded, carries the CORS grant for an
@@ -36,11 +39,11 @@ import java.util.function.BooleanSupplier;
  */
 public final class Forward {
     /**
-     * Client headers never forwarded, besides hop-by-hop ones: the gateway sets them itself, or, for
-     * {@code Expect}, has already answered the client's {@code 100-continue}.
+     * Client headers never forwarded, besides hop-by-hop ones and the forwarding family
+     * ({@link ForwardingPlan#forwardsRequestHeader}): the gateway sets them itself, or, for {@code Expect}, has
+     * already answered the client's {@code 100-continue}.
      */
-    private static final Set<String> GATEWAY_SET = Set.of("authorization", "host", "x-forwarded-for",
-            "x-forwarded-proto", "x-forwarded-host", "via", "expect");
+    private static final Set<String> GATEWAY_SET = Set.of("authorization", "host", "via", "expect");
 
     /** Methods a backend may be sent twice (RFC 9110 §9.2.2): failover only replays these, unless a route opts in. */
     private static final Set<String> IDEMPOTENT = Set.of("GET", "HEAD", "OPTIONS", "TRACE", "PUT", "DELETE");
@@ -59,13 +62,13 @@ public final class Forward {
     private final Set<String> tokenCookies;
     private final CsrfGuard csrf;
     private final InjectCredentials injectCredentials;
-    private final Set<String> droppedFromTrusted;
-    private final Set<String> droppedFromOthers;
+    private final Set<String> dropped;
     private final Cors cors;
     private final TokenStats stats;
     private final Optional<BrowserSessions> browser;
     private final Optional<IdentityAssertions> assertions;
     private final boolean proxyAuthRateLimitBody;
+    private final Optional<SignInRedirect> signIn;
     private final Clock clock;
 
     /**
@@ -75,11 +78,13 @@ public final class Forward {
      * @param browser browser sessions, which renew themselves from the refresh cookie when refresh tokens are on
      * @param assertions signed identity assertions, for the routes that send them (a client's header of their
      *     name is never forwarded)
+     * @param signIn sends browsers to the sign-in page instead of answering 401, when the {@code browser} section is on
      */
     Forward(RouteTable routes, CheckToken checkToken, RateLimiter limiter, RateLimit limit, TrustedProxies proxies,
             IdentityHeaders identityHeaders, TokenType defaultTokenType, Set<String> tokenCookies, CsrfGuard csrf,
             InjectCredentials injectCredentials, Cors cors, TokenStats stats, Optional<BrowserSessions> browser,
-            Optional<IdentityAssertions> assertions, boolean proxyAuthRateLimitBody, Clock clock) {
+            Optional<IdentityAssertions> assertions, boolean proxyAuthRateLimitBody, Optional<SignInRedirect> signIn,
+            Clock clock) {
         this.routes = routes;
         this.checkToken = checkToken;
         this.limiter = limiter;
@@ -95,14 +100,13 @@ public final class Forward {
         this.browser = browser;
         this.assertions = assertions;
         this.proxyAuthRateLimitBody = proxyAuthRateLimitBody;
+        this.signIn = signIn;
         this.clock = clock;
         Set<String> dropped = new HashSet<>(HopByHop.HEADERS);
         dropped.addAll(GATEWAY_SET);
-        dropped.addAll(identityHeaders.all());
-        assertions.ifPresent(a -> dropped.add(a.headerName()));
-        this.droppedFromTrusted = Set.copyOf(dropped);
-        dropped.add("forwarded");
-        this.droppedFromOthers = Set.copyOf(dropped);
+        identityHeaders.all().forEach(name -> dropped.add(ForwardingHeaders.normalized(name)));
+        assertions.ifPresent(a -> dropped.add(ForwardingHeaders.normalized(a.headerName())));
+        this.dropped = Set.copyOf(dropped);
     }
 
     public ForwardDecision forward(GatewayRequest request) {
@@ -149,15 +153,16 @@ public final class Forward {
             return Rejection.notFound();
         }
         Route route = match.get();
-        if (!route.allowsMethod(request.method())) {
+        List<String> methods = methods(request, route);
+        if (!methods.stream().allMatch(route::allowsMethod)) {
             return Rejection.methodNotAllowed(route.allowHeader());
         }
         Optional<Identity> identity = Optional.empty();
         Optional<Authenticated> caller = Optional.empty();
-        // A session cookie is checked here even after an authorizer, with its CSRF token (an authorizer never sees
+        // A cookie is checked here even after an authorizer, with its CSRF token or Origin (an authorizer never sees
         // a form body).
         boolean authorizerDecided = authorizedIdentity.isPresent() && !route.injectsCredentials()
-                && !checkToken.sessionCookieDecides(request.headers());
+                && !checkToken.cookieDecides(request.headers());
         if (route.secure() && authorizerDecided) {
             if (!route.permits(authorizedIdentity.get())) {
                 return Rejection.forbidden("this route does not admit you", "route_forbids_user");
@@ -166,25 +171,23 @@ public final class Forward {
         } else if (route.secure()) {
             AuthResult auth = checkToken.authorize(request.headers(), route);
             if (auth instanceof Rejection rejection) {
-                // A browser whose session lapsed renews it from its refresh cookie and repeats the request.
-                return rejection.status() == 401 && route.tokenType().acceptsPortcullis() ? browser
-                        .flatMap(b -> b.renewal(request, request.rawQuery().isEmpty() ? path
-                                : path + "?" + request.rawQuery()))
-                        .orElse(rejection) : rejection;
+                return unauthenticated(request, route, path, rejection);
             }
             caller = Optional.of((Authenticated) auth);
             identity = Optional.of(caller.get().claims().identity());
             stats.record(caller.get().claims());
         }
-        InetAddress client = proxies.clientAddress(request.peer(), request.headers());
-        String key = identity.map(c -> "proxy:user:" + c.subject()).orElseGet(() -> "proxy:ip:" + client.getHostAddress());
+        ClientChain from = proxies.chain(request.peer(), request.headers(), request.secure());
+        String key = identity.map(c -> "proxy:user:" + c.subject())
+                .orElseGet(() -> "proxy:ip:" + ClientKey.of(from.client()));
         RateDecision decision = limiter.acquire(key, limit);
         if (!decision.allowed()) {
             return proxyAuthRateLimitBody ? Rejection.rateLimitedProxyAuthStyle(decision)
                     : Rejection.rateLimited(decision);
         }
-        boolean csrfApplies = route.csrf() && caller.isPresent() && csrf.applies(request, caller.get());
-        boolean readBody = route.filters().needsBody() || csrfApplies && csrf.needsFormBody(request);
+        boolean changesState = methods.stream().anyMatch(CsrfGuard::changesState);
+        boolean csrfApplies = route.csrf() && caller.isPresent() && csrf.applies(request, caller.get(), changesState);
+        boolean readBody = route.filters().needsBody() || csrfApplies && csrf.needsFormBody(request, caller.get());
         Optional<byte[]> body;
         try {
             body = readBody ? Optional.of(Json.readBounded(request.body().get(), Filters.MAX_BODY_BYTES))
@@ -193,7 +196,7 @@ public final class Forward {
             return e.rejection();
         }
         if (csrfApplies) {
-            Optional<Rejection> forged = csrf.refusal(request, caller.get(), body);
+            Optional<Rejection> forged = csrf.refusal(request, caller.get(), changesState, body);
             if (forged.isPresent()) {
                 return forged.get();
             }
@@ -229,8 +232,22 @@ public final class Forward {
         boolean failover = targets.size() > 1
                 && (IDEMPOTENT.contains(request.method()) || route.upstream().replayNonIdempotent());
         return new ForwardingPlan(route, request.method(), targets, failover, dropped(request, cookies.removed()),
-                added(request, route, identity, credentials, cookies), identity,
+                added(request, route, from, identity, credentials, cookies), identity,
                 responseHeaders(request, route, decision), body, caller.map(Authenticated::claims));
+    }
+
+    /**
+     * A secure route's 401: a browser whose session lapsed renews it from its refresh cookie and repeats the request
+     * (307); one that is not signed in (or whose refresh token was refused) is sent to the sign-in page; anything
+     * else gets the refusal.
+     */
+    private Rejection unauthenticated(GatewayRequest request, Route route, String path, Rejection rejection) {
+        if (rejection.status() != 401) {
+            return rejection;
+        }
+        Rejection answer = route.tokenType().acceptsPortcullis() ? browser.flatMap(b -> b.renewal(request,
+                request.rawQuery().isEmpty() ? path : path + "?" + request.rawQuery())).orElse(rejection) : rejection;
+        return signIn.isPresent() ? signIn.get().orRedirect(request, route, path, answer) : answer;
     }
 
     /** {@code RateLimit-*}, the CORS grant for an allowed origin, and no-store on routes with {@code cache: false}. */
@@ -280,30 +297,86 @@ public final class Forward {
         return auth;
     }
 
-    /** A {@code Forwarded} header is passed on only from a trusted proxy; from anyone else it is a claim. */
+    /**
+     * The methods a request asks the backend for: its own, and on a route that passes method override headers on,
+     * each of theirs (so the route's {@code methods} and the CSRF test of safe methods see what the backend will do).
+     */
+    private static List<String> methods(GatewayRequest request, Route route) {
+        if (!route.overrideHeaders()) {
+            return List.of(request.method());
+        }
+        List<String> methods = new ArrayList<>(2);
+        methods.add(request.method());
+        request.headers().forEach((name, value) -> {
+            if (ForwardingHeaders.isMethodOverride(ForwardingHeaders.normalized(name))) {
+                methods.add(value.strip().toUpperCase(java.util.Locale.ROOT));
+            }
+        });
+        return methods;
+    }
+
+    /**
+     * The access half of {@link #forward}, for an authorizer in front of a route that API Gateway sends straight to
+     * its backend: {@link #checkAccess}, then the route's methods (405), and the CSRF token when the browser session
+     * cookie authenticates a state-changing request, from its header only (an authorizer never sees a body). A path
+     * without a route is refused (404): nothing behind the authorizer would answer it.
+     */
+    public AuthResult checkDirectAccess(GatewayRequest request) {
+        Optional<Route> route = routeFor(request.rawPath());
+        if (route.isEmpty()) {
+            return Rejection.notFound();
+        }
+        List<String> methods = methods(request, route.get());
+        if (!methods.stream().allMatch(route.get()::allowsMethod)) {
+            return Rejection.methodNotAllowed(route.get().allowHeader());
+        }
+        AuthResult auth = checkAccess(request.headers(), request.rawPath());
+        boolean changesState = methods.stream().anyMatch(CsrfGuard::changesState);
+        if (auth instanceof Authenticated caller && route.get().secure() && route.get().csrf()
+                && csrf.applies(request, caller, changesState)) {
+            Optional<Rejection> forged = csrf.refusal(request, caller, changesState, Optional.empty());
+            if (forged.isPresent()) {
+                return forged.get();
+            }
+        }
+        return auth;
+    }
+
+    /**
+     * The {@code Cookie} header a backend may receive: the client's, without the cookies tokens come in; empty
+     * when nothing is left.
+     */
+    public Optional<String> cookiesForBackend(RequestHeaders headers) {
+        List<String> cookies = headers.all("Cookie");
+        Cookies.Without without = Cookies.without(cookies, tokenCookies);
+        return without.removed() ? without.remaining()
+                : cookies.isEmpty() ? Optional.empty() : Optional.of(String.join("; ", cookies));
+    }
+
+    /** Hop-by-hop, identity and gateway-set headers, those named in {@code Connection}, a rewritten Cookie. */
     private Set<String> dropped(GatewayRequest request, boolean cookieRewritten) {
-        Set<String> base = proxies.trusts(request.peer()) ? droppedFromTrusted : droppedFromOthers;
         Set<String> listed = HopByHop.connectionListed(request.headers().all("Connection"));
         if (listed.isEmpty() && !cookieRewritten) {
-            return base;
+            return dropped;
         }
-        Set<String> dropped = new HashSet<>(base);
-        dropped.addAll(listed);
+        Set<String> more = new HashSet<>(dropped);
+        listed.forEach(name -> more.add(ForwardingHeaders.normalized(name)));
         if (cookieRewritten) {
-            dropped.add("cookie");
+            more.add("cookie");
         }
-        return dropped;
+        return more;
     }
 
     /**
      * Identity headers (and the route's identity assertion) and forwarding headers; the session's credentials as
      * {@code Authorization} (the client's own is always dropped); the client's cookies without the JWT cookie, when
-     * it was there.
+     * it was there. The forwarding headers say only what the gateway vouches for: {@code X-Forwarded-For} the hops
+     * from the client to the peer, {@code X-Forwarded-Proto} the scheme the client used, {@code X-Forwarded-Host}
+     * the host a trusted proxy (or the edge) reported: a direct client's {@code Host} is its own claim, and a
+     * backend building links from it would build them wherever the client says.
      */
-    private List<Header> added(GatewayRequest request, Route route, Optional<Identity> identity,
+    private List<Header> added(GatewayRequest request, Route route, ClientChain from, Optional<Identity> identity,
             Optional<Header> credentials, Cookies.Without cookies) {
-        RequestHeaders headers = request.headers();
-        boolean trustedPeer = proxies.trusts(request.peer());
         List<Header> added = new ArrayList<>(9);
         credentials.ifPresent(added::add);
         cookies.remaining().ifPresent(rest -> added.add(new Header("Cookie", rest)));
@@ -315,14 +388,10 @@ public final class Forward {
                 added.add(assertions.get().header(who, route.prefix()));
             }
         });
-        String peer = request.peer().getHostAddress();
-        List<String> chain = trustedPeer ? headers.all("X-Forwarded-For") : List.of();
-        added.add(new Header("X-Forwarded-For", chain.isEmpty() ? peer : String.join(", ", chain) + ", " + peer));
-        Optional<String> proto = trustedPeer ? headers.first("X-Forwarded-Proto") : Optional.empty();
-        added.add(new Header("X-Forwarded-Proto", proto.orElse(request.secure() ? "https" : "http")));
-        Optional<String> host = trustedPeer ? headers.first("X-Forwarded-Host") : Optional.empty();
-        host.or(() -> headers.first("Host")).ifPresent(h -> added.add(new Header("X-Forwarded-Host", h)));
-        List<String> via = headers.all("Via");
+        added.add(new Header("X-Forwarded-For", from.forwardedFor()));
+        added.add(new Header("X-Forwarded-Proto", from.scheme()));
+        from.host().or(request::vouchedHost).ifPresent(host -> added.add(new Header("X-Forwarded-Host", host)));
+        List<String> via = request.headers().all("Via");
         added.add(new Header("Via", via.isEmpty() ? "1.1 portcullis" : String.join(", ", via) + ", 1.1 portcullis"));
         return added;
     }

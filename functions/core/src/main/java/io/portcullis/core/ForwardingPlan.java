@@ -1,5 +1,6 @@
 package io.portcullis.core;
 
+import io.portcullis.core.net.ForwardingHeaders;
 import io.portcullis.core.route.Backend;
 import io.portcullis.core.route.Route;
 import io.portcullis.core.token.Claims;
@@ -21,8 +22,11 @@ import java.util.Set;
  *     path (minus the prefix unless preserved) and the raw query, exactly as encoded
  * @param failover whether a backend that cannot be reached, times out or answers 502/503/504 may be followed by
  *     the next target: only for idempotent methods (or where the route allows replaying others)
- * @param dropHeaders lower-case names of client headers not forwarded: hop-by-hop, those named in
- *     {@code Connection}, {@code Authorization}, identity and forwarding headers the gateway sets itself
+ * @param dropHeaders names of client headers not forwarded, {@link ForwardingHeaders#normalized normalized} (lower
+ *     case, {@code _} read as {@code -}): hop-by-hop, those named in {@code Connection}, {@code Authorization}, the
+ *     identity headers and the others the gateway sets itself. The forwarding family ({@code X-Forwarded-*},
+ *     {@code Forwarded}, {@code X-Real-IP}, …) and, unless the route opts in, the method and URL override headers
+ *     are never forwarded either.
  * @param addHeaders headers the gateway sets upstream: identity, {@code X-Forwarded-*}, {@code Via}
  * @param identity the authenticated caller, on secure routes
  * @param responseHeaders headers set on the backend's response ({@code RateLimit-*}, CORS, no-store), replacing
@@ -70,9 +74,14 @@ public record ForwardingPlan(
         return targets.get(0).uri();
     }
 
-    /** Whether the client's header with this name goes upstream. */
+    /**
+     * Whether the client's header with this name goes upstream. Names are compared as backends read them
+     * ({@code X_User} is {@code X-User} to CGI, WSGI and Rack), so a look-alike of a dropped header is dropped too.
+     */
     public boolean forwardsRequestHeader(String name) {
-        return !dropHeaders.contains(name.toLowerCase(Locale.ROOT));
+        String normalized = ForwardingHeaders.normalized(name);
+        return !dropHeaders.contains(normalized) && !ForwardingHeaders.isForwarding(normalized)
+                && (route.overrideHeaders() || !ForwardingHeaders.isOverride(normalized));
     }
 
     /**
@@ -85,13 +94,31 @@ public record ForwardingPlan(
         return !io.portcullis.core.net.HopByHop.stopsHere(lower, connectionListed);
     }
 
-    /** Whether the gateway's {@code responseHeaders} replace the backend's header of this name. */
+    /**
+     * Whether the gateway's {@code responseHeaders} replace the backend's header of this name. The CORS grant is
+     * the gateway's: a backend's {@code Access-Control-*} headers go back only with it, to an allowed origin (where
+     * the gateway's {@code Allow-Origin} and {@code Allow-Credentials} replace the backend's); to anyone else a
+     * backend reflecting the {@code Origin} with credentials must not open the door the gateway keeps shut.
+     */
     public boolean replacesResponseHeader(String name) {
         if (name.equalsIgnoreCase("Vary")) {
             return false;
         }
+        if (name.regionMatches(true, 0, "Access-Control-", 0, 15) && !grantsCors()) {
+            return true;
+        }
         for (Header header : responseHeaders) {
             if (header.name().equalsIgnoreCase(name)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Whether the answer carries the gateway's CORS grant: the request came from an allowed origin. */
+    private boolean grantsCors() {
+        for (Header header : responseHeaders) {
+            if (header.name().equalsIgnoreCase("Access-Control-Allow-Origin")) {
                 return true;
             }
         }

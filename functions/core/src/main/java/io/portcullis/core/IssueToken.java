@@ -1,7 +1,9 @@
 package io.portcullis.core;
 
+import io.portcullis.core.config.GatewayConfig.ProxyAuthCompat;
 import io.portcullis.core.limit.RateDecision;
 import io.portcullis.core.limit.RateLimit;
+import io.portcullis.core.net.ClientKey;
 import io.portcullis.core.net.TrustedProxies;
 import io.portcullis.core.password.PasswordPool;
 import io.portcullis.core.password.Passwords;
@@ -15,8 +17,11 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
-import io.portcullis.core.config.GatewayConfig.ProxyAuthCompat;
 
 /**
  * {@code POST /auth}: rate-limit by client address and by username, verify the password with Argon2 on the
@@ -24,8 +29,12 @@ import io.portcullis.core.config.GatewayConfig.ProxyAuthCompat;
  * start its refresh-token family).
  *
  * <p>An unknown user costs the same as a known one: the password is verified against a dummy hash made with the
- * same parameters. A wrong password, an unknown user and a disallowed address all answer the same 401; the
- * {@link Rejection#reason()} tells them apart for the logs.
+ * parameters the stored hashes use (those most of the configured users' hashes have, which may not be today's
+ * {@code passwords.argon2}: hashes keep the parameters they were made with). That hash is made by the first login,
+ * whoever logs in, not when the gateway is built: a Lambda authorizer or forwarder never logs anyone in, and one
+ * Argon2 hash (and loading its native library) was a large part of their cold start. A wrong password, an unknown
+ * user and a disallowed address all answer the same 401; the {@link Rejection#reason()} tells them apart for the
+ * logs. Both limits are taken before Argon2 runs, so a refused attempt costs no hash.
  */
 public final class IssueToken {
     private final UserDirectory users;
@@ -38,7 +47,8 @@ public final class IssueToken {
     private final Duration ttl;
     private final SecureRandom random;
     private final Clock clock;
-    private final String dummyHash;
+    private final List<String> storedHashes;
+    private volatile String dummyHash;
     private final Optional<ProxyAuthCompat> proxyAuth;
     private final SecondFactor secondFactor;
     private final TokenStats tokenStats;
@@ -47,7 +57,7 @@ public final class IssueToken {
     IssueToken(UserDirectory users, Passwords passwords, PasswordPool pool, RateLimiter limiter, RateLimit limit,
             TrustedProxies proxies, TokenCodec codec, Duration ttl, SecureRandom random,
             Optional<ProxyAuthCompat> proxyAuth, SecondFactor secondFactor, TokenStats tokenStats,
-            Optional<RefreshTokens> refreshTokens, Clock clock) {
+            Optional<RefreshTokens> refreshTokens, Collection<String> storedHashes, Clock clock) {
         this.tokenStats = tokenStats;
         this.refreshTokens = refreshTokens;
         this.proxyAuth = proxyAuth;
@@ -62,13 +72,53 @@ public final class IssueToken {
         this.ttl = ttl;
         this.random = random;
         this.clock = clock;
-        this.dummyHash = passwords.hash("portcullis: no such user".toCharArray());
+        this.storedHashes = List.copyOf(storedHashes);
+    }
+
+    /**
+     * A hash to verify unknown users' passwords against, with the Argon2 parameters most of {@code storedHashes}
+     * have (ties and no hashes at all: the configured parameters, which new hashes get).
+     */
+    static String dummyHash(Passwords passwords, Collection<String> storedHashes) {
+        char[] dummy = "portcullis: no such user".toCharArray();
+        Map<String, String> byParameters = new HashMap<>();
+        Map<String, Integer> counts = new HashMap<>();
+        for (String hash : storedHashes) {
+            Passwords.parameters(hash).ifPresent(parameters -> {
+                byParameters.putIfAbsent(parameters, hash);
+                counts.merge(parameters, 1, Integer::sum);
+            });
+        }
+        String configuredParameters = passwords.parameters();
+        String most = configuredParameters;
+        for (Map.Entry<String, Integer> count : counts.entrySet()) {
+            if (count.getValue() > counts.getOrDefault(most, 0)) {
+                most = count.getKey();
+            }
+        }
+        return most.equals(configuredParameters) ? passwords.hash(dummy) : passwords.hashLike(byParameters.get(most),
+                dummy);
+    }
+
+    /** The hash unknown users are checked against, made by the first login that needs it. */
+    String dummyHash() {
+        String hash = dummyHash;
+        if (hash == null) {
+            synchronized (this) {
+                hash = dummyHash;
+                if (hash == null) {
+                    hash = dummyHash(passwords, storedHashes);
+                    dummyHash = hash;
+                }
+            }
+        }
+        return hash;
     }
 
     public LoginResult issue(GatewayRequest request) {
         Instant now = clock.instant();
         InetAddress client = proxies.clientAddress(request.peer(), request.headers());
-        RateDecision byAddress = limiter.acquire("auth:ip:" + client.getHostAddress(), limit);
+        RateDecision byAddress = limiter.acquire("auth:ip:" + ClientKey.of(client), limit);
         if (!byAddress.allowed()) {
             return rateLimited(byAddress);
         }
@@ -84,8 +134,9 @@ public final class IssueToken {
         }
         RateDecision tightest = byUser.remaining() < byAddress.remaining() ? byUser : byAddress;
 
+        String dummy = dummyHash();
         Optional<User> user = users.findUser(credentials.username());
-        String hash = user.map(User::passwordHash).orElse(dummyHash);
+        String hash = user.map(User::passwordHash).orElse(dummy);
         boolean matches;
         try {
             matches = pool.run(() -> passwords.verify(hash, credentials.password()));
@@ -98,17 +149,47 @@ public final class IssueToken {
         if (!matches) {
             return Rejection.invalidCredentials("wrong_password", tightest);
         }
-        if (!user.get().mayLogInFrom(client)) {
+        return admitted(user.get(), client, credentials.totpCode(), credentials.redirect(), tightest, now);
+    }
+
+    /**
+     * The code step of a browser's two-step sign-in: {@code username}'s password was verified moments ago (a login
+     * ticket says so), and {@code code} completes it. It counts against the same limits as a login, and the user's
+     * allowed addresses and second factor are checked as in {@link #issue}; no password is hashed.
+     */
+    LoginResult issueWithCode(GatewayRequest request, String username, Optional<String> code,
+            Optional<String> redirect) {
+        Instant now = clock.instant();
+        InetAddress client = proxies.clientAddress(request.peer(), request.headers());
+        RateDecision byAddress = limiter.acquire("auth:ip:" + client.getHostAddress(), limit);
+        if (!byAddress.allowed()) {
+            return rateLimited(byAddress);
+        }
+        RateDecision byUser = limiter.acquire("auth:user:" + username, limit);
+        if (!byUser.allowed()) {
+            return rateLimited(byUser);
+        }
+        RateDecision tightest = byUser.remaining() < byAddress.remaining() ? byUser : byAddress;
+        Optional<User> user = users.findUser(username);
+        if (user.isEmpty()) {
+            return Rejection.invalidCredentials("unknown_user", tightest);
+        }
+        return admitted(user.get(), client, code, redirect, tightest, now);
+    }
+
+    /** After the password: the user's allowed addresses, their second factor, then a token. */
+    private LoginResult admitted(User user, InetAddress client, Optional<String> code, Optional<String> redirect,
+            RateDecision tightest, Instant now) {
+        if (!user.mayLogInFrom(client)) {
             return Rejection.invalidCredentials("address_not_allowed", tightest);
         }
-        Optional<Rejection> noSecondFactor = secondFactor.refusal(user.get(), credentials.totpCode(), tightest, now);
+        Optional<Rejection> noSecondFactor = secondFactor.refusal(user, code, tightest, now);
         if (noSecondFactor.isPresent()) {
             return noSecondFactor.get();
         }
-        Claims claims = new Claims(user.get().username(), TokenId.random(random), now, now.plus(ttl),
-                user.get().roles());
+        Claims claims = new Claims(user.username(), TokenId.random(random), now, now.plus(ttl), user.roles());
         tokenStats.issued(claims);
-        return new Issued(codec.mintAndEncode(claims), claims, tightest, proxyAuth, credentials.redirect(),
+        return new Issued(codec.mintAndEncode(claims), claims, tightest, proxyAuth, redirect,
                 refreshTokens.map(refresh -> refresh.start(claims)));
     }
 

@@ -2,6 +2,7 @@ package io.portcullis.core;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
@@ -12,8 +13,10 @@ import java.io.UncheckedIOException;
 
 /** The JSON the gateway reads (small request bodies) and writes (its own answers). */
 public final class Json {
+    /** Strict: a key given twice, or anything after the value ({@code {…}garbage}), makes the body invalid. */
     private static final ObjectMapper MAPPER = JsonMapper.builder()
             .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .build();
 
     private Json() {

@@ -3,6 +3,7 @@ package io.portcullis.core;
 import io.portcullis.core.config.GatewayConfig.ProxyAuthCompat;
 import io.portcullis.core.token.Claims;
 import java.nio.charset.StandardCharsets;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -38,11 +39,16 @@ final class ProxyAuthEndpoints {
         this.revoked = revoked;
     }
 
+    /** Whether {@code rawPath} is one of ProxyAuth's admin endpoints ({@code /adm/revoke}, {@code /adm/stats}). */
+    static boolean isAdminPath(String rawPath) {
+        return rawPath.equals("/adm/revoke") || rawPath.equals("/adm/stats");
+    }
+
     /** The answer for ProxyAuth's endpoints; empty for any other request. */
     Optional<Reply> answer(GatewayRequest request) {
         String path = request.rawPath();
         String method = request.method();
-        boolean adminPath = path.equals("/adm/revoke") || path.equals("/adm/stats");
+        boolean adminPath = isAdminPath(path);
         if (adminPath && compat.adminToken().isEmpty()) {
             return Optional.of(Rejection.notFound());
         }
@@ -67,13 +73,18 @@ final class ProxyAuthEndpoints {
         return () -> response;
     }
 
+    /**
+     * ProxyAuth 0.8.10 writes its stats' dates as chrono serialises them, and its documentation shows the same:
+     * RFC 3339 in UTC ({@code 2026-11-22T21:35:35.412Z}, the fraction only when there is one), whatever its
+     * {@code timezone}, unlike {@code expires_at}. {@link DateTimeFormatter#ISO_INSTANT} writes exactly that.
+     */
     private Reply stats(GatewayRequest request) {
         if (admins.admitByAdminToken(request) instanceof Rejection rejection) {
             return rejection;
         }
         GatewayResponse response = stats.map(counter -> new GatewayResponse(200, List.of(
                 new Header("Content-Type", "application/json"), NO_STORE),
-                Json.bytes(counter.toJson(compat::format, revoked))))
+                Json.bytes(counter.toJson(DateTimeFormatter.ISO_INSTANT::format, revoked))))
                 .orElseGet(() -> new GatewayResponse(200, List.of(TEXT, NO_STORE),
                         "Stats is disabled on this server".getBytes(StandardCharsets.UTF_8)));
         return () -> response;
@@ -85,7 +96,7 @@ final class ProxyAuthEndpoints {
      */
     private Reply logout(GatewayRequest request) {
         if (request.headers().first("Authorization").isPresent()) {
-            revokeTokens.revokeOwn(request);
+            revokeTokens.logout(request);
         }
         List<Header> headers = new ArrayList<>(List.of(new Header("Set-Cookie", CLEARED_COOKIE), NO_STORE));
         GatewayResponse response;

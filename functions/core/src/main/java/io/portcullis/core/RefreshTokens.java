@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.portcullis.core.config.GatewayConfig.Refresh;
 import io.portcullis.core.limit.RateDecision;
 import io.portcullis.core.limit.RateLimit;
+import io.portcullis.core.net.ClientKey;
 import io.portcullis.core.net.TrustedProxies;
 import io.portcullis.core.port.RateLimiter;
 import io.portcullis.core.port.RefreshTokenStore;
@@ -131,10 +132,13 @@ public final class RefreshTokens {
         };
     }
 
-    /** The per-address limit on presenting refresh tokens: the login limit's numbers, on a counter of its own. */
+    /**
+     * The per-address limit on presenting refresh tokens: the login limit's numbers, on a counter of its own, keyed
+     * as logins are ({@link ClientKey}: an IPv6 client by its /64).
+     */
     RateDecision limit(GatewayRequest request) {
-        return limiter.acquire("refresh:ip:" + proxies.clientAddress(request.peer(), request.headers())
-                .getHostAddress(), limit);
+        return limiter.acquire("refresh:ip:" + ClientKey.of(proxies.clientAddress(request.peer(), request.headers())),
+                limit);
     }
 
     /** Spends {@code presented} for new tokens, or says why not (ending the family on reuse). */

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.portcullis.core.port.RevocationStore;
 import io.portcullis.core.token.Claims;
 import io.portcullis.core.token.TokenId;
+import io.portcullis.core.token.TokenType;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -22,6 +23,7 @@ public final class RevokeTokens {
     private static final int MAX_BODY_BYTES = 4096;
 
     private final CheckToken checkToken;
+    private final CsrfGuard csrf;
     private final AdminGuard admins;
     private final RevocationStore revocations;
     private final Duration maxTokenLifetime;
@@ -29,9 +31,10 @@ public final class RevokeTokens {
     private final Clock clock;
 
     /** @param refreshTokens when refresh tokens are on: revoking a token also ends its refresh-token family */
-    RevokeTokens(CheckToken checkToken, AdminGuard admins, RevocationStore revocations, Duration maxTokenLifetime,
-            Optional<RefreshTokens> refreshTokens, Clock clock) {
+    RevokeTokens(CheckToken checkToken, CsrfGuard csrf, AdminGuard admins, RevocationStore revocations,
+            Duration maxTokenLifetime, Optional<RefreshTokens> refreshTokens, Clock clock) {
         this.checkToken = checkToken;
+        this.csrf = csrf;
         this.refreshTokens = refreshTokens;
         this.admins = admins;
         this.revocations = revocations;
@@ -40,21 +43,33 @@ public final class RevokeTokens {
     }
 
     /**
-     * Revokes the caller's own token: a Portcullis token, or a JWT (by its derived token id, until its expiry). With
-     * refresh tokens on, a Portcullis token's whole family goes with it: its refresh tokens, and the access tokens
-     * its refreshes minted (they share its id).
+     * {@code POST /auth/revoke}: revokes the caller's own token, a Portcullis token or a JWT (by its derived token
+     * id), for as long as it could be accepted. A token from a cookie needs the proof a cookie-authenticated change
+     * needs ({@link CsrfGuard}). With refresh tokens on, a Portcullis token's whole family goes with it: its refresh
+     * tokens, and the access tokens its refreshes minted (they share its id).
      */
     public RevokeResult revokeOwn(GatewayRequest request) {
-        AuthResult auth = checkToken.authenticate(request.headers(), io.portcullis.core.token.TokenType.ANY);
+        return revoke(csrf.authenticate(checkToken, request, TokenType.ANY));
+    }
+
+    /**
+     * {@code /logout}: revokes the caller's own token like {@link #revokeOwn}, without the cross-site proof: a
+     * logout only ends the caller's own session, and browsers log out with a plain link ({@code GET /logout}).
+     */
+    public RevokeResult logout(GatewayRequest request) {
+        return revoke(checkToken.authenticate(request.headers(), TokenType.ANY));
+    }
+
+    private RevokeResult revoke(AuthResult auth) {
         if (auth instanceof Rejection rejection) {
             return rejection;
         }
         Authenticated caller = (Authenticated) auth;
         Claims claims = caller.claims();
         if (refreshTokens.isPresent() && caller.jwt().isEmpty()) {
-            refreshTokens.get().revoke(claims.tokenId(), claims.expiresAt());
+            refreshTokens.get().revoke(claims.tokenId(), caller.acceptedUntil());
         } else {
-            revocations.revokeToken(claims.tokenId(), claims.expiresAt());
+            revocations.revokeToken(claims.tokenId(), caller.acceptedUntil());
         }
         return new Revoked(claims.subject(), "token " + claims.tokenId(), false);
     }

@@ -6,6 +6,7 @@ import io.portcullis.core.token.Claims;
 import io.portcullis.core.token.TokenId;
 import java.time.Clock;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -123,7 +124,8 @@ public final class TokenStats {
 
     /**
      * ProxyAuth's {@code /adm/stats}: {@code [{user, tokens: [{token_id, count, delivery_at, expire_at}]}]}, users and
-     * tokens in order, live tokens that were used at least once (as ProxyAuth counts them, on use).
+     * tokens in order, live tokens that were used at least once (as ProxyAuth counts them, on use). As in ProxyAuth,
+     * {@code delivery_at} is the first use and {@code expire_at} the expiry in whole seconds.
      */
     ArrayNode toJson(Function<Instant, String> dates, Predicate<Claims> revoked) {
         Instant now = clock.instant();
@@ -137,7 +139,7 @@ public final class TokenStats {
                         .put("token_id", id.value())
                         .put("count", e.uses.get())
                         .put("delivery_at", dates.apply(Instant.ofEpochMilli(e.firstUseMillis.get())))
-                        .put("expire_at", dates.apply(e.claims.expiresAt())));
+                        .put("expire_at", dates.apply(e.claims.expiresAt().truncatedTo(ChronoUnit.SECONDS))));
             }
         });
         ArrayNode users = Json.object().arrayNode();

@@ -26,7 +26,9 @@ import java.util.Optional;
  *   <li>{@code POST /auth/totp/confirm} with a code from the pending secret makes it the one logins need. Until
  *       then the old one (or none) stays in force, so a user who never scans the code is not locked out.</li>
  * </ol>
- * Every attempt counts against the user's login rate limit, since each one tests a code.
+ * Every attempt counts against the user's login rate limit, since each one tests a code. Each step writes only the
+ * TOTP secrets, and only if they are as this request read them: an administrator's removal, password or role
+ * change made meanwhile is never written back over (409 instead).
  */
 final class TotpEnrolment {
     private static final int MAX_BODY_BYTES = 1024;
@@ -56,56 +58,107 @@ final class TotpEnrolment {
         this.clock = clock;
     }
 
+    /** {@code POST /auth/totp/enrol}: a new pending secret, answered in JSON. */
     Reply enrol(GatewayRequest request) {
-        return withUser(request, (user, code, now) -> {
-            if (user.totp().enrolled()) {
-                Optional<Rejection> refused = checkCode(user, user.totp().confirmed().get(), code, now,
-                        "replacing your second factor needs a code from the current one");
-                if (refused.isPresent()) {
-                    return refused.get();
-                }
-            }
-            String secret = Totp.newSecret(random);
-            users.saveUser(user.withTotp(user.totp().withPending(secret)));
-            ObjectNode body = Json.object()
-                    .put("otpauth_uri", totp.uri(settings.issuer(), user.username(), secret))
-                    .put("confirm", "POST /auth/totp/confirm {\"code\": \"<code from the app>\"}");
-            GatewayResponse response = new GatewayResponse(200, List.of(new Header("Content-Type",
-                    "application/json"), new Header("Cache-Control", "no-store"), new Header("Pragma", "no-cache")),
-                    Json.bytes(body));
-            return () -> response;
-        });
+        return fromJson(request, this::start);
     }
 
+    /** {@code POST /auth/totp/confirm}: the pending secret becomes the one logins need. */
     Reply confirm(GatewayRequest request) {
-        return withUser(request, (user, code, now) -> {
-            if (user.totp().pending().isEmpty()) {
-                return new Rejection(409, "no_pending_enrolment", "start with POST /auth/totp/enrol",
-                        "no_pending_enrolment", List.of());
-            }
-            Optional<Rejection> refused = checkCode(user, user.totp().pending().get(), code, now,
-                    "send a code from the new secret");
+        return fromJson(request, this::finish);
+    }
+
+    /** An enrolment from a page: {@code caller} is authenticated and CSRF-checked already; the code came in a form. */
+    Reply enrol(Authenticated caller, Optional<String> code) {
+        return counted(caller, () -> code, this::start);
+    }
+
+    /** A confirmation from a page, as {@link #enrol(Authenticated, Optional)}. */
+    Reply confirm(Authenticated caller, Optional<String> code) {
+        return counted(caller, () -> code, this::finish);
+    }
+
+    /**
+     * A new secret, pending until confirmed, and its {@code otpauth://} URI: the only time either leaves the
+     * gateway. {@link #toString()} shows neither.
+     */
+    record NewSecret(String otpauthUri, String secret) implements Reply {
+        @Override
+        public GatewayResponse toResponse() {
+            ObjectNode body = Json.object()
+                    .put("otpauth_uri", otpauthUri)
+                    .put("confirm", "POST /auth/totp/confirm {\"code\": \"<code from the app>\"}");
+            return new GatewayResponse(200, List.of(new Header("Content-Type", "application/json"),
+                    new Header("Cache-Control", "no-store"), new Header("Pragma", "no-cache")), Json.bytes(body));
+        }
+
+        @Override
+        public String toString() {
+            return "NewSecret[]";
+        }
+    }
+
+    private Reply start(User user, Optional<String> code, Instant now) {
+        if (user.totp().enrolled()) {
+            Optional<Rejection> refused = checkCode(user, user.totp().confirmed().get(), code, now,
+                    "replacing your second factor needs a code from the current one");
             if (refused.isPresent()) {
                 return refused.get();
             }
-            users.saveUser(user.withTotp(user.totp().confirmPending()));
-            GatewayResponse response = new GatewayResponse(204, List.of(new Header("Cache-Control", "no-store")),
-                    new byte[0]);
-            return () -> response;
-        });
+        }
+        String secret = Totp.newSecret(random);
+        if (!users.startTotpEnrolment(user.username(), user.totp().confirmed(), secret)) {
+            return changedMeanwhile();
+        }
+        return new NewSecret(totp.uri(settings.issuer(), user.username(), secret), secret);
+    }
+
+    private Reply finish(User user, Optional<String> code, Instant now) {
+        if (user.totp().pending().isEmpty()) {
+            return new Rejection(409, "no_pending_enrolment", "start with POST /auth/totp/enrol",
+                    "no_pending_enrolment", List.of());
+        }
+        Optional<Rejection> refused = checkCode(user, user.totp().pending().get(), code, now,
+                "send a code from the new secret");
+        if (refused.isPresent()) {
+            return refused.get();
+        }
+        if (!users.confirmTotpEnrolment(user.username(), user.totp().pending().get())) {
+            return changedMeanwhile();
+        }
+        GatewayResponse response = new GatewayResponse(204, List.of(new Header("Cache-Control", "no-store")),
+                new byte[0]);
+        return () -> response;
+    }
+
+    /**
+     * The user record changed between this request's read and its write (removed, re-provisioned, another
+     * enrolment): nothing was written, so an administrator's change stands.
+     */
+    private static Rejection changedMeanwhile() {
+        return new Rejection(409, "enrolment_conflict", "the account changed while enrolling; start again",
+                "totp_enrolment_conflict", List.of());
     }
 
     private interface Step {
         Reply apply(User user, Optional<String> code, Instant now);
     }
 
-    /** Authenticates, checks CSRF, counts the attempt, reads the optional code, finds the user; then {@code step}. */
-    private Reply withUser(GatewayRequest request, Step step) {
+    private interface CodeSource {
+        Optional<String> read() throws BadRequestException;
+    }
+
+    /** Authenticates (with the CSRF token, for the session cookie) and reads {@code {"code"}}; then {@code step}. */
+    private Reply fromJson(GatewayRequest request, Step step) {
         AuthResult auth = csrf.authenticate(checkToken, request);
         if (auth instanceof Rejection rejection) {
             return rejection;
         }
-        Authenticated caller = (Authenticated) auth;
+        return counted((Authenticated) auth, () -> code(request), step);
+    }
+
+    /** Counts the attempt against the user's login limit, reads the code if any, finds the user; then {@code step}. */
+    private Reply counted(Authenticated caller, CodeSource codes, Step step) {
         Claims claims = caller.claims();
         Instant now = clock.instant();
         RateDecision decision = limiter.acquire("auth:user:" + claims.subject(), limit);
@@ -114,7 +167,7 @@ final class TotpEnrolment {
         }
         Optional<String> code;
         try {
-            code = code(request);
+            code = codes.read();
         } catch (BadRequestException e) {
             return e.rejection();
         }

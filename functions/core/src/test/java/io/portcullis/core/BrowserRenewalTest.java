@@ -15,12 +15,13 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Browser sessions with refresh tokens: a third, HttpOnly cookie; a lapsed session renews itself with a 307 back to
  * the same place, keeping its CSRF token; parallel requests do not log the browser out; reuse, logout and the
- * refresh endpoint.
+ * refresh endpoint; how renewal and the sign-in page take turns.
  */
 class BrowserRenewalTest {
     static final String YAML = """
             users:
               - { username: alice, password: a, roles: [admin] }
+              - { username: carol, password: c, totp-secret: %s }
             rate-limits:
               auth: { requests-per-second: 1000, burst: 1000 }
               proxy: { requests-per-second: 1000, burst: 1000 }
@@ -29,7 +30,8 @@ class BrowserRenewalTest {
             routes:
               - { prefix: /app, target: "http://127.0.0.1:9000" }
               - { prefix: /, target: "http://127.0.0.1:9001" }
-            """;
+            """.formatted(SignInPagesTest.CAROL_SECRET);
+    private static final String BROWSER_ACCEPT = SignInPagesTest.BROWSER_ACCEPT;
 
     @TempDir
     Path dir;
@@ -168,6 +170,75 @@ class BrowserRenewalTest {
         GatewayResponse response = reply.toResponse();
         assertThat(response.status()).isEqualTo(204);
         assertThat(setCookies(response)).containsKeys("sid", "sid-csrf", "sid-refresh");
+    }
+
+    @Test
+    void aBrowsersPageLoad_ofALapsedSession_isRenewed_beforeAnySignInPage() {
+        Map<String, String> login = setCookies(formLogin());
+        fixture.clock.advance(Duration.ofMinutes(20));
+
+        Rejection renewal = (Rejection) forward("GET", "/app/inbox", "sid-refresh=" + value(login, "sid-refresh"),
+                "Accept", BROWSER_ACCEPT);
+        Rejection signIn = (Rejection) forward("GET", "/app/inbox", "theme=dark", "Accept", BROWSER_ACCEPT);
+
+        assertThat(renewal.status()).isEqualTo(307);
+        assertThat(header(renewal.toResponse(), "Location")).hasValue("/app/inbox");
+        assertThat(signIn.status()).as("no refresh cookie: the sign-in page").isEqualTo(302);
+        assertThat(header(signIn.toResponse(), "Location")).hasValue("/auth/login?redirect=%2Fapp%2Finbox");
+    }
+
+    @Test
+    void aBrowsersPageLoad_withAReusedRefreshCookie_goesToSignIn_withTheCookieCleared_andTheReuseStillNamed() {
+        Map<String, String> login = setCookies(formLogin());
+        fixture.clock.advance(Duration.ofMinutes(20));
+        String refreshCookie = "sid-refresh=" + value(login, "sid-refresh");
+        assertThat(status(forward("GET", "/app/a", refreshCookie))).isEqualTo(307);
+        fixture.clock.advance(Duration.ofMinutes(1));
+
+        Rejection reuse = (Rejection) forward("GET", "/app/a", refreshCookie, "Accept", BROWSER_ACCEPT);
+
+        assertThat(reuse.status()).isEqualTo(302);
+        assertThat(reuse.reason()).as("logs and the audit line still say why").isEqualTo(RefreshTokens.REUSED);
+        assertThat(reuse.identity()).as("and whose login it was").hasValueSatisfying(who -> assertThat(
+                who.subject()).isEqualTo("alice"));
+        GatewayResponse response = reuse.toResponse();
+        assertThat(header(response, "Location")).hasValue("/auth/login?redirect=%2Fapp%2Fa");
+        assertThat(setCookies(response).get("sid-refresh")).as("the refused cookie is cleared").contains("Max-Age=0");
+    }
+
+    @Test
+    void aTwoStepSignInOnThePage_startsARefreshFamilyToo_andLogoutClearsEveryCookie() {
+        GatewayResponse first = pageForm("username=carol&password=c", "");
+        String ticket = "sid-login=" + value(setCookies(first), "sid-login");
+        String code = new io.portcullis.core.totp.Totp(io.portcullis.core.totp.TotpAlgorithm.SHA1, 6).code(
+                io.portcullis.core.totp.Base32.decode(SignInPagesTest.CAROL_SECRET),
+                io.portcullis.core.totp.Totp.step(fixture.clock.instant()));
+
+        Map<String, String> done = setCookies(pageForm("totp_code=" + code, ticket));
+
+        assertThat(done).containsOnlyKeys("sid", "sid-csrf", "sid-refresh", "sid-login");
+        assertThat(done.get("sid-login")).contains("Max-Age=0");
+        assertThat(done.get("sid-refresh")).contains("Max-Age=28800; HttpOnly");
+        fixture.clock.advance(Duration.ofMinutes(20));
+        String refreshCookie = "sid-refresh=" + value(done, "sid-refresh");
+        assertThat(status(forward("GET", "/app/a", refreshCookie))).isEqualTo(307);
+
+        GatewayResponse logout = fixture.gateway.ownEndpoint(Fixtures.request("GET", "/logout", MapHeaders.of(
+                "Cookie", refreshCookie + "; " + ticket, "Accept", BROWSER_ACCEPT), "")).orElseThrow().toResponse();
+        assertThat(header(logout, "Location")).hasValue("/auth/signed-out");
+        assertThat(setCookies(logout)).containsOnlyKeys("sid", "sid-csrf", "sid-refresh", "sid-login")
+                .allSatisfy((name, cookie) -> assertThat(cookie).contains("Max-Age=0"));
+    }
+
+    /** A form the sign-in page posts, from a browser. */
+    private GatewayResponse pageForm(String body, String cookie) {
+        MapHeaders headers = MapHeaders.of("Content-Type", "application/x-www-form-urlencoded", "Accept",
+                BROWSER_ACCEPT, "Sec-Fetch-Site", "same-origin");
+        if (!cookie.isEmpty()) {
+            headers.add("Cookie", cookie);
+        }
+        return fixture.gateway.ownEndpoint(Fixtures.request("POST", "/auth", headers, body)).orElseThrow()
+                .toResponse();
     }
 
     private GatewayResponse formLogin() {

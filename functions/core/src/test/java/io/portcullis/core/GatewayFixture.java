@@ -1,10 +1,11 @@
 package io.portcullis.core;
 
+import io.portcullis.core.config.ConfigRewrite;
 import io.portcullis.core.config.GatewayConfig;
-import io.portcullis.core.config.PlaintextPasswords;
 import io.portcullis.core.password.Passwords;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 
 /** A gateway on in-memory stores and a hand-moved clock, from a config snippet. */
 final class GatewayFixture implements AutoCloseable {
@@ -21,8 +22,8 @@ final class GatewayFixture implements AutoCloseable {
     GatewayFixture(Path dir, String tokenSettings, String yaml) {
         config = io.portcullis.core.config.ConfigLoader.load(Fixtures.write(dir, "portcullis.yaml",
                 Fixtures.baseYaml(tokenSettings) + yaml), java.util.Map.of());
-        List<User> users = PlaintextPasswords.hashAndRewrite(config.users(), dir.resolve("portcullis.yaml"),
-                new Passwords(config.passwords().argon2()));
+        List<User> users = ConfigRewrite.ofYaml(dir.resolve("portcullis.yaml"), config)
+                .apply(new Passwords(config.passwords().argon2()), username -> Optional.empty()).users();
         stores = Gateway.Stores.inMemory(users, clock);
         gateway = Gateway.create(config, stores, clock);
     }

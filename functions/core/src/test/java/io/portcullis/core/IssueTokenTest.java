@@ -87,7 +87,128 @@ class IssueTokenTest {
         String body = "{\"username\":\"lan\",\"password\":\"local-only\"}";
 
         assertThat(issue(Fixtures.request("POST", "/auth", forwarded, body, "198.51.100.7"))).isInstanceOf(Issued.class);
-        assertThat(issue(Fixtures.request("POST", "/auth", forwarded, body, "203.0.113.7"))).isInstanceOf(Rejection.class);
+        HostileClientsTest.assertRejected(issue(Fixtures.request("POST", "/auth", forwarded, body, "203.0.113.7")),
+                401, "invalid_credentials", "address_not_allowed");
+    }
+
+    @Test
+    void issue_fieldLengths_upToTheirLimits_andEmptyOptionalFieldsAreAbsent() throws Exception {
+        String name = "u".repeat(128);
+        assertThat(issue(Fixtures.login(name, "p".repeat(1024)))).as("the longest username and password")
+                .isInstanceOfSatisfying(Rejection.class, r -> assertThat(r.reason()).isEqualTo("unknown_user"));
+        assertBadRequest(Fixtures.login(name + "u", "p"), "invalid_request");
+        assertBadRequest(Fixtures.login("alice", "p".repeat(1025)), "invalid_request");
+        fixture.clock.advance(java.time.Duration.ofSeconds(10));
+        assertThat(issue(Fixtures.request("POST", "/auth", MapHeaders.of("Content-Type", "application/json"),
+                "{\"username\":\"alice\",\"password\":\"wonderland\",\"totp_code\":\"  \",\"redirect\":\"\"}")))
+                .as("an empty code and redirect are none").isInstanceOf(Issued.class);
+        fixture.clock.advance(java.time.Duration.ofSeconds(10));
+        assertThat(issue(Fixtures.request("POST", "/auth", MapHeaders.of("Content-Type", "application/json"),
+                "{\"username\":\"alice\",\"password\":\"wonderland\",\"totp_code\":\"" + "1".repeat(16) + "\"}")))
+                .as("a 16-digit code is read (alice has no second factor)").isInstanceOf(Issued.class);
+        assertBadRequest(Fixtures.request("POST", "/auth", MapHeaders.of("Content-Type", "application/json"),
+                "{\"username\":\"alice\",\"password\":\"wonderland\",\"totp_code\":\"" + "1".repeat(17) + "\"}"),
+                "invalid_request");
+    }
+
+    @Test
+    void issue_reportsTheTighterOfTheTwoLimits() {
+        for (int i = 0; i < 2; i++) {
+            issue(Fixtures.request("POST", "/auth", MapHeaders.of("Content-Type", "application/json"),
+                    "{\"username\":\"alice\",\"password\":\"guess\"}", "203.0.113." + (i + 30)));
+        }
+        Rejection third = (Rejection) issue(Fixtures.request("POST", "/auth", MapHeaders.of("Content-Type",
+                "application/json"), "{\"username\":\"alice\",\"password\":\"guess\"}", "203.0.113.40"));
+        assertThat(third.headers()).as("alice's budget is spent; the address has 2 left")
+                .contains(new Header("RateLimit-Remaining", "0"));
+
+        Rejection fresh = (Rejection) issue(Fixtures.request("POST", "/auth", MapHeaders.of("Content-Type",
+                "application/json"), "{\"username\":\"nobody\",\"password\":\"guess\"}", "203.0.113.40"));
+        assertThat(fresh.headers()).as("the address has 1 left, nobody's name 2")
+                .contains(new Header("RateLimit-Remaining", "1"));
+    }
+
+    @Test
+    void issue_aBlankTotpCode_isNoCode() throws Exception {
+        try (GatewayFixture totp = new GatewayFixture(dir.resolve("totp"), """
+                users: [ { username: carol, password: c, totp-secret: GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ } ]
+                """)) {
+            HostileClientsTest.assertRejected(totp.gateway.issueToken().issue(Fixtures.request("POST", "/auth",
+                    MapHeaders.of("Content-Type", "application/json"),
+                    "{\"username\":\"carol\",\"password\":\"c\",\"totp_code\":\" \"}")), 401, "totp_required",
+                    "totp_required");
+        }
+    }
+
+    @Test
+    void issue_trailingGarbageAfterTheJson_is400() throws Exception {
+        assertBadRequest(Fixtures.request("POST", "/auth", MapHeaders.of("Content-Type", "application/json"),
+                "{\"username\":\"alice\",\"password\":\"wonderland\"}garbage"), "invalid_json");
+        assertBadRequest(Fixtures.request("POST", "/auth", MapHeaders.of("Content-Type", "application/json"),
+                "{\"username\":\"alice\",\"password\":\"wonderland\"} {\"username\":\"x\"}"), "invalid_json");
+        fixture.clock.advance(java.time.Duration.ofSeconds(10));
+        assertThat(issue(Fixtures.request("POST", "/auth", MapHeaders.of("Content-Type", "application/json"),
+                "{\"username\":\"alice\",\"password\":\"wonderland\"}\r\n"))).as("whitespace is no garbage")
+                .isInstanceOf(Issued.class);
+    }
+
+    @Test
+    void issue_unknownUser_costsOneArgon2Check_andALimitedAttemptNone() {
+        PasswordPoolCounter checks = new PasswordPoolCounter();
+        HostileClientsTest.assertRejected(issue(Fixtures.login("mallory", "guess")), 401, "invalid_credentials",
+                "unknown_user");
+        assertThat(checks.since()).as("the unknown user is checked against the dummy hash").isEqualTo(1);
+
+        for (int i = 0; i < 3; i++) {
+            issue(Fixtures.request("POST", "/auth", MapHeaders.of("Content-Type", "application/json"),
+                    "{\"username\":\"alice\",\"password\":\"guess\"}", "203.0.113." + (i + 10)));
+        }
+        checks.reset();
+        HostileClientsTest.assertRejected(issue(Fixtures.request("POST", "/auth", MapHeaders.of("Content-Type",
+                "application/json"), "{\"username\":\"alice\",\"password\":\"wonderland\"}", "203.0.113.20")),
+                429, "rate_limited", "rate_limited");
+        assertThat(checks.since()).as("the per-username limit refuses before Argon2 runs").isZero();
+        HostileClientsTest.assertRejected(issue(Fixtures.request("POST", "/auth", MapHeaders.of("Content-Type",
+                "application/json"), "{\"username\":\"nobody\",\"password\":\"x\"}", "203.0.113.20")),
+                401, "invalid_credentials", "unknown_user");
+        issue(Fixtures.login("x1", "y"));
+        issue(Fixtures.login("x2", "y"));
+        checks.reset();
+        HostileClientsTest.assertRejected(issue(Fixtures.login("x3", "y")), 429, "rate_limited", "rate_limited");
+        assertThat(checks.since()).as("so does the per-address limit").isZero();
+    }
+
+    @Test
+    void dummyHash_hasTheParametersMostStoredHashesHave() {
+        io.portcullis.core.password.Passwords configured = new io.portcullis.core.password.Passwords(
+                new io.portcullis.core.password.Argon2Params(64, 1, 1));
+        String older = new io.portcullis.core.password.Passwords(new io.portcullis.core.password.Argon2Params(128, 2,
+                1)).hash("x".toCharArray());
+        String argon2i = "$argon2i$v=19$m=256,t=3,p=1$c2FsdHNhbHRzYWx0$aGFzaGhhc2hoYXNoaGFzaGhhc2hoYXNoaGFzaA";
+
+        assertThat(IssueToken.dummyHash(configured, java.util.List.of(older, older, argon2i,
+                configured.hash("y".toCharArray())))).startsWith("$argon2id$v=19$m=128,t=2,p=1$");
+        assertThat(IssueToken.dummyHash(configured, java.util.List.of(argon2i, argon2i, older)))
+                .startsWith("$argon2i$v=19$m=256,t=3,p=1$");
+        assertThat(IssueToken.dummyHash(configured, java.util.List.of())).as("no stored hashes: today's parameters")
+                .startsWith("$argon2id$v=19$m=64,t=1,p=1$");
+        assertThat(IssueToken.dummyHash(configured, java.util.List.of(older, configured.hash("y".toCharArray()))))
+                .as("a tie: today's parameters").startsWith("$argon2id$v=19$m=64,t=1,p=1$");
+        assertThat(fixture.gateway.issueToken().dummyHash()).as("the fixture's users are hashed at today's")
+                .startsWith("$argon2id$v=19$m=64,t=1,p=1$");
+    }
+
+    /** Counts the Argon2 checks the fixture's pool runs from now on. */
+    private final class PasswordPoolCounter {
+        private long base = fixture.gateway.passwordPool().checksRun();
+
+        long since() {
+            return fixture.gateway.passwordPool().checksRun() - base;
+        }
+
+        void reset() {
+            base = fixture.gateway.passwordPool().checksRun();
+        }
     }
 
     @Test

@@ -68,16 +68,25 @@ class ProxyAuthEndpointsTest {
         assertThat(own(revoke("{\"token_id\":\"" + "ab".repeat(32) + "\"}", ADMIN)).status()).isEqualTo(400);
     }
 
+    /**
+     * ProxyAuth 0.8.10's /adm/stats dates are chrono's serde form, RFC 3339 in UTC, whatever its timezone (its code
+     * and its docs agree: {@code "delivery_at": "2025-05-28T18:18:02.251295314Z",
+     * "expire_at": "2025-05-28T19:17:47Z"}).
+     */
     @Test
-    void admStats_countsUsesPerToken() throws Exception {
+    void admStats_countsUsesPerToken_datesInUtcAsProxyAuthWritesThem() throws Exception {
+        fixture.clock.advance(java.time.Duration.ofMillis(500));
         String token = fixture.token("alice", "a");
+        fixture.clock.advance(java.time.Duration.ofMillis(750));
         fixture.gateway.forward().forward(Fixtures.get("/api", bearer(token)));
         GatewayRequest stats = Fixtures.request("GET", "/adm/stats", MapHeaders.of("X-Auth-Token", ADMIN), "");
 
         JsonNode body = JSON.readTree(own(stats).body());
         assertThat(body.get(0).get("user").asText()).isEqualTo("alice");
-        assertThat(body.get(0).get("tokens").get(0).get("count").asLong()).isEqualTo(1);
-        assertThat(body.get(0).get("tokens").get(0).get("expire_at").asText()).isEqualTo("2026-11-22 16:30:00 +05:30");
+        JsonNode used = body.get(0).get("tokens").get(0);
+        assertThat(used.get("count").asLong()).isEqualTo(1);
+        assertThat(used.get("delivery_at").asText()).isEqualTo("2026-11-22T10:00:01.250Z");
+        assertThat(used.get("expire_at").asText()).isEqualTo("2026-11-22T11:00:00Z");
         assertThat(own(Fixtures.request("GET", "/adm/stats", MapHeaders.empty(), "")).status()).isEqualTo(401);
     }
 

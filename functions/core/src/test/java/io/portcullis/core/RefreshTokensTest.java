@@ -330,7 +330,19 @@ class RefreshTokensTest {
                     .orElseThrow().toResponse();
             assertThat(third.status()).isEqualTo(429);
             assertThat(third.headers()).anyMatch(h -> h.name().equals("Retry-After"));
+
+            // IPv6 clients are counted by their /64, as logins are: another address in it is the same client.
+            for (int i = 0; i < 2; i++) {
+                assertThat(refreshFrom(limited, "2001:db8:0:1::1")).isEqualTo(401);
+            }
+            assertThat(refreshFrom(limited, "2001:db8:0:1:ffff::2")).isEqualTo(429);
+            assertThat(refreshFrom(limited, "2001:db8:0:2::1")).as("another /64").isEqualTo(401);
         }
+    }
+
+    private static int refreshFrom(GatewayFixture gateway, String peer) {
+        return gateway.gateway.ownEndpoint(Fixtures.request("POST", "/auth/refresh", MapHeaders.of("Content-Type",
+                "application/json"), "{\"refresh_token\":\"k1.x\"}", peer)).orElseThrow().toResponse().status();
     }
 
     private Tokens login(String user, String password) throws Exception {

@@ -25,7 +25,8 @@ import java.util.Set;
  *       family's tokens, PutItem on the feed); signs identity assertions with the generated keys (Scan,
  *       PutItem).</li>
  * </ul>
- * All three read the token secret.
+ * All three read the secrets their configuration names (the token keys, the module's {@code secrets}, and the
+ * configuration itself when it lives in a secret), and nothing else from Secrets Manager.
  */
 public final class FunctionPermissions {
     /** Function name → table role → DynamoDB actions (without the {@code dynamodb:} prefix). */
@@ -45,7 +46,7 @@ public final class FunctionPermissions {
                     "refreshTokens", Set.of("UpdateItem"),
                     "signingKeys", Set.of("Scan", "PutItem")));
 
-    /** Every function reads the token secret, and nothing else from Secrets Manager. */
+    /** Every function reads the secrets its configuration names, and nothing else from Secrets Manager. */
     public static final Set<String> SECRETS_MANAGER = Set.of("GetSecretValue");
 
     private FunctionPermissions() {

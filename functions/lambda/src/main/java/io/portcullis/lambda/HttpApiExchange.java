@@ -1,7 +1,7 @@
 package io.portcullis.lambda;
 
-import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
-import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.portcullis.core.GatewayRequest;
 import io.portcullis.core.GatewayResponse;
 import io.portcullis.core.Header;
@@ -19,47 +19,65 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 /**
- * HTTP API payload 2.0 events to the core's neutral request and back. API Gateway buffers bodies, so they are
- * bytes here; binary ones travel base64-encoded both ways.
+ * API Gateway's events (HTTP API payload 2.0, and the REST/payload 1.0 shape an authorizer may get) to the core's
+ * neutral request, and the core's answers to HTTP API responses. API Gateway buffers bodies, so they are bytes here;
+ * binary ones travel base64-encoded both ways.
  */
 final class HttpApiExchange {
     private HttpApiExchange() {
     }
 
-    static GatewayRequest request(APIGatewayV2HTTPEvent event) {
-        byte[] body = body(event.getBody(), event.getIsBase64Encoded());
-        MapHeaders headers = headers(event.getHeaders(), event.getCookies());
-        if (event.getBody() != null) {
+    /** An HTTP API payload 2.0 request event. */
+    static GatewayRequest request(JsonNode event) {
+        String rawBody = LambdaJson.text(event, "body").orElse(null);
+        byte[] body = body(rawBody, event.path("isBase64Encoded").asBoolean(false));
+        MapHeaders headers = headers(event);
+        if (rawBody != null) {
             headers = withContentLength(headers, body.length);
         }
-        APIGatewayV2HTTPEvent.RequestContext.Http http = event.getRequestContext().getHttp();
         return new GatewayRequest(
-                http.getMethod().toUpperCase(Locale.ROOT),
-                event.getRawPath(),
-                event.getRawQueryString(),
+                LambdaJson.text(event, "requestContext", "http", "method").orElse("GET").toUpperCase(Locale.ROOT),
+                LambdaJson.text(event, "rawPath").orElse("/"),
+                LambdaJson.text(event, "rawQueryString").orElse(""),
                 headers,
-                sourceAddress(http.getSourceIp()),
+                sourceAddress(LambdaJson.text(event, "requestContext", "http", "sourceIp").orElse("")),
                 true,
-                () -> new ByteArrayInputStream(body));
+                () -> new ByteArrayInputStream(body),
+                // API Gateway answers for its own domain names only: the one the client used is vouched for.
+                LambdaJson.text(event, "requestContext", "domainName").filter(name -> !name.isEmpty()));
     }
 
     /**
-     * Headers as API Gateway hands them (names lower-cased, repeated values comma-joined; cookies apart), with
-     * the cookies put back into one {@code Cookie} header.
+     * An event's headers as the gateway reads them. Payload 2.0 gives one map (names lower-cased, repeated values
+     * comma-joined) and the cookies apart, in {@code cookies}: they go back into one {@code Cookie} header. The REST
+     * and payload 1.0 shapes give {@code multiValueHeaders} (every value) beside {@code headers} (the last one), and
+     * leave the {@code Cookie} header where it is.
      */
-    static MapHeaders headers(Map<String, String> headers, List<String> cookies) {
+    static MapHeaders headers(JsonNode event) {
         MapHeaders result = MapHeaders.empty();
-        if (headers != null) {
-            headers.forEach((name, value) -> {
-                if (!name.equalsIgnoreCase("cookie")) {
-                    result.add(name, value);
+        JsonNode cookies = event.path("cookies");
+        boolean cookiesApart = cookies.isArray() && !cookies.isEmpty();
+        JsonNode multi = event.path("multiValueHeaders");
+        if (multi.isObject() && !multi.isEmpty()) {
+            multi.properties().forEach(entry -> entry.getValue().forEach(value -> {
+                if (value.isTextual()) {
+                    result.add(entry.getKey(), value.asText());
+                }
+            }));
+        } else {
+            event.path("headers").properties().forEach(entry -> {
+                if (entry.getValue().isTextual() && !(cookiesApart && entry.getKey().equalsIgnoreCase("cookie"))) {
+                    result.add(entry.getKey(), entry.getValue().asText());
                 }
             });
         }
-        if (cookies != null && !cookies.isEmpty()) {
-            result.add("cookie", String.join("; ", cookies));
+        if (cookiesApart) {
+            List<String> values = new ArrayList<>();
+            cookies.forEach(cookie -> values.add(cookie.asText()));
+            result.add("cookie", String.join("; ", values));
         }
         return result;
     }
@@ -75,11 +93,12 @@ final class HttpApiExchange {
         return result.add("content-length", Integer.toString(length));
     }
 
-    static APIGatewayV2HTTPResponse response(GatewayResponse response) {
+    static ObjectNode response(GatewayResponse response) {
         return response(response.status(), response.headers(), response.body());
     }
 
-    static APIGatewayV2HTTPResponse response(int status, List<Header> headers, byte[] body) {
+    /** An HTTP API payload 2.0 response: repeated headers comma-joined, {@code Set-Cookie} in {@code cookies}. */
+    static ObjectNode response(int status, List<Header> headers, byte[] body) {
         Map<String, String> single = new LinkedHashMap<>();
         List<String> cookies = new ArrayList<>();
         String contentType = "";
@@ -93,15 +112,18 @@ final class HttpApiExchange {
             }
             single.merge(header.name(), header.value(), (a, b) -> a + ", " + b);
         }
+        ObjectNode answer = LambdaJson.object().put("statusCode", status);
+        ObjectNode headerNode = answer.putObject("headers");
+        single.forEach(headerNode::put);
+        if (!cookies.isEmpty()) {
+            cookies.forEach(answer.putArray("cookies")::add);
+        }
         boolean text = isText(contentType, body);
-        return APIGatewayV2HTTPResponse.builder()
-                .withStatusCode(status)
-                .withHeaders(single)
-                .withCookies(cookies.isEmpty() ? null : cookies)
-                .withBody(body.length == 0 ? null
-                        : text ? new String(body, StandardCharsets.UTF_8) : Base64.getEncoder().encodeToString(body))
-                .withIsBase64Encoded(body.length > 0 && !text)
-                .build();
+        if (body.length > 0) {
+            answer.put("body", text ? new String(body, StandardCharsets.UTF_8)
+                    : Base64.getEncoder().encodeToString(body));
+        }
+        return answer.put("isBase64Encoded", body.length > 0 && !text);
     }
 
     private static boolean isText(String contentType, byte[] body) {
@@ -126,7 +148,11 @@ final class HttpApiExchange {
         if (body == null) {
             return new byte[0];
         }
-        return base64 ? Base64.getDecoder().decode(body) : body.getBytes(StandardCharsets.UTF_8);
+        try {
+            return base64 ? Base64.getDecoder().decode(body) : body.getBytes(StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException notBase64) {
+            throw new IllegalArgumentException("the event's body is marked base64 but is not");
+        }
     }
 
     /** API Gateway's {@code sourceIp} is the client as it saw the connection; it is never a hostname. */

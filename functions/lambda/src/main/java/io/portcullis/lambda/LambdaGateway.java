@@ -4,9 +4,9 @@ import io.portcullis.core.ConfiguredUsers;
 import io.portcullis.core.Gateway;
 import io.portcullis.core.User;
 import io.portcullis.core.config.ConfigException;
-import io.portcullis.core.config.ConfigLoader;
 import io.portcullis.core.config.GatewayConfig;
 import io.portcullis.core.config.GatewayConfig.StoreType;
+import io.portcullis.core.port.JwksFetcher;
 import io.portcullis.infra.SessionStores;
 import io.portcullis.infra.UpstreamClient;
 import io.portcullis.infra.jwks.HttpJwksFetcher;
@@ -15,49 +15,116 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 
 /**
- * The gateway inside one Lambda execution environment, built on the first invocation and reused by every later
- * one. Nothing is built during init: a SnapStart snapshot then holds no secret, no key and no random state, and
- * each restored environment makes its own.
+ * The gateway inside one Lambda execution environment, reused by every invocation in it.
  *
- * <p>Configuration: {@code PORTCULLIS_CONFIG_YAML} holds the same YAML as a server's config file; environment
- * variables override keys as on a server; {@code *_SECRET_ARN} variables are resolved through Secrets Manager
- * (see {@link Secrets}). Users listed in the config must carry Argon2 hashes: there is no file to rewrite.
+ * <p>During init the configuration is read and checked ({@link FunctionConfig}), so a bad one fails the init.
+ * What happens next depends on how Lambda initialises the environment ({@value #INITIALIZATION_TYPE}):
+ * <ul>
+ *   <li>{@code snap-start}: nothing more. The snapshot then holds no secret, no key and no random state; each
+ *       restored environment builds its own gateway on its first invocation (the priming hook has already loaded
+ *       the classes, see {@link Priming}).</li>
+ *   <li>otherwise (on demand, provisioned concurrency): the gateway is built during init, with the real secrets.
+ *       A store or Secrets Manager that cannot answer then does not fail the init: the first invocation tries
+ *       again and answers 503 if it must.</li>
+ * </ul>
  *
- * <p>Session credentials (JWT mode) come from the sessions table by default, or from Redis when
- * {@code sessions.store: redis}; a Redis pool lives as long as the execution environment. A JWKS URL is fetched on
- * the first JWT that needs it, never during init.
+ * <p>Configuration: the same YAML as a server's config file ({@link FunctionConfig}); environment variables override
+ * keys as on a server; {@code *_SECRET_ARN} variables are resolved through Secrets Manager ({@link Secrets}).
+ * Users listed in the config must carry Argon2 hashes: there is no file to rewrite.
+ *
+ * <p>Built only where a function needs it: the upstream client (the forwarder, on its first forwarded request), the
+ * JWKS fetcher (with {@code jwt.jwks-url}, on the first JWT that needs it). Session credentials come from the
+ * sessions table by default, or from Redis when {@code sessions.store: redis}; a Redis pool lives as long as the
+ * execution environment.
  */
 public final class LambdaGateway {
+    static final String INITIALIZATION_TYPE = "AWS_LAMBDA_INITIALIZATION_TYPE";
+
     /**
-     * The parts every handler uses, and how long building them took (secrets, config, clients): the part of a
+     * The parts the handlers use, and how long building them took (secrets, config, clients): the part of a
      * cold start this code owns, logged by the first invocation.
      */
-    record Parts(GatewayConfig config, Gateway gateway, UpstreamClient upstream, long buildMillis) {
+    static final class Parts {
+        private final GatewayConfig config;
+        private final Gateway gateway;
+        private final long buildMillis;
+        private UpstreamClient upstream;
+
+        Parts(GatewayConfig config, Gateway gateway, long buildMillis) {
+            this.config = config;
+            this.gateway = gateway;
+            this.buildMillis = buildMillis;
+        }
+
+        GatewayConfig config() {
+            return config;
+        }
+
+        Gateway gateway() {
+            return gateway;
+        }
+
+        long buildMillis() {
+            return buildMillis;
+        }
+
+        /** The backend client, made on first use: only the forwarder sends requests upstream. */
+        synchronized UpstreamClient upstream() {
+            if (upstream == null) {
+                upstream = new UpstreamClient(config.upstream());
+            }
+            return upstream;
+        }
     }
 
-    private final Supplier<Map<String, String>> environment;
+    private final Map<String, String> environment;
     private final UnaryOperator<String> secrets;
     private final boolean ownsUsers;
+    private final FunctionConfig config;
     private volatile Parts parts;
 
     /**
-     * @param ownsUsers whether this function writes the config's users into the users table at a cold start
-     *     (the token function; the others never touch that table)
+     * Reads and checks the configuration {@code environment} names.
+     *
+     * @param secrets reads a Secrets Manager secret by ARN
+     * @param ownsUsers whether this function writes the config's users into the users table when it builds the
+     *     gateway (the token function; the others never touch that table)
+     * @throws ConfigException when the configuration cannot be used
      */
-    LambdaGateway(Supplier<Map<String, String>> environment, UnaryOperator<String> secrets, boolean ownsUsers) {
-        this.environment = environment;
+    LambdaGateway(Map<String, String> environment, UnaryOperator<String> secrets, boolean ownsUsers) {
+        this.environment = Map.copyOf(environment);
         this.secrets = secrets;
         this.ownsUsers = ownsUsers;
+        this.config = FunctionConfig.read(this.environment, secrets);
     }
 
-    /** The production wiring: the process environment and Secrets Manager. */
+    /** The production wiring: the process environment and Secrets Manager; see the class comment for init. */
     public static LambdaGateway fromEnvironment(boolean ownsUsers) {
-        return new LambdaGateway(System::getenv, Secrets.secretsManager(), ownsUsers);
+        Map<String, String> env = System.getenv();
+        Secrets.Manager manager = new Secrets.Manager();
+        LambdaGateway gateway = new LambdaGateway(env, manager, ownsUsers);
+        if ("snap-start".equals(env.get(INITIALIZATION_TYPE))) {
+            manager.close();
+        } else {
+            gateway.buildNow();
+        }
+        return gateway;
+    }
+
+    /** Builds the gateway now; a configuration error propagates, anything else waits for the first invocation. */
+    void buildNow() {
+        try {
+            parts();
+        } catch (ConfigException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            Telemetry.initLog("WARN", "building the gateway failed during init; the first invocation tries again",
+                    Map.of("error", e.getClass().getName() + ": " + e.getMessage()));
+        }
     }
 
     Parts parts() {
@@ -66,8 +133,7 @@ public final class LambdaGateway {
             synchronized (this) {
                 ready = parts;
                 if (ready == null) {
-                    long started = System.nanoTime();
-                    ready = build(Secrets.resolve(environment.get(), secrets), ownsUsers, started);
+                    ready = build();
                     parts = ready;
                 }
             }
@@ -75,34 +141,37 @@ public final class LambdaGateway {
         return ready;
     }
 
-    private static Parts build(Map<String, String> env, boolean ownsUsers, long startedNanos) {
-        String yaml = env.get("PORTCULLIS_CONFIG_YAML");
-        if (yaml == null || yaml.isBlank()) {
-            throw new ConfigException("PORTCULLIS_CONFIG_YAML: the function's configuration is not set");
-        }
-        GatewayConfig config = ConfigLoader.fromYaml(yaml, env);
-        List<User> users = config.users().stream().map(entry -> {
-            if (!entry.hashed()) {
-                throw new ConfigException("users: " + entry.username() + "'s password must be an Argon2 hash in a "
-                        + "function's configuration (there is no file to rewrite)");
+    private Parts build() {
+        long started = System.nanoTime();
+        Map<String, String> resolved;
+        try {
+            resolved = Secrets.resolve(environment, secrets);
+        } finally {
+            if (secrets instanceof AutoCloseable closeable) {
+                close(closeable);
             }
-            return entry.toUser(entry.password());
-        }).toList();
+        }
+        GatewayConfig loaded = config.load(resolved);
+        List<User> users = loaded.users().stream().map(entry -> entry.toUser(entry.password())).toList();
         Clock clock = Clock.systemUTC();
-        Gateway.Stores stores = SessionStores.open(config, stores(config, users, ownsUsers, clock), clock).stores();
-        Gateway built = Gateway.create(config, stores, new HttpJwksFetcher(config.jwt().jwksTimeout()), clock);
-        UpstreamClient upstream = new UpstreamClient(config.upstream());
-        return new Parts(config, built, upstream, (System.nanoTime() - startedNanos) / 1_000_000);
+        Gateway.Stores stores = SessionStores.open(loaded, stores(loaded, users, ownsUsers, clock), clock).stores();
+        JwksFetcher jwks = loaded.jwt().jwksUrl().isPresent() ? new HttpJwksFetcher(loaded.jwt().jwksTimeout())
+                : JwksFetcher.none();
+        Gateway built = Gateway.create(loaded, stores, jwks, clock);
+        return new Parts(loaded, built, (System.nanoTime() - started) / 1_000_000);
+    }
+
+    private static void close(AutoCloseable closeable) {
+        try {
+            closeable.close();
+        } catch (Exception e) {
+            Telemetry.initLog("WARN", "closing the Secrets Manager client failed", Map.of("error", e.toString()));
+        }
     }
 
     private static Gateway.Stores stores(GatewayConfig config, List<User> users, boolean ownsUsers, Clock clock) {
-        StoreType type = config.store().type();
-        if (type == StoreType.MEMORY) {
+        if (config.store().type() == StoreType.MEMORY) {
             return Gateway.Stores.inMemory(users, clock);
-        }
-        if (type != StoreType.DYNAMODB) {
-            throw new ConfigException("store.type: a function needs dynamodb (or memory, for trials), not "
-                    + type.name().toLowerCase(java.util.Locale.ROOT) + "; set it in PORTCULLIS_CONFIG_YAML");
         }
         Gateway.Stores stores = DynamoDbStores.create(
                 DynamoDbStores.client(config.store(), UrlConnectionHttpClient.create()), config, clock,

@@ -1,22 +1,60 @@
 package io.portcullis.lambda;
 
-import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.portcullis.core.ForwardingPlan;
 import io.portcullis.core.Gateway;
+import io.portcullis.core.GatewayRequest;
+import io.portcullis.core.Rejection;
+import io.portcullis.core.StoreUnavailableException;
+import io.portcullis.core.User;
 import io.portcullis.core.config.ConfigLoader;
 import io.portcullis.core.config.GatewayConfig;
+import io.portcullis.core.password.Argon2Params;
+import io.portcullis.core.password.Passwords;
+import io.portcullis.infra.UpstreamClient;
+import io.portcullis.infra.UpstreamException;
+import io.portcullis.infra.dynamodb.DynamoDbStores;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.crac.Context;
 import org.crac.Core;
 import org.crac.Resource;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.http.SdkHttpClient;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 
 /**
- * SnapStart priming: before the snapshot is taken, one request runs through a throwaway gateway (in memory, with
- * a fixed key used for nothing else), so the snapshot holds loaded and initialised classes for event mapping,
- * config, tokens, Argon2 and the handlers. Nothing from it is kept: the real gateway, its key and its random
- * state are made after restore, on the first invocation.
+ * SnapStart priming: before the snapshot is taken, requests run through the real code paths, so the snapshot holds
+ * their classes loaded and initialised. Everything it builds is thrown away; the real gateway, its keys, clients and
+ * random state are made after restore, on the first invocation. What it runs:
+ * <ol>
+ *   <li>HTTP API events read and answers written as JSON, as the handlers do;</li>
+ *   <li>on an in-memory gateway with a key used for nothing else: a login (Argon2 verify, token minted), the token
+ *       checked as the authorizer checks it, and a forwarded request sent by the real upstream client to a closed
+ *       port on 127.0.0.1 (connect refused, the 502 path);</li>
+ *   <li>the DynamoDB stores on a real DynamoDB client with static dummy credentials against that closed port: a user
+ *       read (GetItem), a revocation check (Query), a rate-limit count (UpdateItem), each failing fast without
+ *       retries (request marshalling, signing, the HTTP client, the error path);</li>
+ *   <li>a Secrets Manager client, likewise: one GetSecretValue to the closed port.</li>
+ * </ol>
+ * Nothing leaves the machine, and no credential, secret or connection of the function is in the snapshot.
  */
 final class Priming implements Resource {
     private static final AtomicBoolean REGISTERED = new AtomicBoolean();
@@ -25,9 +63,15 @@ final class Priming implements Resource {
     private static final String YAML = """
             tokens: { keys: [ { id: priming, secret: "priming-only-not-a-secret-0123456789-abcdefghijklmnop" } ] }
             passwords: { argon2: { memory-kib: 64, iterations: 1, parallelism: 1 }, threads: 1 }
-            store: { type: memory }
-            routes: [ { prefix: /, target: "http://127.0.0.1:9" } ]
+            store: { type: %s, endpoint: "http://127.0.0.1:%d", region: us-east-1, timeout: 500ms }
+            upstream: { connect-timeout: 500ms, read-timeout: 500ms }
+            routes: [ { prefix: /, target: "http://127.0.0.1:%2$d" } ]
             """;
+
+    /** What priming saw, for its test: each status, and whether each AWS client reached its failure path. */
+    record Outcome(int login, int authorized, int forwarded, int dynamoLogin, int dynamoFailures,
+            boolean secretsFailed) {
+    }
 
     private Priming() {
     }
@@ -45,30 +89,122 @@ final class Priming implements Resource {
 
     @Override
     public void afterRestore(Context<? extends Resource> context) {
-        // Nothing to rebuild: no connection, key or random state was made before the snapshot.
+        // Nothing to rebuild: no connection, key or random state made before the snapshot was kept.
     }
 
-    /** Runs the priming request; returns the statuses of the login and of the forwarded call, for its test. */
-    static int[] prime() {
-        GatewayConfig config = ConfigLoader.fromYaml(YAML, Map.of());
+    static Outcome prime() {
+        int closed = closedPort();
         Clock clock = Clock.systemUTC();
-        try (Gateway gateway = Gateway.create(config, Gateway.Stores.inMemory(List.of(), clock), clock)) {
-            APIGatewayV2HTTPEvent login = APIGatewayV2HTTPEvent.builder()
-                    .withRawPath("/auth")
-                    .withHeaders(Map.of("content-type", "application/json"))
-                    .withBody("{\"username\":\"priming\",\"password\":\"priming\"}")
-                    .withRequestContext(APIGatewayV2HTTPEvent.RequestContext.builder()
-                            .withHttp(APIGatewayV2HTTPEvent.RequestContext.Http.builder()
-                                    .withMethod("POST").withSourceIp("127.0.0.1").build())
-                            .build())
-                    .build();
-            int loginStatus = HttpApiExchange.response(gateway.ownEndpoint(HttpApiExchange.request(login))
-                    .orElseThrow().toResponse()).getStatusCode();
-            int forwardStatus = switch (gateway.forward().forward(HttpApiExchange.request(login))) {
-                case io.portcullis.core.Rejection rejection -> rejection.status();
-                case io.portcullis.core.ForwardingPlan plan -> 200;
+        GatewayConfig memory = ConfigLoader.fromYaml(YAML.formatted("memory", closed), Map.of());
+        Passwords passwords = new Passwords(new Argon2Params(64, 1, 1));
+        User user = new User("priming", passwords.hash("priming".toCharArray()), List.of("priming"), List.of());
+        int login;
+        int authorized;
+        int forwarded;
+        String token;
+        io.portcullis.core.token.Identity identity;
+        try (Gateway gateway = Gateway.create(memory, Gateway.Stores.inMemory(List.of(user), clock), clock)) {
+            ObjectNode answer = HttpApiExchange.response(gateway.ownEndpoint(HttpApiExchange.request(event("POST",
+                    "/auth", "{\"username\":\"priming\",\"password\":\"priming\"}"))).orElseThrow().toResponse());
+            LambdaJson.write(OutputStream.nullOutputStream(), answer);
+            login = answer.path("statusCode").asInt();
+            token = LambdaJson.read(new ByteArrayInputStream(answer.path("body").asText()
+                    .getBytes(StandardCharsets.UTF_8))).path("token").asText();
+            GatewayRequest request = HttpApiExchange.request(withToken(event("GET", "/api/x", null), token));
+            io.portcullis.core.AuthResult access = gateway.forward().checkDirectAccess(request);
+            authorized = access instanceof Rejection refused ? refused.status() : 200;
+            identity = ((io.portcullis.core.Authenticated) access).claims().identity();
+            AuthorizerFunction.context(identity);
+            forwarded = switch (gateway.forward().forward(request, ForwarderFunction.authorizerIdentity(
+                    withToken(event("GET", "/api/x", null), token)))) {
+                case Rejection rejection -> rejection.status();
+                case ForwardingPlan plan -> send(new UpstreamClient(memory.upstream()), plan, request);
             };
-            return new int[] {loginStatus, forwardStatus};
+        }
+
+        SdkHttpClient http = UrlConnectionHttpClient.create();
+        StaticCredentialsProvider credentials = StaticCredentialsProvider.create(
+                AwsBasicCredentials.create("priming", "priming"));
+        URI endpoint = URI.create("http://127.0.0.1:" + closed);
+        GatewayConfig dynamo = ConfigLoader.fromYaml(YAML.formatted("dynamodb", closed), Map.of());
+        int dynamoLogin;
+        int dynamoFailures = 0;
+        try (DynamoDbClient client = DynamoDbClient.builder().httpClient(http).endpointOverride(endpoint)
+                .region(Region.US_EAST_1).credentialsProvider(credentials)
+                .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry())
+                        .apiCallTimeout(Duration.ofSeconds(2)))
+                .build();
+             Gateway gateway = Gateway.create(dynamo, DynamoDbStores.create(client, dynamo, clock,
+                     Optional.empty()), clock)) {
+            try {
+                dynamoLogin = gateway.ownEndpoint(HttpApiExchange.request(event("POST", "/auth",
+                        "{\"username\":\"priming\",\"password\":\"priming\"}"))).orElseThrow().toResponse().status();
+            } catch (StoreUnavailableException expected) {
+                dynamoLogin = 503;
+            }
+            GatewayRequest request = HttpApiExchange.request(withToken(event("GET", "/api/x", null), token));
+            try {
+                gateway.forward().checkAccess(request.headers(), request.rawPath());
+            } catch (StoreUnavailableException expected) {
+                dynamoFailures++;
+            }
+            try {
+                if (gateway.forward().forward(request, Optional.of(identity)) instanceof Rejection refused
+                        && refused.status() == 503) {
+                    dynamoFailures++;
+                }
+            } catch (StoreUnavailableException expected) {
+                dynamoFailures++;
+            }
+        }
+        boolean secretsFailed = false;
+        try (SecretsManagerClient secrets = SecretsManagerClient.builder().httpClient(http).endpointOverride(endpoint)
+                .region(Region.US_EAST_1).credentialsProvider(credentials)
+                .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry()))
+                .build()) {
+            secrets.getSecretValue(b -> b.secretId("arn:aws:secretsmanager:us-east-1:000000000000:secret:priming"));
+        } catch (SdkException expected) {
+            secretsFailed = true;
+        }
+        http.close();
+        return new Outcome(login, authorized, forwarded, dynamoLogin, dynamoFailures, secretsFailed);
+    }
+
+    /** An HTTP API payload 2.0 event, as API Gateway sends it. */
+    private static ObjectNode event(String method, String path, String jsonBody) {
+        ObjectNode event = LambdaJson.object().put("version", "2.0").put("routeKey", "$default")
+                .put("rawPath", path).put("rawQueryString", "");
+        ObjectNode headers = event.putObject("headers").put("host", "priming.invalid");
+        ObjectNode http = event.putObject("requestContext").putObject("http");
+        http.put("method", method).put("path", path).put("sourceIp", "127.0.0.1");
+        if (jsonBody != null) {
+            headers.put("content-type", "application/json");
+            event.put("body", jsonBody).put("isBase64Encoded", false);
+        }
+        return event;
+    }
+
+    /** A local port nothing listens on: bound, then released. */
+    private static int closedPort() {
+        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            return 9;
+        }
+    }
+
+    private static ObjectNode withToken(ObjectNode event, String token) {
+        ((ObjectNode) event.path("headers")).put("authorization", "Bearer " + token);
+        return event;
+    }
+
+    /** The real upstream client, sending a plan to the closed port: the forwarder's 502 path. */
+    private static int send(UpstreamClient upstream, ForwardingPlan plan, GatewayRequest request) {
+        try (UpstreamClient client = upstream) {
+            client.exchange(plan, request.headers(), null, (status, headers) -> new ByteArrayOutputStream());
+            return 200;
+        } catch (UpstreamException | IOException e) {
+            return Rejection.badGateway().status();
         }
     }
 }

@@ -16,6 +16,13 @@ public final class Secrets {
     /** Variables with this suffix name a secret by ARN. */
     public static final String SUFFIX = "_SECRET_ARN";
 
+    /**
+     * What stands for every secret while the configuration is checked during init: not a secret (it is written
+     * here), but long and varied enough to pass the checks a real secret must pass (a token key's length and
+     * entropy, an admin token's length).
+     */
+    static final String PLACEHOLDER = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
     private Secrets() {
     }
 
@@ -30,17 +37,33 @@ public final class Secrets {
         return resolved;
     }
 
+    /** {@code env} with {@value #PLACEHOLDER} for every secret it names: what the init-time check loads with. */
+    static Map<String, String> placeholders(Map<String, String> env) {
+        return resolve(env, arn -> PLACEHOLDER);
+    }
+
     /**
      * Reads secrets from AWS Secrets Manager (region and credentials from the function's environment; an endpoint
-     * from {@code AWS_ENDPOINT_URL_SECRETS_MANAGER} if set).
+     * from {@code AWS_ENDPOINT_URL_SECRETS_MANAGER} if set), all through one client, built on the first read.
      */
-    static UnaryOperator<String> secretsManager() {
-        return arn -> {
-            try (SecretsManagerClient client = SecretsManagerClient.builder()
-                    .httpClient(UrlConnectionHttpClient.create())
-                    .build()) {
-                return client.getSecretValue(b -> b.secretId(arn)).secretString();
+    static final class Manager implements UnaryOperator<String>, AutoCloseable {
+        private SecretsManagerClient client;
+
+        @Override
+        public synchronized String apply(String arn) {
+            if (client == null) {
+                client = SecretsManagerClient.builder().httpClient(UrlConnectionHttpClient.create()).build();
             }
-        };
+            return client.getSecretValue(b -> b.secretId(arn)).secretString();
+        }
+
+        /** Closes the client, if one was built; the next read builds another. */
+        @Override
+        public synchronized void close() {
+            if (client != null) {
+                client.close();
+                client = null;
+            }
+        }
     }
 }

@@ -20,6 +20,13 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 final class Telemetry {
     static final String NAMESPACE = "Portcullis";
+    /** A line written during init, before there is an invocation (and so a request id) to log it with. */
+    static void initLog(String level, String message, Map<String, String> fields) {
+        ObjectNode line = Json.object().put("level", level).put("phase", "init").put("message", message);
+        fields.forEach(line::put);
+        System.out.println(new String(Json.bytes(line), StandardCharsets.UTF_8));
+    }
+
     /** One JVM is one execution environment: the first invocation in it is the cold one. */
     private static final AtomicBoolean COLD = new AtomicBoolean(true);
 
@@ -34,10 +41,15 @@ final class Telemetry {
         return COLD.getAndSet(false);
     }
 
-    /** On a cold start, logs how long building the gateway took, to tell it from the JVM's and runtime's share. */
+    /**
+     * On a cold start, logs how long building the gateway took, to tell it from the JVM's and runtime's share, and
+     * what the configuration allows that leaves the gateway weaker than it may look (logins not rate-limited).
+     */
     void coldStart(Context context, boolean coldStart, LambdaGateway.Parts parts) {
         if (coldStart) {
             log(context, true, "INFO", "cold start", Map.of("build_ms", Long.toString(parts.buildMillis())));
+            parts.config().warnings().forEach(warning -> log(context, true, "WARN", "configuration",
+                    Map.of("warning", warning)));
         }
     }
 

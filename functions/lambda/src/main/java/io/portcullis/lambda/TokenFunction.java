@@ -1,28 +1,35 @@
 package io.portcullis.lambda;
 
 import com.amazonaws.services.lambda.runtime.Context;
-import com.amazonaws.services.lambda.runtime.RequestHandler;
-import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
-import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import io.portcullis.core.AdminAnswer;
+import io.portcullis.core.GatewayRequest;
+import io.portcullis.core.GatewayResponse;
+import io.portcullis.core.Header;
 import io.portcullis.core.Issued;
 import io.portcullis.core.Rejection;
 import io.portcullis.core.Reply;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 /**
- * {@code POST /auth}, {@code POST /auth/refresh}, {@code POST /auth/revoke}, {@code POST /logout},
- * {@code POST /admin/revoke}, TOTP enrolment, {@code GET /logout}, the admin API's user management
- * ({@code /admin/users}), {@code GET /.well-known/jwks.json} and {@code GET /openapi.yaml} behind an HTTP API
- * (payload 2.0), with the server's contract and status codes. A refresh token found reused is logged with the user
+ * The gateway's own endpoints behind an HTTP API (payload 2.0), with the server's contract and status codes:
+ * {@code /auth}, {@code /auth/refresh}, {@code /auth/revoke}, {@code /logout}, {@code /admin/revoke}, TOTP
+ * enrolment, the admin API's user management ({@code /admin/users}), the documents ({@code /.well-known/jwks.json},
+ * {@code /openapi.yaml}: {@code Gateway.DOCUMENTS}) and the pages for browsers (sign-in, signed out, second factor,
+ * their files: {@code Gateway.PAGE_ROUTE_KEYS}); other methods there get 405, CORS preflights from allowed origins
+ * 204, and answers to allowed origins carry the CORS grant. A refresh token found reused is logged with the user
  * and token id of its login (never the token).
  * Handler: {@code io.portcullis.lambda.TokenFunction::handleRequest}.
  */
-public final class TokenFunction implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
+public final class TokenFunction implements RequestStreamHandler {
     private final LambdaGateway gateway;
     private final Telemetry telemetry = new Telemetry("token");
 
-    /** For the Lambda runtime: configured from the environment on the first invocation. */
+    /** For the Lambda runtime: configured from the environment during init. */
     public TokenFunction() {
         this(LambdaGateway.fromEnvironment(true));
         Priming.register();
@@ -33,12 +40,12 @@ public final class TokenFunction implements RequestHandler<APIGatewayV2HTTPEvent
     }
 
     @Override
-    public APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
-        return Invocations.answer(context, telemetry, gateway, (parts, coldStart) -> {
-            Reply reply = parts.gateway().ownEndpoint(HttpApiExchange.request(event))
-                    .orElseGet(Rejection::notFound);
+    public void handleRequest(InputStream in, OutputStream out, Context context) {
+        Invocations.answer(in, out, context, telemetry, gateway, (event, parts, coldStart) -> {
+            GatewayRequest request = HttpApiExchange.request(event);
+            Reply reply = parts.gateway().ownEndpoint(request).orElseGet(Rejection::notFound);
             telemetry.count(context, reply);
-            telemetry.log(context, coldStart, "INFO", event.getRawPath(), switch (reply.outcome()) {
+            telemetry.log(context, coldStart, "INFO", request.rawPath(), switch (reply.outcome()) {
                 case Issued issued -> Map.of("outcome", "issued", "user", issued.claims().subject(),
                         "token_id", issued.claims().tokenId().value());
                 case Rejection rejection -> rejection.identity().map(who -> Map.of("outcome", "rejected",
@@ -48,7 +55,12 @@ public final class TokenFunction implements RequestHandler<APIGatewayV2HTTPEvent
                         "actor", admin.actor(), "action", admin.action().get());
                 default -> Map.of("outcome", "done");
             });
-            return HttpApiExchange.response(reply.toResponse());
+            GatewayResponse response = reply.toResponse();
+            // The CORS grant, as the server adds it: each header the answer does not set itself.
+            List<Header> headers = new ArrayList<>(response.headers());
+            parts.gateway().corsHeaders(request).stream().filter(grant -> response.headers().stream()
+                    .noneMatch(own -> own.name().equalsIgnoreCase(grant.name()))).forEach(headers::add);
+            return HttpApiExchange.response(response.status(), headers, response.body());
         });
     }
 }

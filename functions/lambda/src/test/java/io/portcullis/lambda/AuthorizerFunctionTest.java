@@ -3,7 +3,6 @@ package io.portcullis.lambda;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.amazonaws.services.lambda.runtime.events.IamPolicyResponse;
 import com.amazonaws.services.lambda.runtime.events.SimpleIAMPolicyResponse;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -27,8 +26,8 @@ class AuthorizerFunctionTest {
     void httpApi_validToken_isAuthorizedWithTheIdentityAsContext() throws Exception {
         String token = login("alice", "wonderland");
 
-        SimpleIAMPolicyResponse response = functions.authorizer.handleRequest(
-                Events.authorizerV2("/admin/panel", "Bearer " + token), functions.context);
+        SimpleIAMPolicyResponse response = functions.authorize(
+                Events.authorizerV2("/admin/panel", "Bearer " + token));
 
         assertThat(response.getIsAuthorized()).isTrue();
         assertThat(response.getContext()).containsEntry("user", "alice").containsEntry("roles", "admin,ops")
@@ -45,36 +44,31 @@ class AuthorizerFunctionTest {
     void httpApi_badTokenOrForbiddenRoute_isNotAuthorized() throws Exception {
         String bob = login("bob", "builder");
 
-        assertThat(functions.authorizer.handleRequest(Events.authorizerV2("/api/x", "Bearer nope"), functions.context)
+        assertThat(functions.authorize(Events.authorizerV2("/api/x", "Bearer nope"))
                 .getIsAuthorized()).isFalse();
-        assertThat(functions.authorizer.handleRequest(Events.authorizerV2("/admin/x", "Bearer " + bob),
-                functions.context).getIsAuthorized()).isFalse();
-        assertThat(functions.authorizer.handleRequest(Events.authorizerV2("/api/x", "Bearer " + bob),
-                functions.context).getIsAuthorized()).isTrue();
+        assertThat(functions.authorize(Events.authorizerV2("/admin/x", "Bearer " + bob)).getIsAuthorized()).isFalse();
+        assertThat(functions.authorize(Events.authorizerV2("/api/x", "Bearer " + bob)).getIsAuthorized()).isTrue();
     }
 
     @Test
     void rest_validToken_allowsThisMethodOnly_withThePrincipal() throws Exception {
         String token = login("alice", "wonderland");
 
-        IamPolicyResponse response = functions.authorizer.handleRestRequest(
-                Events.restRequest("/api/items", "Bearer " + token), functions.context);
+        JsonNode response = functions.authorizeRest(Events.restRequest("/api/items", "Bearer " + token));
 
-        assertThat(response.getPrincipalId()).isEqualTo("alice");
+        assertThat(response.get("principalId").asText()).isEqualTo("alice");
         assertThat(statement(response)).containsEntry("Effect", "Allow")
                 .containsEntry("Action", "execute-api:Invoke")
                 .containsEntry("Resource", List.of("arn:aws:execute-api:us-east-1:123456789012:abcdef123/test/GET/api/items"));
-        assertThat(response.getContext()).containsEntry("user", "alice");
+        assertThat(response.get("context").get("user").asText()).isEqualTo("alice");
     }
 
     @Test
     void rest_tokenType_readsThePathFromTheMethodArn() throws Exception {
         String bob = login("bob", "builder");
 
-        IamPolicyResponse forbidden = functions.authorizer.handleRestRequest(
-                Events.restToken("/admin/x", "Bearer " + bob), functions.context);
-        IamPolicyResponse allowed = functions.authorizer.handleRestRequest(
-                Events.restToken("/api/x", "Bearer " + bob), functions.context);
+        JsonNode forbidden = functions.authorizeRest(Events.restToken("/admin/x", "Bearer " + bob));
+        JsonNode allowed = functions.authorizeRest(Events.restToken("/api/x", "Bearer " + bob));
 
         assertThat(statement(forbidden)).containsEntry("Effect", "Deny");
         assertThat(statement(allowed)).containsEntry("Effect", "Allow");
@@ -84,39 +78,34 @@ class AuthorizerFunctionTest {
     void httpApiPayload10_getsAnIamPolicy() throws Exception {
         String bob = login("bob", "builder");
 
-        assertThat(statement(functions.authorizer.handleRestRequest(Events.httpApiV1("/api/x", "Bearer " + bob),
-                functions.context))).containsEntry("Effect", "Allow");
-        assertThat(statement(functions.authorizer.handleRestRequest(Events.httpApiV1("/admin/x", "Bearer " + bob),
-                functions.context))).containsEntry("Effect", "Deny");
+        assertThat(statement(functions.authorizeRest(Events.httpApiV1("/api/x", "Bearer " + bob)))).containsEntry("Effect", "Allow");
+        assertThat(statement(functions.authorizeRest(Events.httpApiV1("/admin/x", "Bearer " + bob)))).containsEntry("Effect", "Deny");
     }
 
     @Test
     void rest_missingOrInvalidToken_failsWithTheLiteralUnauthorized() {
-        assertThatThrownBy(() -> functions.authorizer.handleRestRequest(Events.restToken("/api/x", "Bearer nope"),
-                functions.context)).hasMessage("Unauthorized");
-        assertThatThrownBy(() -> functions.authorizer.handleRestRequest(Events.restRequest("/api/x", ""),
-                functions.context)).hasMessage("Unauthorized");
+        assertThatThrownBy(() -> functions.authorizeRest(Events.restToken("/api/x", "Bearer nope"))).hasMessage("Unauthorized");
+        assertThatThrownBy(() -> functions.authorizeRest(Events.restRequest("/api/x", ""))).hasMessage("Unauthorized");
     }
 
     @Test
     void rest_withCaching_allowCoversTheWholeApi() throws Exception {
-        AuthorizerFunction cached = new AuthorizerFunction(functions.gateway, true);
+        AuthorizerFunction cached = new AuthorizerFunction(functions.gateway, true, false);
         String token = login("alice", "wonderland");
 
-        IamPolicyResponse response = cached.handleRestRequest(Events.restRequest("/api/items", "Bearer " + token),
-                functions.context);
+        JsonNode response = LambdaFunctions.json(functions.call(cached::handleRestRequest,
+                Events.write(com.amazonaws.services.lambda.runtime.events.APIGatewayCustomAuthorizerEvent.class,
+                        Events.restRequest("/api/items", "Bearer " + token))));
 
         assertThat(statement(response)).containsEntry("Resource",
-                List.of("arn:aws:execute-api:us-east-1:123456789012:abcdef123/test/*/*"));
-        String wire = Events.write(IamPolicyResponse.class, response);
-        assertThat(new ObjectMapper().readTree(wire).get("policyDocument").get("Statement").get(0).get("Effect")
-                .asText()).isEqualTo("Allow");
+                List.of("arn:aws:execute-api:us-east-1:123456789012:abcdef123/test/*/*"))
+                .containsEntry("Effect", "Allow");
     }
 
     @Test
     void logs_neverCarryTheToken() throws Exception {
         String token = login("alice", "wonderland");
-        functions.authorizer.handleRequest(Events.authorizerV2("/api/x", "Bearer " + token), functions.context);
+        functions.authorize(Events.authorizerV2("/api/x", "Bearer " + token));
 
         assertThat(functions.context.lines).isNotEmpty().noneMatch(line -> line.contains(token));
         assertThat(functions.context.lines).anySatisfy(line -> {
@@ -128,9 +117,8 @@ class AuthorizerFunctionTest {
     }
 
     /** The policy's statement as API Gateway receives it, on the wire. */
-    private static Map<String, Object> statement(IamPolicyResponse response) throws Exception {
-        JsonNode statement = new ObjectMapper().readTree(Events.write(IamPolicyResponse.class, response))
-                .get("policyDocument").get("Statement").get(0);
+    private static Map<String, Object> statement(JsonNode response) {
+        JsonNode statement = response.get("policyDocument").get("Statement").get(0);
         return new ObjectMapper().convertValue(statement, new com.fasterxml.jackson.core.type.TypeReference<>() { });
     }
 

@@ -81,6 +81,29 @@ final class Events {
         return read(APIGatewayV2CustomAuthorizerEvent.class, event);
     }
 
+    /** A payload 2.0 authorizer request that carries only cookies (a browser's), no Authorization header. */
+    static APIGatewayV2CustomAuthorizerEvent authorizerV2WithCookies(String method, String path,
+            java.util.List<String> cookies) {
+        ObjectNode event = fixture("http-api-authorizer-v2.json");
+        event.put("rawPath", path);
+        ((ObjectNode) event.get("requestContext").get("http")).put("method", method).put("path", path);
+        ((ObjectNode) event.get("headers")).remove("authorization");
+        event.putArray("identitySource");
+        cookies.forEach(event.putArray("cookies")::add);
+        return read(APIGatewayV2CustomAuthorizerEvent.class, event);
+    }
+
+    /** A REST REQUEST authorizer event with these headers (and no others of the fixture's Authorization). */
+    static APIGatewayCustomAuthorizerEvent restRequest(String path, Map<String, String> headers) {
+        ObjectNode event = fixture("rest-authorizer-request.json");
+        event.put("path", path);
+        event.put("methodArn", "arn:aws:execute-api:us-east-1:123456789012:abcdef123/test/GET" + path);
+        ObjectNode eventHeaders = (ObjectNode) event.get("headers");
+        eventHeaders.remove("Authorization");
+        headers.forEach(eventHeaders::put);
+        return read(APIGatewayCustomAuthorizerEvent.class, event);
+    }
+
     static APIGatewayCustomAuthorizerEvent restRequest(String path, String authorization) {
         ObjectNode event = fixture("rest-authorizer-request.json");
         event.put("path", path);

@@ -109,6 +109,32 @@ class ForwarderFunctionTest {
     }
 
     @Test
+    void clientClaims_identityLookAlikesForwardingAndOverrideHeaders_neverReachTheBackend() throws Exception {
+        Map<String, String> claims = new java.util.LinkedHashMap<>();
+        claims.put("authorization", "Bearer " + token());
+        for (String name : List.of("x_user", "x_user_roles", "x-token_id", "x-user", "x-forwarded-user",
+                "x-forwarded-prefix", "x-forwarded-port", "x-forwarded-ssl", "x-forwarded-host", "forwarded",
+                "x-real-ip", "true-client-ip", "x-original-url", "x-rewrite-url", "x-http-method-override")) {
+            claims.put(name, "mallory");
+        }
+        claims.put("x-kept", "yes");
+
+        APIGatewayV2HTTPResponse response = functions.invoke(Events.httpApi("GET", "/api/x", claims, new byte[0]));
+
+        assertThat(response.getStatusCode()).isEqualTo(200);
+        @SuppressWarnings("unchecked")
+        Map<String, String> headers = (Map<String, String>) received.poll(5, TimeUnit.SECONDS).get("headers");
+        assertThat(headers).containsEntry("x-user", "alice").containsEntry("x-kept", "yes")
+                .doesNotContainKeys("x_user", "x_user_roles", "x-token_id", "x-forwarded-user", "x-forwarded-prefix",
+                        "x-forwarded-port", "x-forwarded-ssl", "forwarded", "x-real-ip", "true-client-ip",
+                        "x-original-url", "x-rewrite-url", "x-http-method-override");
+        assertThat(headers.values()).noneMatch(value -> value.contains("mallory"));
+        assertThat(headers).as("the domain API Gateway answered on vouches for the host")
+                .containsEntry("x-forwarded-host", "r3pmxmplak.execute-api.us-east-2.amazonaws.com")
+                .containsEntry("x-forwarded-proto", "https");
+    }
+
+    @Test
     void anUnreadableAuthorizerContext_fallsBackToTheToken() {
         var event = Events.withAuthorizerContext(Events.httpApi("GET", "/api/x", Map.of(), new byte[0]),
                 Map.of("user", "carol", "token_id", "not-hex"));

@@ -63,7 +63,7 @@ class ForwarderSessionsTest {
         });
         backend.start();
         functions = new LambdaFunctions("""
-                store: { type: dynamodb, endpoint: "%s", region: us-east-1, table-prefix: %s }
+                store: { type: dynamodb, endpoint: "%s", region: us-east-1, table-prefix: %s, timeout: 10s }
                 jwt:
                   cookie: Authorization
                   cookie-base64: true
@@ -130,10 +130,8 @@ class ForwarderSessionsTest {
 
     @Test
     void authorizer_acceptsTheJwt_onAJwtRoute() {
-        SimpleIAMPolicyResponse allowed = functions.authorizer.handleRequest(
-                Events.authorizerV2("/mail/x", "Bearer " + jwt("whatever")), functions.context);
-        SimpleIAMPolicyResponse denied = functions.authorizer.handleRequest(
-                Events.authorizerV2("/mail/x", "Bearer " + jwt("whatever") + "x"), functions.context);
+        SimpleIAMPolicyResponse allowed = functions.authorize(Events.authorizerV2("/mail/x", "Bearer " + jwt("whatever")));
+        SimpleIAMPolicyResponse denied = functions.authorize(Events.authorizerV2("/mail/x", "Bearer " + jwt("whatever") + "x"));
 
         assertThat(allowed.getIsAuthorized()).isTrue();
         assertThat(allowed.getContext()).containsEntry("user", "alice");

@@ -57,6 +57,11 @@ final class RuntimeApiStub implements AutoCloseable {
         return result;
     }
 
+    /** What the function posted to {@code init/error}, waiting up to {@code seconds}; null if it did not. */
+    String initError(long seconds) throws InterruptedException {
+        return initErrors.poll(seconds, TimeUnit.SECONDS);
+    }
+
     private void handle(HttpExchange exchange) throws IOException {
         String path = exchange.getRequestURI().getPath();
         try (exchange) {

@@ -2,6 +2,7 @@ package io.portcullis.lambda;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.amazonaws.services.lambda.runtime.events.APIGatewayCustomAuthorizerEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2CustomAuthorizerEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -46,8 +47,11 @@ class RuntimeClientIT {
     static LocalDynamo.HttpServer dynamo;
     static HttpServer secretsManager;
     static HttpServer backend;
-    static final List<String> secretRequests = new ArrayList<>();
+    static final List<String> secretRequests = new java.util.concurrent.CopyOnWriteArrayList<>();
     static final List<String> timings = new ArrayList<>();
+    /** Cold starts per function for {@link #coldStarts_repeated_minAndMedian}: 1 in the test run, 5 in bench/run. */
+    static final int COLD_STARTS = Integer.getInteger("portcullis.coldStarts", 1);
+    static final java.util.Map<String, List<long[]>> coldStarts = new java.util.LinkedHashMap<>();
     static Path packageDir;
     static String configYaml;
 
@@ -55,7 +59,8 @@ class RuntimeClientIT {
     static void start() throws Exception {
         packageDir = unzip(Path.of("target", "portcullis-lambda.zip"), dir.resolve("package"));
         dynamo = new LocalDynamo.HttpServer(dir.resolve("dynamo"));
-        TableNames tables = LocalDynamo.freshTables(dynamo.client(Duration.ofSeconds(20)));
+        // Generous: table creation on a loaded machine takes seconds.
+        TableNames tables = LocalDynamo.freshTables(dynamo.client(Duration.ofSeconds(60)));
         String prefix = tables.users().substring(0, tables.users().length() - "users".length());
         secretsManager = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         secretsManager.createContext("/", exchange -> {
@@ -84,11 +89,25 @@ class RuntimeClientIT {
                 users: [ { username: alice, password: "%s", roles: [admin] } ]
                 store: { type: dynamodb, endpoint: "%s", region: us-east-1, table-prefix: "%s" }
                 routes: [ { prefix: /api, target: "http://127.0.0.1:%d" } ]
+                browser: { login-redirect: /api/home }
+                upstream: { connect-timeout: 2s, read-timeout: 20s }
                 """.formatted(Hashes.of("wonderland"), dynamo.endpoint(), prefix, backend.getAddress().getPort());
+    }
+
+    private static List<String> secretRequestsSince(int index) {
+        return secretRequests.subList(index, secretRequests.size());
     }
 
     @AfterAll
     static void stop() throws Exception {
+        coldStarts.forEach((name, runs) -> {
+            long[] wall = runs.stream().mapToLong(run -> run[0]).sorted().toArray();
+            long[] cpu = runs.stream().mapToLong(run -> run[1]).sorted().toArray();
+            timings.add(String.format("%-10s cold start, %d runs: min %5d ms, median %5d ms (JVM CPU time min %d ms, "
+                    + "median %d ms)", name, wall.length, wall[0], wall[(wall.length - 1) / 2], cpu[0],
+                    cpu[(cpu.length - 1) / 2]));
+        });
+        timings.add("load average when the measurements ended: " + Files.readString(Path.of("/proc/loadavg")).trim());
         Files.write(Path.of("target", "lambda-timings.txt"), timings);
         timings.forEach(System.out::println);
         backend.stop(0);
@@ -112,13 +131,59 @@ class RuntimeClientIT {
         }
         assertThat(secretRequests).allMatch(call -> call.equals("secretsmanager.GetSecretValue AWS4-HMAC-SHA256"));
 
-        try (Function function = Function.start("authorizer", FunctionHandlers.AUTHORIZER)) {
+        String sessionCookie;
+        try (Function function = Function.start("token", FunctionHandlers.TOKEN)) {
+            JsonNode browser = function.call(Events.write(APIGatewayV2HTTPEvent.class, Events.httpApi("POST", "/auth",
+                    Map.of("content-type", "application/x-www-form-urlencoded"),
+                    "username=alice&password=wonderland".getBytes(StandardCharsets.UTF_8))));
+            assertThat(browser.get("statusCode").asInt()).as(browser.toString()).isEqualTo(303);
+            sessionCookie = java.util.stream.StreamSupport.stream(browser.get("cookies").spliterator(), false)
+                    .map(JsonNode::asText).filter(c -> c.startsWith("__Host-portcullis="))
+                    .map(c -> c.substring(0, c.indexOf(';'))).findFirst().orElseThrow();
+        }
+
+        JsonNode authorizerContext;
+        try (Function function = Function.start("authorizer", FunctionHandlers.AUTHORIZER,
+                Map.of("AUTHORIZER_DIRECT_ROUTES", "true"))) {
+            // A browser on a direct route: the session cookie alone, beside a cookie of the application's.
             JsonNode allowed = function.call(Events.write(APIGatewayV2CustomAuthorizerEvent.class,
-                    Events.authorizerV2("/api/x", "Bearer " + token)));
+                    Events.authorizerV2WithCookies("GET", "/api/x", List.of(sessionCookie, "theme=dark"))));
             assertThat(allowed.get("isAuthorized").asBoolean()).as(allowed.toString()).isTrue();
             assertThat(allowed.get("context").get("user").asText()).isEqualTo("alice");
-            function.warm(Events.write(APIGatewayV2CustomAuthorizerEvent.class,
+            assertThat(allowed.get("context").get("cookie").asText()).as("the backend's Cookie header, without the "
+                    + "session cookie").isEqualTo("theme=dark");
+            authorizerContext = allowed.get("context");
+            JsonNode bearer = function.call(Events.write(APIGatewayV2CustomAuthorizerEvent.class,
                     Events.authorizerV2("/api/x", "Bearer " + token)));
+            assertThat(bearer.get("isAuthorized").asBoolean()).as("a direct route would pass Authorization on")
+                    .isFalse();
+            assertThat(function.log()).contains("authorization_on_direct_route").doesNotContain(token);
+            function.warm(Events.write(APIGatewayV2CustomAuthorizerEvent.class,
+                    Events.authorizerV2WithCookies("GET", "/api/x", List.of(sessionCookie))));
+        }
+
+        try (Function function = Function.start("authorizer", FunctionHandlers.AUTHORIZER_REST)) {
+            JsonNode policy = function.call(Events.write(APIGatewayCustomAuthorizerEvent.class,
+                    Events.restRequest("/api/x", "Bearer " + token)));
+            assertThat(policy.get("principalId").asText()).as(policy.toString()).isEqualTo("alice");
+            assertThat(policy.get("policyDocument").get("Statement").get(0).get("Effect").asText()).isEqualTo("Allow");
+            JsonNode byCookie = function.call(Events.write(APIGatewayCustomAuthorizerEvent.class,
+                    Events.restRequest("/api/x", Map.of("Cookie", sessionCookie))));
+            assertThat(byCookie.get("principalId").asText()).as("REST keeps the Cookie header").isEqualTo("alice");
+        }
+
+        try (Function function = Function.start("forwarder", FunctionHandlers.FORWARDER)) {
+            // Behind an authorizer: its context, no token of its own.
+            Map<String, String> context = new java.util.HashMap<>();
+            authorizerContext.properties().forEach(e -> context.put(e.getKey(), e.getValue().asText()));
+            JsonNode behind = function.call(Events.write(APIGatewayV2HTTPEvent.class, Events.withAuthorizerContext(
+                    Events.httpApi("GET", "/api/x", Map.of(), new byte[0]), context)));
+            assertThat(behind.get("statusCode").asInt()).as(behind.toString()).isEqualTo(200);
+            assertThat(behind.get("body").asText()).isEqualTo("hello alice");
+            JsonNode serverOnly = function.call(Events.write(APIGatewayV2HTTPEvent.class, Events.httpApi("GET",
+                    "/admin/tokens", Map.of("authorization", "Bearer " + token), new byte[0])));
+            assertThat(serverOnly.get("statusCode").asInt()).as(serverOnly.toString()).isEqualTo(404);
+            assertThat(JSON.readTree(serverOnly.get("body").asText()).get("error").asText()).isEqualTo("not_found");
         }
 
         try (Function function = Function.start("forwarder", FunctionHandlers.FORWARDER)) {
@@ -128,6 +193,55 @@ class RuntimeClientIT {
             assertThat(forwarded.get("body").asText()).isEqualTo("hello alice");
             function.warm(Events.write(APIGatewayV2HTTPEvent.class, Events.httpApi("GET",
                     "/api/x", Map.of("authorization", "Bearer " + token), new byte[0])));
+        }
+    }
+
+    /**
+     * A configuration the function cannot run with fails its init (with SnapStart, the version publish): the runtime
+     * is told at {@code init/error}, naming the key, before any request. Here the backend's timeouts (connect 5 s,
+     * read 30 s by default) do not fit in the function's 29 s.
+     */
+    @Test
+    void aConfigurationError_failsTheInit_namingTheKey() throws Exception {
+        String slowBackends = configYaml.replace("upstream: { connect-timeout: 2s, read-timeout: 20s }\n", "");
+        int secretsBefore = secretRequests.size();
+        try (Function function = Function.start("forwarder", FunctionHandlers.FORWARDER,
+                Map.of("PORTCULLIS_CONFIG_YAML", slowBackends, "AWS_LAMBDA_INITIALIZATION_TYPE", "snap-start"))) {
+            String error = function.runtime.initError(60);
+            assertThat(error).as("init error; the function's output:\n" + function.log())
+                    .contains("upstream.read-timeout").contains("29 s");
+            assertThat(secretRequestsSince(secretsBefore)).as("no secret is read during a SnapStart init").isEmpty();
+        }
+    }
+
+    /**
+     * Each function started N times ({@code -Dportcullis.coldStarts=N}), one request
+     * each: on a shared machine a single cold start says little, so the minimum and median are reported, with the
+     * JVM's CPU time (less sensitive to other load than wall time).
+     */
+    @Test
+    void coldStarts_repeated_minAndMedian() throws Exception {
+        String token;
+        try (Function function = Function.start("token", FunctionHandlers.TOKEN)) {
+            JsonNode login = function.call(Events.write(APIGatewayV2HTTPEvent.class, Events.httpApi("POST", "/auth",
+                    Map.of("content-type", "application/json"),
+                    "{\"username\":\"alice\",\"password\":\"wonderland\"}".getBytes(StandardCharsets.UTF_8))));
+            token = JSON.readTree(login.get("body").asText()).get("token").asText();
+        }
+        for (int i = 0; i < COLD_STARTS; i++) {
+            try (Function function = Function.start("token", FunctionHandlers.TOKEN)) {
+                function.call(Events.write(APIGatewayV2HTTPEvent.class, Events.httpApi("POST", "/auth",
+                        Map.of("content-type", "application/json"),
+                        "{\"username\":\"alice\",\"password\":\"wonderland\"}".getBytes(StandardCharsets.UTF_8))));
+            }
+            try (Function function = Function.start("authorizer", FunctionHandlers.AUTHORIZER)) {
+                function.call(Events.write(APIGatewayV2CustomAuthorizerEvent.class,
+                        Events.authorizerV2("/api/x", "Bearer " + token)));
+            }
+            try (Function function = Function.start("forwarder", FunctionHandlers.FORWARDER)) {
+                function.call(Events.write(APIGatewayV2HTTPEvent.class, Events.httpApi("GET",
+                        "/api/x", Map.of("authorization", "Bearer " + token), new byte[0])));
+            }
         }
     }
 
@@ -149,6 +263,11 @@ class RuntimeClientIT {
         }
 
         static Function start(String name, String handler) throws IOException {
+            return start(name, handler, Map.of());
+        }
+
+        /** As Terraform deploys it, with {@code extra} added to (or replacing in) the environment. */
+        static Function start(String name, String handler, Map<String, String> extra) throws IOException {
             RuntimeApiStub runtime = new RuntimeApiStub();
             Path log = dir.resolve(name + ".log");
             ProcessBuilder builder = new ProcessBuilder(javaCommand(handler))
@@ -162,6 +281,8 @@ class RuntimeClientIT {
             env.put("AWS_ENDPOINT_URL_SECRETS_MANAGER", "http://127.0.0.1:" + secretsManager.getAddress().getPort());
             env.put("PORTCULLIS_TOKEN_SECRET_ARN", SECRET_ARN);
             env.put("PORTCULLIS_CONFIG_YAML", configYaml);
+            env.put("PORTCULLIS_FUNCTION_TIMEOUT_SECONDS", "29");
+            env.putAll(extra);
             long started = System.nanoTime();
             return new Function(name, runtime, builder.start(), log, started);
         }
@@ -181,6 +302,9 @@ class RuntimeClientIT {
                 throw new AssertionError("no answer from " + name + "; its output:\n" + log());
             }
             if (cold) {
+                long cpu = process.toHandle().info().totalCpuDuration().map(Duration::toMillis).orElse(-1L);
+                coldStarts.computeIfAbsent(name, k -> new ArrayList<>())
+                        .add(new long[] {(result.receivedNanos() - startedNanos) / 1_000_000, cpu});
                 java.util.regex.Matcher build = java.util.regex.Pattern.compile("\"build_ms\":\"(\\d+)\"")
                         .matcher(log());
                 timings.add(String.format("%-10s cold start (process start to first answer): %5d ms, of which "
@@ -231,10 +355,16 @@ class RuntimeClientIT {
                 classpath.add(entry);
             }
         }
-        return List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--enable-native-access=ALL-UNNAMED", "-XX:+TieredCompilation", "-XX:TieredStopAtLevel=1",
-                "-cp", String.join(File.pathSeparator, classpath),
-                "com.amazonaws.services.lambda.runtime.api.client.AWSLambda", handler);
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--enable-native-access=ALL-UNNAMED", "-XX:+TieredCompilation", "-XX:TieredStopAtLevel=1"));
+        // Extra options for a profile, e.g. -Dportcullis.lambdaJvmOptions=-Xlog:class+load:file=/tmp/classes.txt
+        String extra = System.getProperty("portcullis.lambdaJvmOptions", "");
+        if (!extra.isBlank()) {
+            command.addAll(List.of(extra.trim().split("\\s+")));
+        }
+        command.addAll(List.of("-cp", String.join(File.pathSeparator, classpath),
+                "com.amazonaws.services.lambda.runtime.api.client.AWSLambda", handler));
+        return command;
     }
 
     private static Path unzip(Path zip, Path target) throws IOException {

@@ -82,7 +82,7 @@ class TokenFunctionBrowserTest {
     /** The three functions on fresh tables, their DynamoDB calls going through the recording proxy. */
     private record Deployment(LambdaFunctions functions, TableNames tables, String yaml) {
         APIGatewayV2HTTPResponse token(APIGatewayV2HTTPEvent event) {
-            return functions.token.handleRequest(event, functions.context);
+            return functions.token(event);
         }
     }
 
@@ -183,13 +183,13 @@ class TokenFunctionBrowserTest {
         // keeps it from the backend, and wants the CSRF token for a POST.
         String session = COOKIE + "=" + value(cookies.get(COOKIE));
         String csrf = CSRF_COOKIE + "=" + value(cookies.get(CSRF_COOKIE));
-        APIGatewayV2HTTPResponse page = deployment.functions().forwarder.handleRequest(Events.httpApiWithCookies(
-                "GET", "/app/inbox", Map.of(), List.of("theme=dark", session, csrf)), deployment.functions().context);
+        APIGatewayV2HTTPResponse page = deployment.functions().forward(Events.httpApiWithCookies(
+                "GET", "/app/inbox", Map.of(), List.of("theme=dark", session, csrf)));
         assertThat(page.getStatusCode()).isEqualTo(200);
         Map<String, String> upstream = received.poll(5, TimeUnit.SECONDS);
         assertThat(upstream).containsEntry("x-user", "alice").containsEntry("cookie", "theme=dark; " + csrf);
-        APIGatewayV2HTTPResponse forged = deployment.functions().forwarder.handleRequest(Events.httpApiWithCookies(
-                "POST", "/app/items", Map.of(), List.of(session, csrf)), deployment.functions().context);
+        APIGatewayV2HTTPResponse forged = deployment.functions().forward(Events.httpApiWithCookies(
+                "POST", "/app/items", Map.of(), List.of(session, csrf)));
         assertThat(forged.getStatusCode()).isEqualTo(403);
         assertThat(received).isEmpty();
 
@@ -198,8 +198,8 @@ class TokenFunctionBrowserTest {
                 List.of(session, csrf)));
         assertThat(logout.getStatusCode()).isEqualTo(204);
         assertThat(cookiesByName(logout).values()).hasSize(2).allMatch(cookie -> cookie.contains("; Max-Age=0;"));
-        APIGatewayV2HTTPResponse after = deployment.functions().forwarder.handleRequest(Events.httpApiWithCookies(
-                "GET", "/app/inbox", Map.of(), List.of(session)), deployment.functions().context);
+        APIGatewayV2HTTPResponse after = deployment.functions().forward(Events.httpApiWithCookies(
+                "GET", "/app/inbox", Map.of(), List.of(session)));
         assertThat(after.getStatusCode()).isEqualTo(401);
         assertThat(received).isEmpty();
     }
@@ -234,9 +234,8 @@ class TokenFunctionBrowserTest {
 
         // A cold start of another instance (it writes the configured users again) keeps the spent step.
         LambdaFunctions another = new LambdaFunctions(deployment.yaml());
-        APIGatewayV2HTTPResponse elsewhere = another.token.handleRequest(json("/auth",
-                "{\"username\":\"carol\",\"password\":\"caroline\",\"totp_code\":\"" + code(step + 1) + "\"}", null),
-                another.context);
+        APIGatewayV2HTTPResponse elsewhere = another.token(json("/auth",
+                "{\"username\":\"carol\",\"password\":\"caroline\",\"totp_code\":\"" + code(step + 1) + "\"}", null));
         assertThat(elsewhere.getStatusCode()).isEqualTo(401);
         assertThat(error(elsewhere)).isEqualTo("invalid_credentials");
     }
@@ -298,16 +297,16 @@ class TokenFunctionBrowserTest {
         LambdaFunctions forwarderEnvironment = new LambdaFunctions(REFRESH, deployment.yaml(), false);
         proxy.clear();
 
-        APIGatewayV2HTTPResponse renewal = forwarderEnvironment.forwarder.handleRequest(Events.httpApiWithCookies("GET",
-                "/app/page", Map.of(), List.of(refreshCookie)), forwarderEnvironment.context);
+        APIGatewayV2HTTPResponse renewal = forwarderEnvironment.forward(Events.httpApiWithCookies("GET",
+                "/app/page", Map.of(), List.of(refreshCookie)));
         assertThat(renewal.getStatusCode()).as(renewal.getBody()).isEqualTo(307);
         String session = COOKIE + "=" + value(cookiesByName(renewal).get(COOKIE));
-        APIGatewayV2HTTPResponse signed = forwarderEnvironment.forwarder.handleRequest(Events.httpApiWithCookies("GET",
-                "/app/page", Map.of(), List.of(session)), forwarderEnvironment.context);
+        APIGatewayV2HTTPResponse signed = forwarderEnvironment.forward(Events.httpApiWithCookies("GET",
+                "/app/page", Map.of(), List.of(session)));
         assertThat(signed.getStatusCode()).isEqualTo(200);
         assertThat(received.poll(5, TimeUnit.SECONDS)).containsKey("x-portcullis-assertion");
-        APIGatewayV2HTTPResponse reuse = forwarderEnvironment.forwarder.handleRequest(Events.httpApiWithCookies("GET",
-                "/app/page", Map.of(), List.of(refreshCookie)), forwarderEnvironment.context);
+        APIGatewayV2HTTPResponse reuse = forwarderEnvironment.forward(Events.httpApiWithCookies("GET",
+                "/app/page", Map.of(), List.of(refreshCookie)));
         assertThat(reuse.getStatusCode()).isEqualTo(401);
 
         assertCallsAreGranted(deployment, "forwarder", false);

@@ -22,7 +22,8 @@ import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
 /**
  * Users in their table, one item per user, read with strong consistency (a password change counts at once). A
  * user is saved with an update of its own attributes, so {@code totp_step}, the last TOTP step spent, outlives
- * every save; spending a step is one conditional update.
+ * every save; spending a step, and each step of a user's own TOTP enrolment, is one conditional update of the TOTP
+ * attributes alone.
  */
 public final class DynamoDbUsers implements UserRegistry {
     private static final String USERNAME = "username";
@@ -102,6 +103,40 @@ public final class DynamoDbUsers implements UserRegistry {
                         .expressionAttributeValues(Map.of(":step", n(step))));
                 return true;
             } catch (ConditionalCheckFailedException spentOrNoSuchUser) {
+                return false;
+            }
+        });
+    }
+
+    @Override
+    public boolean startTotpEnrolment(String username, Optional<String> confirmed, String pending) {
+        Map<String, AttributeValue> values = new HashMap<>(Map.of(":pending", s(pending)));
+        String unchanged = confirmed.map(secret -> {
+            values.put(":secret", s(secret));
+            return TOTP_SECRET + " = :secret";
+        }).orElse("attribute_not_exists(" + TOTP_SECRET + ")");
+        return conditionalUpdate("TOTP enrolment", username, "SET " + TOTP_PENDING + " = :pending",
+                "attribute_exists(" + USERNAME + ") AND " + unchanged, values);
+    }
+
+    @Override
+    public boolean confirmTotpEnrolment(String username, String pending) {
+        return conditionalUpdate("TOTP confirmation", username, "SET " + TOTP_SECRET + " = :pending REMOVE "
+                + TOTP_PENDING, TOTP_PENDING + " = :pending", Map.of(":pending", s(pending)));
+    }
+
+    /** One update of {@code username}'s item under {@code condition}; false when the condition does not hold. */
+    private boolean conditionalUpdate(String what, String username, String update, String condition,
+            Map<String, AttributeValue> values) {
+        return StoreCalls.call(what, () -> {
+            try {
+                client.updateItem(b -> b.tableName(table)
+                        .key(Map.of(USERNAME, s(username)))
+                        .updateExpression(update)
+                        .conditionExpression(condition)
+                        .expressionAttributeValues(values));
+                return true;
+            } catch (ConditionalCheckFailedException changedMeanwhile) {
                 return false;
             }
         });

@@ -52,10 +52,18 @@ public final class LocalDynamo {
             start();
         }
 
+        /**
+         * Starts the server and waits for its first answer, with a patient client: the first request loads native
+         * libraries and can take seconds on a busy machine, longer than the short deadlines tests give their own
+         * clients to see an outage quickly.
+         */
         public void start() throws Exception {
             server = ServerRunner.createServerFromCommandLineArgs(new String[] {
                 "-port", Integer.toString(port), "-dbPath", dir.toString(), "-sharedDb", "-disableTelemetry"});
             server.start();
+            try (DynamoDbClient patient = client(Duration.ofSeconds(60))) {
+                patient.listTables();
+            }
         }
 
         public void stop() throws Exception {

@@ -58,6 +58,19 @@ public final class RawBackend implements AutoCloseable {
             return values;
         }
 
+        /** The header field lines, each exactly as sent. */
+        public List<String> fieldLines() {
+            List<String> lines = new ArrayList<>(List.of(head.split("\r\n")));
+            lines.removeFirst();
+            return lines;
+        }
+
+        /** The header field names, lower-cased, in order. */
+        public List<String> fieldNames() {
+            return fieldLines().stream().map(line -> line.substring(0, line.indexOf(':')).toLowerCase(Locale.ROOT))
+                    .toList();
+        }
+
         public String bodyText() {
             return new String(body, StandardCharsets.ISO_8859_1);
         }

@@ -64,6 +64,24 @@ class RedisSessionsTest {
         assertThat(sessions(MutableClock.startingNow()).credentials("0b5e5d3c-sid")).contains("dXNlcjpwYXNz");
     }
 
+    /**
+     * hyper-auth-proxy's default redis_uri ({@code redis://redis}) is database 0, its tests use 1: the database is
+     * the URI's path, and without one it is 0 (README, Migrating from ProxyAuth: from hyper-auth-proxy).
+     */
+    @Test
+    void database_isTheUrisPath_withoutOneDatabase0() {
+        try (Jedis db0 = redis.client(0); Jedis db1 = redis.client(1)) {
+            db0.set("db-sid", "{\"credentials\":\"ZGI6MA==\"}");
+            db1.set("db-sid", "{\"credentials\":\"ZGI6MQ==\"}");
+        }
+        java.net.URI withoutPath = java.net.URI.create(redis.uri(0).toString().replaceFirst("/0$", ""));
+        try (RedisSessions noPath = RedisSessions.connect(withoutPath, Duration.ofMillis(500), Duration.ofMillis(500),
+                2, MutableClock.startingNow())) {
+            assertThat(noPath.credentials("db-sid")).contains("ZGI6MA==");
+        }
+        assertThat(sessions(MutableClock.startingNow()).credentials("db-sid")).contains("ZGI6MQ==");
+    }
+
     @Test
     void save_writesTheRawSidKey_andAJsonValueHyperAuthProxyReads() throws Exception {
         RedisSessions sessions = sessions(MutableClock.startingNow());

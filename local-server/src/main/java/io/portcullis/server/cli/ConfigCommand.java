@@ -1,9 +1,8 @@
 package io.portcullis.server.cli;
 
 import io.portcullis.core.config.ConfigException;
-import io.portcullis.core.config.ConfigLoader;
 import io.portcullis.core.config.GatewayConfig;
-import io.portcullis.core.config.ProxyAuthFiles;
+import io.portcullis.server.ConfigFiles;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -14,7 +13,10 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code config check}: validates a configuration as the server would at startup, without starting anything. */
+/**
+ * {@code config check}: loads a configuration the way {@code serve} does ({@link ConfigFiles}, the rewrite of the
+ * files planned but not written), without starting, hashing or opening anything.
+ */
 @Command(name = "config", description = "Check configuration files.")
 final class ConfigCommand {
     private final CommandContext context;
@@ -27,8 +29,9 @@ final class ConfigCommand {
     }
 
     @Command(name = "check", description = {
-        "Validate FILE as the server does at startup (environment overrides and ${VAR} references included) and "
-            + "print every problem, each naming its key; exit 1 if there is any, else 0 with a summary.",
+        "Load FILE as the server does at startup (environment overrides and ${VAR} references included) and "
+            + "print every problem, each naming its key; exit 1 if there is any, else 0 with a summary, the "
+            + "warnings a start would log, and what a start would write into the file.",
         "Nothing is started, written or connected to: plaintext passwords stay, the store is not opened."})
     int check(@Parameters(paramLabel = "FILE", arity = "0..1", description = "the YAML configuration") Path file,
             @Option(names = "--proxyauth-config", paramLabel = "FILE",
@@ -41,28 +44,26 @@ final class ConfigCommand {
                     "give FILE, or --proxyauth-config and --proxyauth-routes");
         }
         Path named = proxyAuth ? paConfig : file;
-        GatewayConfig config;
-        List<String> warnings = List.of();
+        ConfigFiles files = proxyAuth ? ConfigFiles.proxyAuth(paConfig, paRoutes, context.env())
+                : ConfigFiles.yaml(file, context.env());
+        ConfigFiles.Loaded loaded;
         try {
-            if (proxyAuth) {
-                ProxyAuthFiles.Loaded loaded = ProxyAuthFiles.load(paConfig, paRoutes, context.env());
-                config = loaded.config();
-                warnings = loaded.warnings();
-            } else {
-                config = ConfigLoader.load(file, context.env());
-            }
+            loaded = files.load();
         } catch (ConfigException e) {
             context.err().println(named + ": " + e.problems().size() + " problem"
                     + (e.problems().size() == 1 ? "" : "s") + ":");
             e.problems().forEach(problem -> context.err().println("  - " + problem));
             return PortcullisCli.FAILED;
         }
-        warnings.forEach(warning -> context.err().println("warning: " + warning));
-        long plaintext = config.users().stream().filter(user -> !user.hashed()).count();
+        loaded.warnings().forEach(warning -> context.err().println("warning: " + warning));
+        GatewayConfig config = loaded.config();
         context.out().println(named + ": ok: " + config.routes().size() + " route(s), " + config.users().size()
-                + " user(s)" + (plaintext == 0 ? "" : " (" + plaintext + " with a plaintext password, hashed "
-                        + "into the file at first start)")
-                + ", store " + config.store().type().name().toLowerCase(Locale.ROOT));
+                + " user(s), store " + config.store().type().name().toLowerCase(Locale.ROOT));
+        List<String> pending = loaded.rewrite().pending();
+        if (!pending.isEmpty()) {
+            context.out().println("a start writes into " + loaded.rewrite().file() + ":");
+            pending.forEach(line -> context.out().println("  - " + line));
+        }
         return PortcullisCli.OK;
     }
 }

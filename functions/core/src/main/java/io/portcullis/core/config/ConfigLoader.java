@@ -24,6 +24,7 @@ import io.portcullis.core.limit.RateLimit;
 import io.portcullis.core.memory.StaticKeyRing;
 import io.portcullis.core.net.Cidr;
 import io.portcullis.core.net.HopByHop;
+import io.portcullis.core.net.TrustedProxies;
 import io.portcullis.core.password.Argon2Params;
 import io.portcullis.core.password.PasswordPool;
 import io.portcullis.core.token.SecretBytes;
@@ -50,9 +51,9 @@ import java.util.regex.Pattern;
 public final class ConfigLoader {
     /** Top-level sections; anything else in the file is refused. */
     public static final Set<String> SECTIONS = Set.of("server", "demo-backend", "tokens", "passwords", "users",
-            "users-file", "rate-limits", "trusted-proxies", "store", "identity-headers", "routes", "routes-file",
-            "upstream", "jwt", "sessions", "cors", "proxyauth", "browser", "totp", "log", "identity-assertions",
-            "openapi");
+            "users-file", "rate-limits", "trusted-proxies", "trusted-proxy-header", "store", "identity-headers",
+            "routes", "routes-file", "upstream", "jwt", "sessions", "cors", "proxyauth", "browser", "totp", "log",
+            "identity-assertions", "openapi");
 
     private static final Pattern USERNAME = User.USERNAME;
     private static final Pattern ROLE = User.ROLE;
@@ -144,12 +145,15 @@ public final class ConfigLoader {
                 rateLimit(root.get("rate-limits.proxy"), DEFAULT_PROXY_LIMIT, reader),
                 rateLimit(root.get("rate-limits.auth"), DEFAULT_AUTH_LIMIT, reader));
         reader.onlyKnownKeys(root.get("rate-limits"), Set.of("proxy", "auth"));
-        List<Cidr> trusted = reader.strings(root.get("trusted-proxies")).stream()
+        List<Cidr> blocks = reader.strings(root.get("trusted-proxies")).stream()
                 .flatMap(text -> cidr(root.get("trusted-proxies"), text, reader).stream()).toList();
+        TrustedProxies trusted = new TrustedProxies(blocks, reader.parsed(root.get("trusted-proxy-header"),
+                text -> TrustedProxies.Source.named(text).orElseThrow(() -> new IllegalArgumentException(
+                        "must be x-forwarded-for or forwarded"))).orElse(TrustedProxies.Source.X_FORWARDED_FOR));
         Upstream upstream = upstream(root.get("upstream"), reader);
         Cors cors = cors(root.get("cors"), reader);
         Optional<ProxyAuthCompat> proxyAuth = proxyAuth(root.get("proxyauth"), reader);
-        Optional<Browser> browser = BrowserConfig.read(root.get("browser"), tokens.ttl(), reader);
+        Optional<Browser> browser = BrowserConfig.read(root.get("browser"), tokens.ttl(), base, reader);
         TotpSettings totp = TotpConfig.read(root.get("totp"), reader);
         LogSettings log = LogConfig.read(root.get("log"), reader);
         ServerSettings server = ServerSettings.read(root.get("server"), reader);

@@ -20,6 +20,8 @@ final class ConfigReader {
     private static final Pattern MISSING_KEY = Pattern.compile("key '([^']*)'");
     private static final Pattern SIMPLE_DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h)");
 
+    static final String NOT_A_BOOLEAN = "must be true or false";
+
     private final List<String> problems = new ArrayList<>();
 
     void problem(Config node, String message) {
@@ -103,11 +105,22 @@ final class ConfigReader {
     }
 
     boolean bool(Config node, boolean defaultValue) {
-        return parsed(node, text -> switch (text.toLowerCase(java.util.Locale.ROOT)) {
+        return parsed(node, ConfigReader::parseBoolean).orElse(defaultValue);
+    }
+
+    /**
+     * The one rule for every boolean key, in Portcullis's YAML and in ProxyAuth's files alike: {@code true} or
+     * {@code false} (any case); anything else is refused rather than read as false, so {@code secure: flase} or
+     * {@code proxy: maybe} cannot pass unnoticed.
+     *
+     * @throws IllegalArgumentException saying what is expected
+     */
+    static boolean parseBoolean(String text) {
+        return switch (text.strip().toLowerCase(java.util.Locale.ROOT)) {
             case "true" -> true;
             case "false" -> false;
-            default -> throw new IllegalArgumentException("must be true or false");
-        }).orElse(defaultValue);
+            default -> throw new IllegalArgumentException(NOT_A_BOOLEAN);
+        };
     }
 
     /** A list of strings; a single value is split on commas, as environment variables give lists. */

@@ -5,6 +5,9 @@ import io.portcullis.core.assertion.AssertionSettings;
 import io.portcullis.core.jwt.JwtSettings;
 import io.portcullis.core.limit.RateLimit;
 import io.portcullis.core.net.Cidr;
+import io.portcullis.core.net.TrustedProxies;
+import io.portcullis.core.page.PageAsset;
+import io.portcullis.core.page.PageTemplate;
 import io.portcullis.core.password.Argon2Params;
 import io.portcullis.core.port.KeyRing;
 import io.portcullis.core.route.Route;
@@ -24,7 +27,7 @@ import java.util.Optional;
  * @param users the users from the config (or its users file), passwords possibly still plaintext
  * @param usersFile where the users came from, when not the main file
  * @param rateLimits the limits for proxied requests (per user) and logins (per username and per client address)
- * @param trustedProxies peers whose {@code X-Forwarded-For}/{@code Forwarded} headers are believed
+ * @param trustedProxies peers whose {@code X-Forwarded-For} (or {@code Forwarded}, as configured) is believed
  * @param store where users, revocations and rate counters live
  * @param identityHeaders the headers that carry the identity to backends
  * @param routes the route table
@@ -47,7 +50,7 @@ public record GatewayConfig(
         List<UserEntry> users,
         Optional<Path> usersFile,
         RateLimits rateLimits,
-        List<Cidr> trustedProxies,
+        TrustedProxies trustedProxies,
         Store store,
         IdentityHeaders identityHeaders,
         List<Route> routes,
@@ -65,19 +68,35 @@ public record GatewayConfig(
 
     public GatewayConfig {
         users = List.copyOf(users);
-        trustedProxies = List.copyOf(trustedProxies);
         routes = List.copyOf(routes);
     }
 
     /**
-     * The longest any accepted token can live: Portcullis tokens' lifetime, {@code jwt.max-lifetime} when JWTs are
-     * accepted, or {@code tokens.refresh-max-lifetime} with refresh tokens on, whichever is longest. Revocations are
-     * kept this long, so no revoked token (nor refresh-token family) outlives its revocation.
+     * The longest any accepted token can live: Portcullis tokens' lifetime, or, when JWTs are accepted and that is
+     * longer, {@code jwt.max-lifetime} plus twice the largest clock skew a configuration may allow (a JWT may expire
+     * that far past the lifetime and is accepted until its expiry plus the skew; the largest, so a reload that
+     * widens the skew needs no longer retention), or {@code tokens.refresh-max-lifetime} with refresh tokens on,
+     * whichever is longest. Revocations are kept this long, so no revoked token (nor refresh-token family) outlives
+     * its revocation.
      */
     public Duration maxTokenLifetime() {
-        Duration longest = jwt.enabled() && jwt.maxLifetime().compareTo(tokens.ttl()) > 0 ? jwt.maxLifetime()
-                : tokens.ttl();
+        Duration jwts = jwt.maxLifetime().plus(JwtSettings.MAX_CLOCK_SKEW.multipliedBy(2));
+        Duration longest = jwt.enabled() && jwts.compareTo(tokens.ttl()) > 0 ? jwts : tokens.ttl();
         return tokens.refresh().map(Refresh::maxLifetime).filter(max -> max.compareTo(longest) > 0).orElse(longest);
+    }
+
+    /**
+     * What this configuration allows that leaves the gateway weaker than a reader of it may think, each naming its
+     * key: logged at every start and reload, and printed by {@code config check}.
+     */
+    public List<String> warnings() {
+        List<String> warnings = new java.util.ArrayList<>();
+        if (rateLimits.auth().unlimited()) {
+            warnings.add("rate-limits.auth.requests-per-second: logins are not rate-limited (0 requests a second), "
+                    + "so passwords can be guessed as fast as Argon2 allows; set a rate (1 a second with a burst of "
+                    + "10 suits most sites)");
+        }
+        return warnings;
     }
 
     /**
@@ -215,7 +234,8 @@ public record GatewayConfig(
      * @param adminToken the {@code X-Auth-Token} of {@code POST /adm/revoke} and {@code GET /adm/stats}; without
      *     it those endpoints answer 404
      * @param stats whether tokens' uses are counted for {@code GET /adm/stats}
-     * @param timezone the zone of {@code expires_at} (and the stats' dates), written {@code 2026-01-31 18:00:00 +01:00}
+     * @param timezone the zone of a login's {@code expires_at}, written {@code 2026-01-31 18:00:00 +01:00} (the stats'
+     *     dates are in UTC, as ProxyAuth writes them)
      * @param logoutRedirect where {@code GET /logout} redirects to (302); without it, it answers 200
      */
     public record ProxyAuthCompat(Optional<String> adminToken, boolean stats, java.time.ZoneId timezone,
@@ -263,9 +283,10 @@ public record GatewayConfig(
      * @param loginErrorRedirect where a browser goes when a login fails, with {@code ?error=<code>}; without it the
      *     failure is answered in JSON
      * @param csrf whether cookie-authenticated state-changing requests need the CSRF token (routes may opt out)
+     * @param pages the gateway's own pages: sign-in, signed out, second factor
      */
     public record Browser(String cookie, Duration maxAge, String loginRedirect, Optional<String> logoutRedirect,
-            Optional<String> loginErrorRedirect, boolean csrf) {
+            Optional<String> loginErrorRedirect, boolean csrf, Pages pages) {
         public String csrfCookie() {
             return cookie + "-csrf";
         }
@@ -274,6 +295,25 @@ public record GatewayConfig(
         public String refreshCookie() {
             return cookie + "-refresh";
         }
+
+        /** The cookie that carries a two-step sign-in from its password step to its code step. */
+        public String loginTicketCookie() {
+            return cookie + "-login";
+        }
+    }
+
+    /**
+     * The {@code browser} section's pages and their branding.
+     *
+     * @param loginPage where the sign-in page is served, a path on this site
+     * @param title the sign-in page's heading (and, with the product, its title)
+     * @param product the name shown above every page's heading
+     * @param logo the image shown beside the product name, served by the gateway
+     * @param accentColor buttons' colour, {@code #rrggbb}
+     * @param template the pages' markup: the built-in template, or the operator's
+     */
+    public record Pages(String loginPage, String title, String product, Optional<PageAsset> logo, String accentColor,
+            PageTemplate template) {
     }
 
     /**

@@ -19,6 +19,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -33,20 +34,32 @@ import java.util.Set;
  * certificate, a bad proxy URL. Environment variables override keys as for YAML ({@code STORE_TYPE=dynamodb}).
  */
 public final class ProxyAuthFiles {
-    /** The configuration, the merged Helidon tree (for the {@code server} section) and the warnings to log. */
-    public record Loaded(GatewayConfig config, Config root, List<String> warnings) {
+    /**
+     * The configuration, the merged Helidon tree (for the {@code server} section), the warnings to log, and what a
+     * start writes back into {@code config.json} (hashed passwords, a generated {@code token_admin}).
+     */
+    public record Loaded(GatewayConfig config, Config root, List<String> warnings, ConfigRewrite rewrite) {
+        public Loaded {
+            warnings = List.copyOf(warnings);
+        }
     }
 
     private static final ObjectMapper JSON = JsonMapper.builder()
             .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION).build();
     static final String CONFIG = "config.json: ";
+    /** Every boolean key of config.json, checked whether or not it takes effect here. */
+    private static final List<String> BOOLEANS = List.of("stats", "login_via_otp", "session_cookie", "tls",
+            "csrf_token", "fast");
+    private static final String SECRET_VARIABLE = "TOKENS_KEYS_0_SECRET";
     private static final Set<String> NO_EFFECT = Set.of("worker", "num_instances", "pending_connections_limit",
             "keep_alive", "max_idle_per_host", "fast");
-    private static final Set<String> CONFIG_KEYS = Set.of("token_expiry_seconds", "secret", "users", "log",
+    /** The keys of ProxyAuth 0.8's config.json, and Portcullis's own {@code trusted_proxies}. */
+    static final Set<String> CONFIG_KEYS = Set.of("token_expiry_seconds", "secret", "users", "log",
             "token_admin", "host", "port", "worker", "num_instances", "ratelimit_auth", "ratelimit_proxy", "stats",
             "max_idle_per_host", "timezone", "login_via_otp", "max_connections", "pending_connections_limit",
             "socket_listen", "client_timeout", "keep_alive", "redis", "cors_origins", "session_cookie",
-            "max_age_session_cookie", "login_redirect_url", "logout_redirect_url", "tls", "csrf_token", "fast");
+            "max_age_session_cookie", "login_redirect_url", "logout_redirect_url", "tls", "csrf_token", "fast",
+            "trusted_proxies");
 
     private final ProxyAuthTranslation translation = new ProxyAuthTranslation();
     private final ObjectNode tree = translation.tree;
@@ -54,14 +67,17 @@ public final class ProxyAuthFiles {
     private final List<String> problems = translation.problems;
     private final List<String> warnings = translation.warnings;
     private final Path configDir;
+    private final Map<String, Boolean> flags = new java.util.HashMap<>();
+    private Optional<String> generatedAdminToken = Optional.empty();
 
     private ProxyAuthFiles(Path configJson) {
         this.configDir = configJson.toAbsolutePath().getParent();
     }
 
     /**
-     * Reads both files, with {@code env} as environment variables. An empty {@code token_admin} is generated and
-     * written back into {@code config.json} (as ProxyAuth does), atomically, every other byte kept.
+     * Reads both files, with {@code env} as environment variables. Nothing is written here: a missing or empty
+     * {@code token_admin} is generated (as ProxyAuth does), and the {@link Loaded#rewrite} writes it back into
+     * {@code config.json} with the hashed passwords when the server starts.
      *
      * @throws ConfigException naming every problem
      */
@@ -69,13 +85,18 @@ public final class ProxyAuthFiles {
         ProxyAuthFiles files = new ProxyAuthFiles(configJson);
         ObjectNode config = files.readConfig(configJson);
         JsonNode routes = ProxyAuthRoutes.read(routesYml, files.translation);
-        files.translateConfig(config, configJson);
+        files.translateConfig(config);
         new ProxyAuthRoutes(files.translation, routesYml.toAbsolutePath().getParent()).translate(routes);
+        Map<String, String> variables = ConfigLoader.withAliases(env);
+        if (variables.containsKey("tokens.keys.0.secret")) {
+            files.origins.put("tokens.keys.0.secret", SECRET_VARIABLE + " (environment)");
+            files.translation.hints.remove("tokens.keys.0.secret");
+        }
         String json = files.tree.toString();
         Config root = Config.builder()
                 .disableEnvironmentVariablesSource()
                 .disableSystemPropertiesSource()
-                .sources(ConfigSources.create(ConfigLoader.withAliases(env)).build(),
+                .sources(ConfigSources.create(variables).build(),
                         ConfigSources.create(json, MediaTypes.APPLICATION_YAML))
                 .failOnMissingValueReference(true)
                 .build();
@@ -90,12 +111,16 @@ public final class ProxyAuthFiles {
         if (!all.isEmpty()) {
             throw new ConfigException(all);
         }
-        return new Loaded(gatewayConfig, root, List.copyOf(files.warnings));
+        List<String> warnings = new ArrayList<>(files.warnings);
+        gatewayConfig.warnings().stream().map(files.translation::named).forEach(warnings::add);
+        return new Loaded(gatewayConfig, root, warnings,
+                ConfigRewrite.ofProxyAuth(configJson, gatewayConfig.users(), files.generatedAdminToken));
     }
 
+    /** The file as JSON, as ProxyAuth reads it: a byte order mark, tabs and CRLF line ends are all fine. */
     private ObjectNode readConfig(Path file) {
         try {
-            JsonNode node = JSON.readTree(Files.readString(file, StandardCharsets.UTF_8));
+            JsonNode node = JSON.readTree(FileValues.withoutBom(Files.readString(file, StandardCharsets.UTF_8)));
             if (node instanceof ObjectNode object) {
                 return object;
             }
@@ -109,7 +134,8 @@ public final class ProxyAuthFiles {
         }
     }
 
-    private void translateConfig(ObjectNode config, Path file) {
+    private void translateConfig(ObjectNode config) {
+        BOOLEANS.forEach(key -> translation.bool(config, key, CONFIG).ifPresent(value -> flags.put(key, value)));
         config.fieldNames().forEachRemaining(key -> {
             if (!CONFIG_KEYS.contains(key)) {
                 problems.add(CONFIG + key + ": unknown key (not one of ProxyAuth 0.8's config.json keys)");
@@ -122,10 +148,15 @@ public final class ProxyAuthFiles {
         ObjectNode key = tokens.putArray("keys").addObject().put("id", "proxyauth");
         translation.copy(config, "secret", key, "secret", "tokens.keys.0", CONFIG);
         origins.put("tokens.keys", CONFIG + "secret");
+        translation.hints.put("tokens.keys.0.secret", "config.json can stay as it is: give Portcullis its own secret "
+                + "in the environment instead, " + SECRET_VARIABLE + "=<32 random bytes, generated once and kept: "
+                + "openssl rand -base64 32> (in the service's environment file, say). Tokens ProxyAuth issued cannot "
+                + "be carried over anyway (Portcullis cannot open them): users log in again whatever the secret");
         if (!config.has("token_expiry_seconds")) {
             problems.add(CONFIG + "token_expiry_seconds: is required");
         }
-        users(config.get("users"), config.path("login_via_otp").asBoolean(false));
+        boolean otp = flags.getOrDefault("login_via_otp", false);
+        users(config.get("users"), otp);
         ObjectNode server = tree.putObject("server");
         server.put("host", text(config.get("host"), "0.0.0.0"));
         server.set("port", config.has("port") ? config.get("port") : JSON.getNodeFactory().numberNode(8080));
@@ -141,7 +172,7 @@ public final class ProxyAuthFiles {
             this.origins.put("cors.origins", CONFIG + "cors_origins");
         }
         browser(config);
-        if (config.path("login_via_otp").asBoolean(false)) {
+        if (otp) {
             // ProxyAuth's secrets were enrolled with its URIs: SHA-512, issuer ProxyAuth.
             tree.putObject("totp").put("required", true).put("algorithm", "SHA512").put("issuer", "ProxyAuth");
             origins.put("totp", CONFIG + "login_via_otp");
@@ -151,8 +182,12 @@ public final class ProxyAuthFiles {
                     + "through a shared store instead. Remove the key, and run every instance with "
                     + "STORE_TYPE=dynamodb (see README, Migrating from ProxyAuth)");
         }
+        if (config.hasNonNull("trusted_proxies")) {
+            tree.set("trusted-proxies", config.get("trusted_proxies"));
+            origins.put("trusted-proxies", CONFIG + "trusted_proxies");
+        }
         log(config.get("log"));
-        proxyAuthSection(config, file);
+        proxyAuthSection(config);
     }
 
     private static String noEffectReason(String key) {
@@ -207,12 +242,8 @@ public final class ProxyAuthFiles {
 
     /** ProxyAuth serves TLS unless {@code "tls": false}, from {@code certs/} beside its config directory. */
     private void listenerTls(ObjectNode config, ObjectNode server) {
-        if (config.has("tls") && !config.get("tls").isBoolean()) {
-            problems.add(CONFIG + "tls: must be true or false");
-            return;
-        }
-        if (config.has("tls") && !config.get("tls").asBoolean()) {
-            return;
+        if (config.hasNonNull("tls") && !flags.getOrDefault("tls", false)) {
+            return; // false, or not a boolean (a problem already)
         }
         Path certs = configDir.resolveSibling("certs");
         Path cert = certs.resolve("cert.pem");
@@ -231,12 +262,9 @@ public final class ProxyAuthFiles {
         ObjectNode out = tree.with("rate-limits").putObject(portcullis);
         JsonNode limit = config.get(name);
         if (limit == null) {
+            // ProxyAuth's default; for logins, the configuration's warnings say what that means.
             out.put("requests-per-second", 0);
-            if (portcullis.equals("auth")) {
-                warnings.add(CONFIG + name + ": not set, so logins are not rate-limited (as in ProxyAuth) and "
-                        + "passwords can be guessed as fast as Argon2 allows; set it, e.g. "
-                        + "{\"requests_per_second\": 1, \"burst\": 10, \"block_delay\": 500}");
-            }
+            origins.put("rate-limits." + portcullis + ".requests-per-second", CONFIG + name + " (not set)");
             return;
         }
         if (!(limit instanceof ObjectNode object)) {
@@ -261,7 +289,7 @@ public final class ProxyAuthFiles {
      * also where it shows login errors, so failed browser logins are sent there with {@code ?error=<code>}.
      */
     private void browser(ObjectNode config) {
-        if (!config.path("session_cookie").asBoolean(false)) {
+        if (!flags.getOrDefault("session_cookie", false)) {
             return;
         }
         ObjectNode browser = tree.putObject("browser").put("cookie", "session_token");
@@ -269,7 +297,10 @@ public final class ProxyAuthFiles {
         translation.copy(config, "max_age_session_cookie", browser, "max-age-seconds", "browser", CONFIG);
         translation.copy(config, "login_redirect_url", browser, "login-redirect", "browser", CONFIG);
         translation.copy(config, "logout_redirect_url", browser, "logout-redirect", "browser", CONFIG);
-        translation.copy(config, "csrf_token", browser, "csrf", "browser", CONFIG);
+        if (flags.containsKey("csrf_token")) {
+            browser.put("csrf", flags.get("csrf_token"));
+            origins.put("browser.csrf", CONFIG + "csrf_token");
+        }
         String logout = config.path("logout_redirect_url").asText("");
         if (!logout.isEmpty() && !logout.contains("?") && !logout.contains("#")) {
             browser.put("login-error-redirect", logout);
@@ -317,27 +348,26 @@ public final class ProxyAuthFiles {
         }
     }
 
-    private void proxyAuthSection(ObjectNode config, Path file) {
+    /**
+     * ProxyAuth's endpoints. A {@code token_admin} that is missing, null or blank is generated as ProxyAuth does
+     * (64 hex digits), for the {@link ConfigRewrite} to write into the file.
+     */
+    private void proxyAuthSection(ObjectNode config) {
         ObjectNode section = tree.putObject("proxyauth");
         JsonNode admin = config.get("token_admin");
-        if (admin == null || admin.isNull()) {
-            warnings.add(CONFIG + "token_admin: not set, so /adm/revoke and /adm/stats are off");
-        } else if (admin.isTextual() && admin.textValue().isEmpty()) {
+        origins.put("proxyauth.admin-token", CONFIG + "token_admin");
+        if (admin == null || admin.isNull() || admin.isTextual() && admin.textValue().isBlank()) {
             byte[] random = new byte[32];
             new SecureRandom().nextBytes(random);
-            String generated = HexFormat.of().formatHex(random);
-            if (PlaintextPasswords.replaceTopLevelScalar(file, "token_admin", "", generated)) {
-                section.put("admin-token", generated);
-                warnings.add(CONFIG + "token_admin: was empty; a random one was generated and written into "
-                        + file.getFileName());
-            } else {
-                problems.add(CONFIG + "token_admin: is empty and could not be replaced in the file");
-            }
+            generatedAdminToken = Optional.of(HexFormat.of().formatHex(random));
+            section.put("admin-token", generatedAdminToken.get());
         } else {
             section.set("admin-token", admin);
-            origins.put("proxyauth.admin-token", CONFIG + "token_admin");
         }
-        translation.copy(config, "stats", section, "stats", "proxyauth", CONFIG);
+        if (flags.containsKey("stats")) {
+            section.put("stats", flags.get("stats"));
+            origins.put("proxyauth.stats", CONFIG + "stats");
+        }
         translation.copy(config, "timezone", section, "timezone", "proxyauth", CONFIG);
         translation.copy(config, "logout_redirect_url", section, "logout-redirect-url", "proxyauth", CONFIG);
         tree.putObject("store").put("data-dir", "data");

@@ -25,7 +25,7 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
 final class ProxyAuthRoutes {
     static final String ROUTES = "routes.yml: ";
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Set<String> ROUTE_KEYS = Set.of("prefix", "target", "username", "secure", "proxy",
+    static final Set<String> ROUTE_KEYS = Set.of("prefix", "target", "username", "secure", "proxy",
             "proxy_config", "cert", "backends", "need_csrf", "cache", "secure_path", "preserve_prefix",
             "allow_methods", "filters");
 
@@ -103,15 +103,16 @@ final class ProxyAuthRoutes {
         if (!target.isEmpty() && !target.contains("://")) {
             target = "http://" + target;
         }
-        boolean secure = in.path("secure").asBoolean(true);
-        if (!in.has("secure")) {
+        String origin = ROUTES + at + ".";
+        boolean secure = translation.bool(in, "secure", origin).orElse(true);
+        if (!in.hasNonNull("secure")) {
             warnings.add(ROUTES + described + ": secure is not set; ProxyAuth then lets anyone through, Portcullis "
                     + "requires a token (of any user, unless username lists some). Write secure: false to keep the "
                     + "route public");
         }
         route.put("secure", secure);
         JsonNode usernames = in.get("username");
-        boolean unrestricted = !in.has("secure") && !(usernames instanceof ArrayNode given && !given.isEmpty());
+        boolean unrestricted = !in.hasNonNull("secure") && !(usernames instanceof ArrayNode given && !given.isEmpty());
         if (secure && !unrestricted && (!(usernames instanceof ArrayNode list) || list.isEmpty())) {
             problems.add(ROUTES + at + ".username: is empty, and ProxyAuth admits nobody to a secure route without "
                     + "users; list the users who may use it");
@@ -130,10 +131,10 @@ final class ProxyAuthRoutes {
         }
         proxy(in, route, at);
         cert(in.get("cert"), route, at);
-        translation.copy(in, "cache", route, "cache", at, ROUTES + at + ".");
-        translation.copy(in, "need_csrf", route, "csrf", at, ROUTES + at + ".");
-        translation.copy(in, "secure_path", route, "secure-path", at, ROUTES + at + ".");
-        translation.copy(in, "preserve_prefix", route, "preserve-prefix", at, ROUTES + at + ".");
+        translation.copyBool(in, "cache", route, "cache", at, origin);
+        translation.copyBool(in, "need_csrf", route, "csrf", at, origin);
+        translation.copyBool(in, "secure_path", route, "secure-path", at, origin);
+        translation.copyBool(in, "preserve_prefix", route, "preserve-prefix", at, origin);
         JsonNode methods = in.get("allow_methods");
         if (methods instanceof ArrayNode list && !list.isEmpty()
                 && java.util.stream.StreamSupport.stream(list.spliterator(), false).noneMatch(m -> m.asText().equals("*"))) {
@@ -184,7 +185,7 @@ final class ProxyAuthRoutes {
     }
 
     private void proxy(ObjectNode in, ObjectNode route, String at) {
-        boolean on = in.path("proxy").asBoolean(false);
+        boolean on = translation.bool(in, "proxy", ROUTES + at + ".").orElse(false);
         String url = in.path("proxy_config").asText("");
         if (on) {
             route.putObject("proxy").put("url", url);
@@ -249,7 +250,7 @@ final class ProxyAuthRoutes {
                 problems.add(ROUTES + name + "." + key + ": unknown key (default_allow, allow)");
             }
         });
-        translation.copy((ObjectNode) filters, "default_allow", out, "default-allow", name, ROUTES + name + ".");
+        translation.copyBool((ObjectNode) filters, "default_allow", out, "default-allow", name, ROUTES + name + ".");
         if (!(filters.get("allow") instanceof ArrayNode rules)) {
             return;
         }

@@ -17,9 +17,11 @@ import io.portcullis.core.token.TokenType;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -28,7 +30,8 @@ import java.util.regex.Pattern;
 final class RouteConfig {
     private static final Set<String> KEYS = Set.of("prefix", "target", "secure", "users", "roles", "methods",
             "preserve-prefix", "token", "inject-credentials", "session-claim", "backends", "replay-non-idempotent",
-            "filters", "secure-path", "cache", "proxy", "tls", "csrf", "identity-assertion");
+            "filters", "secure-path", "cache", "proxy", "tls", "csrf", "override-headers", "case-insensitive",
+            "login-redirect", "identity-assertion");
     private static final Pattern METHOD = Pattern.compile("[A-Z]{1,20}");
     private static final Pattern CLAIM_NAME = Pattern.compile("[\\x21-\\x7e]{1,64}");
     /** hyper-auth-proxy's claim. */
@@ -50,6 +53,7 @@ final class RouteConfig {
             Optional<Boolean> assertionsDefault) {
         List<Route> routes = new ArrayList<>();
         Set<String> prefixes = new HashSet<>();
+        Map<String, Boolean> anyCase = new HashMap<>();
         for (Config node : reader.nodes(list)) {
             reader.onlyKnownKeys(node, KEYS);
             Optional<String> prefix = reader.requiredString(node.get("prefix")).flatMap(p -> prefix(node, p, reader));
@@ -70,8 +74,17 @@ final class RouteConfig {
                 reader.problem(node.get("secure"), "a route open to anyone (secure: false) cannot restrict users or roles");
             }
             boolean preservePrefix = reader.bool(node.get("preserve-prefix"), false);
+            boolean caseInsensitive = reader.bool(node.get("case-insensitive"), false);
             if (prefix.isPresent() && !prefixes.add(prefix.get())) {
                 reader.problem(node.get("prefix"), "prefix '" + prefix.get() + "' is routed twice");
+            } else if (prefix.isPresent()) {
+                // Two prefixes equal but for case, one of them matching in any case: which route a path takes
+                // would depend on the order of the file.
+                Boolean other = anyCase.put(prefix.get().toLowerCase(Locale.ROOT), caseInsensitive);
+                if (other != null && (other || caseInsensitive)) {
+                    reader.problem(node.get("prefix"), "prefix '" + prefix.get() + "' differs from another only in "
+                            + "case, and one of them is case-insensitive");
+                }
             }
             TokenType token = reader.parsed(node.get("token"), RouteConfig::tokenType)
                     .orElse(jwt.defaultRouteToken());
@@ -86,6 +99,12 @@ final class RouteConfig {
             }
             boolean noStore = !reader.bool(node.get("cache"), true);
             boolean csrf = reader.bool(node.get("csrf"), true);
+            boolean overrideHeaders = reader.bool(node.get("override-headers"), false);
+            boolean loginRedirect = reader.bool(node.get("login-redirect"), true);
+            if (!secure && node.get("login-redirect").exists()) {
+                reader.problem(node.get("login-redirect"), "a route open to anyone (secure: false) never asks anyone "
+                        + "to sign in");
+            }
             Optional<UpstreamProxy> proxy = UpstreamConfig.proxy(node.get("proxy"), reader);
             Optional<UpstreamTls> tls = UpstreamConfig.tls(node.get("tls"), base, reader);
             boolean replay = reader.bool(node.get("replay-non-idempotent"), false);
@@ -102,7 +121,8 @@ final class RouteConfig {
                 routes.add(new Route(prefix.get(), backends.get().get(0).base(), secure, users, roles, methods,
                         preservePrefix, inject ? TokenType.JWT : token,
                         inject ? Optional.of(sessionClaim.orElse(DEFAULT_SESSION_CLAIM)) : Optional.empty(),
-                        upstream, filters, securePath, noStore, csrf, assertion));
+                        upstream, filters, securePath, noStore, csrf, overrideHeaders, caseInsensitive,
+                        loginRedirect, assertion));
             }
         }
         return routes;

@@ -1,6 +1,6 @@
 package io.portcullis.core.config;
 
-import io.portcullis.core.config.PlaintextPasswords.Edit;
+import io.portcullis.core.config.ConfigRewrite.Edit;
 import java.io.IOException;
 import java.io.StringReader;
 import java.io.UncheckedIOException;
@@ -26,7 +26,7 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
 
 /**
  * Adds, changes and removes users in the {@code users:} list of a YAML file (a config file, or the file its
- * {@code users-file} names), for the command line. Like {@link PlaintextPasswords} it edits the text: only the one
+ * {@code users-file} names), for the command line. Like {@link ConfigRewrite} it edits the text: only the one
  * user's entry changes, every comment and all other formatting stay, and the new file replaces the old one
  * atomically with the same mode. New entries are one-line flow mappings ({@code - { username: bob, ... }}).
  *
@@ -105,10 +105,10 @@ public final class UsersFile {
     public void setPassword(String username, String passwordHash) {
         Document doc = Document.read(file);
         MappingNode item = doc.requireItem(username);
-        Edit edit = PlaintextPasswords.value(item, "password")
+        Edit edit = FileValues.value(item, "password")
                 .map(value -> doc.replace(value, quoted(passwordHash)))
                 .orElseGet(() -> doc.addKey(item, "password", quoted(passwordHash)));
-        doc.replaceWith(PlaintextPasswords.apply(doc.text, List.of(edit)),
+        doc.replaceWith(ConfigRewrite.apply(doc.text, List.of(edit)),
                 doc.entriesWith(username, old -> new Entry(username, passwordHash, old.roles())));
     }
 
@@ -116,10 +116,10 @@ public final class UsersFile {
     public void setRoles(String username, List<String> roles) {
         Document doc = Document.read(file);
         MappingNode item = doc.requireItem(username);
-        Edit edit = PlaintextPasswords.value(item, "roles")
+        Edit edit = FileValues.value(item, "roles")
                 .map(value -> doc.replace(value, list(roles)))
                 .orElseGet(() -> doc.addKey(item, "roles", list(roles)));
-        doc.replaceWith(PlaintextPasswords.apply(doc.text, List.of(edit)),
+        doc.replaceWith(ConfigRewrite.apply(doc.text, List.of(edit)),
                 doc.entriesWith(username, old -> new Entry(username, old.password(), roles)));
     }
 
@@ -134,7 +134,7 @@ public final class UsersFile {
     private void create(String text) {
         try {
             Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-            PlaintextPasswords.writeAtomically(file.toRealPath(), text);
+            ConfigRewrite.writeAtomically(file.toRealPath(), text);
         } catch (UnsupportedOperationException e) {
             throw new IllegalStateException("cannot create " + file + " readable by its owner only", e);
         } catch (IOException e) {
@@ -200,7 +200,7 @@ public final class UsersFile {
         }
 
         Optional<Node> users() {
-            return root.flatMap(mapping -> PlaintextPasswords.value(mapping, "users"));
+            return root.flatMap(mapping -> FileValues.value(mapping, "users"));
         }
 
         Optional<SequenceNode> usersList() {
@@ -228,16 +228,16 @@ public final class UsersFile {
             if (!(item instanceof MappingNode user)) {
                 return Optional.empty();
             }
-            Optional<String> username = PlaintextPasswords.value(user, "username")
-                    .flatMap(PlaintextPasswords::scalar);
+            Optional<String> username = FileValues.value(user, "username")
+                    .flatMap(FileValues::scalar);
             if (username.isEmpty()) {
                 return Optional.empty();
             }
-            String password = PlaintextPasswords.value(user, "password").flatMap(PlaintextPasswords::scalar)
+            String password = FileValues.value(user, "password").flatMap(FileValues::scalar)
                     .orElse(null);
-            List<String> roles = PlaintextPasswords.value(user, "roles").map(node -> node instanceof SequenceNode s
-                    ? s.getValue().stream().map(r -> PlaintextPasswords.scalar(r).orElse("?")).toList()
-                    : PlaintextPasswords.scalar(node).filter(r -> !isEmptyScalar(node)).map(List::of)
+            List<String> roles = FileValues.value(user, "roles").map(node -> node instanceof SequenceNode s
+                    ? s.getValue().stream().map(r -> FileValues.scalar(r).orElse("?")).toList()
+                    : FileValues.scalar(node).filter(r -> !isEmptyScalar(node)).map(List::of)
                             .orElse(List.of())).orElse(List.of());
             return Optional.of(new Entry(username.get(), password, roles));
         }
@@ -249,7 +249,7 @@ public final class UsersFile {
         }
 
         MappingNode requireItem(String username) {
-            if (users().isEmpty() && root.flatMap(r -> PlaintextPasswords.value(r, "users-file")).isPresent()) {
+            if (users().isEmpty() && root.flatMap(r -> FileValues.value(r, "users-file")).isPresent()) {
                 throw new IllegalStateException(path + " keeps its users in the file named by users-file: "
                         + "edit that file");
             }
@@ -263,10 +263,10 @@ public final class UsersFile {
             if (list.isEmpty()) {
                 if (users().isPresent()) { // "users:" with no value: the list goes on the following lines
                     Node empty = users().get();
-                    return PlaintextPasswords.apply(text, List.of(new Edit(offset(empty.getStartMark()),
+                    return ConfigRewrite.apply(text, List.of(new Edit(offset(empty.getStartMark()),
                             offset(empty.getEndMark()), "\n  - " + entry)));
                 }
-                if (root.flatMap(r -> PlaintextPasswords.value(r, "users-file")).isPresent()) {
+                if (root.flatMap(r -> FileValues.value(r, "users-file")).isPresent()) {
                     throw new IllegalStateException(path + " keeps its users in the file named by users-file: "
                             + "add them there");
                 }
@@ -278,15 +278,15 @@ public final class UsersFile {
             if (users.getFlowStyle() == org.yaml.snakeyaml.DumperOptions.FlowStyle.FLOW) {
                 if (items.isEmpty()) {
                     int close = offset(users.getEndMark()) - 1; // the "]"
-                    return PlaintextPasswords.apply(text, List.of(new Edit(close, close, entry)));
+                    return ConfigRewrite.apply(text, List.of(new Edit(close, close, entry)));
                 }
                 int after = offset(items.get(items.size() - 1).getEndMark());
-                return PlaintextPasswords.apply(text, List.of(new Edit(after, after, ", " + entry)));
+                return ConfigRewrite.apply(text, List.of(new Edit(after, after, ", " + entry)));
             }
             Node last = items.get(items.size() - 1);
             int dash = dash(last);
             int at = endOfLine(contentEnd(last));
-            return PlaintextPasswords.apply(text, List.of(new Edit(at, at,
+            return ConfigRewrite.apply(text, List.of(new Edit(at, at,
                     "\n" + " ".repeat(dash - lineStart(dash)) + "- " + entry)));
         }
 
@@ -310,12 +310,12 @@ public final class UsersFile {
                 int end = endOfLine(contentEnd(item));
                 edit = new Edit(lineStart(dash(item)), end < text.length() ? end + 1 : end, "");
             }
-            return PlaintextPasswords.apply(text, List.of(edit));
+            return ConfigRewrite.apply(text, List.of(edit));
         }
 
         /** Replaces a value: a flow scalar or collection exactly, a block collection by its flow form. */
         Edit replace(Node value, String replacement) {
-            if (value instanceof ScalarNode scalar && !PlaintextPasswords.isFlowScalar(scalar)
+            if (value instanceof ScalarNode scalar && !FileValues.isFlowScalar(scalar)
                     && !isEmptyScalar(scalar)) {
                 throw new IllegalStateException(path + ": a block scalar here cannot be edited safely; "
                         + "edit the file by hand");
@@ -350,7 +350,7 @@ public final class UsersFile {
                         + "edit it by hand");
             }
             try {
-                PlaintextPasswords.writeAtomically(path, edited);
+                ConfigRewrite.writeAtomically(path, edited);
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot write " + path, e);
             }
@@ -358,7 +358,7 @@ public final class UsersFile {
 
         private static List<String> keys(Optional<MappingNode> root) {
             return root.map(r -> r.getValue().stream()
-                    .map(tuple -> PlaintextPasswords.scalar(tuple.getKeyNode()).orElse("?")).toList())
+                    .map(tuple -> FileValues.scalar(tuple.getKeyNode()).orElse("?")).toList())
                     .orElse(List.of());
         }
 

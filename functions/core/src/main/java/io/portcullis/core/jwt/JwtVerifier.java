@@ -31,10 +31,15 @@ import java.util.regex.Pattern;
  * at {@code now + skew} is rejected; not-before exactly at {@code now + skew} is accepted); {@code iss} and
  * {@code aud} are checked when configured; failures throw {@link InvalidJwtException} and never echo the token.
  *
+ * <p>Only canonical base64url is read: no padding, nothing outside the alphabet, no stray bits in a last character.
+ * Decoders skip what they do not need, so one signed token could otherwise be written many ways.
+ *
  * <p>Identity: {@code sub} is the user (1 to 128 visible ASCII characters: it travels in a header), roles come from
  * the configured claim, and the token id is derived: the first 128 bits of SHA-256 over the issuer and
- * {@code jti} when the token has a {@code jti}, else over the token itself. A token without {@code iat} counts as
- * issued at the epoch, so a user's revocation cutoff always covers it.
+ * {@code jti} when the token has a {@code jti}, else over the signed content (header and payload), never the
+ * signature: ECDSA signatures are malleable ({@code (r, n−s)} verifies too), and a revoked token must not come back
+ * under another id. A token without {@code iat} counts as issued at the epoch, so a user's revocation cutoff always
+ * covers it.
  */
 public final class JwtVerifier {
     /** Longest token looked at. */
@@ -80,12 +85,16 @@ public final class JwtVerifier {
         }
         checkTimes(claims, now);
         checkIssuerAndAudience(claims);
-        return new VerifiedJwt(toClaims(token, claims), claims);
+        return new VerifiedJwt(toClaims(jwt, claims), claims,
+                claims.getExpirationTime().toInstant().plus(settings.clockSkew()));
     }
 
     private static SignedJWT parse(String token) throws InvalidJwtException {
         if (token == null || token.isEmpty() || token.length() > MAX_LENGTH) {
             throw new InvalidJwtException(Reason.MALFORMED, "empty or too long");
+        }
+        if (!isCanonicalBase64UrlParts(token)) {
+            throw new InvalidJwtException(Reason.MALFORMED, "not canonical base64url");
         }
         JWT parsed;
         try {
@@ -142,7 +151,58 @@ public final class JwtVerifier {
         }
     }
 
-    private Claims toClaims(String token, JWTClaimsSet claims) throws InvalidJwtException {
+    /**
+     * Whether every dot-separated part is canonical base64url without padding (RFC 7515 §2, RFC 4648 §3.5): only
+     * the alphabet, no length that leaves a lone character, and zero in the bits a last character does not fill.
+     */
+    static boolean isCanonicalBase64UrlParts(String token) {
+        int start = 0;
+        while (start <= token.length()) {
+            int end = token.indexOf('.', start);
+            if (end < 0) {
+                end = token.length();
+            }
+            if (!isCanonicalBase64Url(token, start, end)) {
+                return false;
+            }
+            start = end + 1;
+        }
+        return true;
+    }
+
+    private static boolean isCanonicalBase64Url(String text, int start, int end) {
+        int length = end - start;
+        if (length % 4 == 1) {
+            return false;
+        }
+        int last = 0;
+        for (int i = start; i < end; i++) {
+            last = base64UrlValue(text.charAt(i));
+            if (last < 0) {
+                return false;
+            }
+        }
+        return switch (length % 4) {
+            case 2 -> (last & 0x0f) == 0;
+            case 3 -> (last & 0x03) == 0;
+            default -> true;
+        };
+    }
+
+    private static int base64UrlValue(char c) {
+        if (c >= 'A' && c <= 'Z') {
+            return c - 'A';
+        }
+        if (c >= 'a' && c <= 'z') {
+            return c - 'a' + 26;
+        }
+        if (c >= '0' && c <= '9') {
+            return c - '0' + 52;
+        }
+        return c == '-' ? 62 : c == '_' ? 63 : -1;
+    }
+
+    private Claims toClaims(SignedJWT token, JWTClaimsSet claims) throws InvalidJwtException {
         String subject = claims.getSubject();
         if (subject == null || !SUBJECT.matcher(subject).matches()) {
             throw new InvalidJwtException(Reason.BAD_SUBJECT, "sub missing or not 1 to 128 visible ASCII characters");
@@ -175,10 +235,10 @@ public final class JwtVerifier {
                 .toList();
     }
 
-    private static TokenId tokenId(String token, JWTClaimsSet claims) {
+    private static TokenId tokenId(SignedJWT token, JWTClaimsSet claims) {
         String material = claims.getJWTID() != null && !claims.getJWTID().isEmpty()
                 ? "jti\0" + (claims.getIssuer() == null ? "" : claims.getIssuer()) + "\0" + claims.getJWTID()
-                : "jwt\0" + token;
+                : "jwt\0" + new String(token.getSigningInput(), StandardCharsets.US_ASCII);
         try {
             byte[] digest = MessageDigest.getInstance("SHA-256").digest(material.getBytes(StandardCharsets.UTF_8));
             return new TokenId(HEX.formatHex(digest, 0, 16));

@@ -2,6 +2,7 @@ package io.portcullis.core.jwt;
 
 import com.nimbusds.jwt.JWTClaimsSet;
 import io.portcullis.core.token.Claims;
+import java.time.Instant;
 import java.util.Optional;
 
 /**
@@ -12,10 +13,17 @@ import java.util.Optional;
 public final class VerifiedJwt {
     private final Claims claims;
     private final JWTClaimsSet claimSet;
+    private final Instant acceptedUntil;
 
-    VerifiedJwt(Claims claims, JWTClaimsSet claimSet) {
+    VerifiedJwt(Claims claims, JWTClaimsSet claimSet, Instant acceptedUntil) {
         this.claims = claims;
         this.claimSet = claimSet;
+        this.acceptedUntil = acceptedUntil;
+    }
+
+    /** The first moment this token is refused as expired: its {@code exp} plus the allowed clock skew. */
+    public Instant acceptedUntil() {
+        return acceptedUntil;
     }
 
     /** What routes, revocation and identity headers use, as for a Portcullis token. */

@@ -39,6 +39,26 @@ public final class InMemoryUsers implements UserRegistry {
     }
 
     @Override
+    public boolean startTotpEnrolment(String username, Optional<String> confirmed, String pending) {
+        boolean[] started = {false};
+        users.computeIfPresent(username, (name, user) -> {
+            started[0] = user.totp().confirmed().equals(confirmed);
+            return started[0] ? user.withTotp(user.totp().withPending(pending)) : user;
+        });
+        return started[0];
+    }
+
+    @Override
+    public boolean confirmTotpEnrolment(String username, String pending) {
+        boolean[] confirmed = {false};
+        users.computeIfPresent(username, (name, user) -> {
+            confirmed[0] = user.totp().pending().equals(Optional.of(pending));
+            return confirmed[0] ? user.withTotp(user.totp().confirmPending()) : user;
+        });
+        return confirmed[0];
+    }
+
+    @Override
     public boolean useTotpStep(String username, long step) {
         if (!users.containsKey(username)) {
             return false;

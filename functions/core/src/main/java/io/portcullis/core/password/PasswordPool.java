@@ -8,6 +8,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The bounded pool Argon2 runs on. Each hash takes tens of milliseconds of one core; with a fixed number of
@@ -25,6 +26,7 @@ public final class PasswordPool implements AutoCloseable {
     }
 
     private final ThreadPoolExecutor executor;
+    private final AtomicLong checksRun = new AtomicLong();
 
     public PasswordPool(int threads, int queueCapacity) {
         if (threads < 1 || queueCapacity < 1) {
@@ -44,11 +46,19 @@ public final class PasswordPool implements AutoCloseable {
         return Math.max(1, Runtime.getRuntime().availableProcessors() - 1);
     }
 
+    /** How many checks the pool has run (started), since it was made. */
+    public long checksRun() {
+        return checksRun.get();
+    }
+
     /** Runs {@code work} on the pool and waits for it. */
     public <T> T run(Callable<T> work) throws SaturatedException {
         Future<T> future;
         try {
-            future = executor.submit(work);
+            future = executor.submit(() -> {
+                checksRun.incrementAndGet();
+                return work.call();
+            });
         } catch (RejectedExecutionException e) {
             throw new SaturatedException();
         }

@@ -2,10 +2,12 @@ package io.portcullis.core.port;
 
 import io.portcullis.core.User;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * A user directory that can also be changed: add, replace (password, roles, addresses, TOTP secrets), remove, list;
- * and the TOTP steps users have spent.
+ * the TOTP steps users have spent; and a user's own TOTP enrolment, which changes only the TOTP secrets and only if
+ * they are still as read, so an administrator's change made meanwhile (a removal, a new password or role) stands.
  */
 public interface UserRegistry extends UserDirectory {
     /** Adds the user, or replaces the user with the same name. */
@@ -24,4 +26,18 @@ public interface UserRegistry extends UserDirectory {
      * again does not forget the last used step.
      */
     boolean useTotpStep(String username, long step);
+
+    /**
+     * Starts a TOTP enrolment: sets the user's pending secret, and nothing else, only if the user still exists and
+     * still has the confirmed secret {@code confirmed} (none: empty). False when either changed since it was read
+     * (deleted, or a second factor provisioned meanwhile): nothing is written then.
+     */
+    boolean startTotpEnrolment(String username, Optional<String> confirmed, String pending);
+
+    /**
+     * Confirms a TOTP enrolment: makes {@code pending} the user's confirmed secret and clears the pending one, and
+     * nothing else, only if {@code pending} is still the user's pending secret. False otherwise (the user was
+     * deleted, re-provisioned or started another enrolment): nothing is written then.
+     */
+    boolean confirmTotpEnrolment(String username, String pending);
 }

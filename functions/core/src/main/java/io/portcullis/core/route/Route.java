@@ -28,8 +28,16 @@ import java.util.TreeSet;
  * @param securePath whether every request goes to the target's own path, whatever path it came in on
  * @param noStore whether answers get {@code Cache-Control: no-store} (and {@code Pragma}, {@code Expires}) in
  *     place of the backend's caching headers
- * @param csrf whether state-changing requests authenticated by the browser session cookie need the CSRF token (when
- *     the {@code browser} section turns CSRF on); requests with a bearer token never do
+ * @param csrf whether requests a cookie authenticates must prove they come from this site's pages: the CSRF token
+ *     for state-changing requests by the browser session cookie (when the {@code browser} section turns CSRF on), an
+ *     allowed {@code Origin} for state-changing requests by the JWT cookie and for WebSocket handshakes by either;
+ *     requests with a bearer token never do
+ * @param overrideHeaders whether {@code X-HTTP-Method-Override}, {@code X-Original-URL} and the other method and
+ *     URL override headers reach the backend (they are removed otherwise)
+ * @param caseInsensitive whether the prefix matches in any case ({@code /Admin} under {@code /admin}), for
+ *     backends that ignore the case of paths (IIS, ASP.NET)
+ * @param loginRedirect whether a browser that is not signed in is sent to the sign-in page (with the {@code browser}
+ *     section) rather than answered 401
  * @param identityAssertion whether the backend gets a signed identity assertion (the {@code identity-assertions}
  *     section) besides the identity headers
  */
@@ -48,6 +56,9 @@ public record Route(
         boolean securePath,
         boolean noStore,
         boolean csrf,
+        boolean overrideHeaders,
+        boolean caseInsensitive,
+        boolean loginRedirect,
         boolean identityAssertion) {
 
     public Route {
@@ -69,7 +80,7 @@ public record Route(
     public Route(String prefix, URI target, boolean secure, Set<String> users, Set<String> roles, Set<String> methods,
             boolean preservePrefix, TokenType tokenType, Optional<String> sessionClaim) {
         this(prefix, target, secure, users, roles, methods, preservePrefix, tokenType, sessionClaim,
-                Upstream.direct(target), Filters.NONE, false, false, true, false);
+                Upstream.direct(target), Filters.NONE, false, false, true, false, false, true, false);
     }
 
     /** A route for Portcullis tokens that injects no credentials. */
@@ -88,10 +99,13 @@ public record Route(
         return new Route(prefix, target, true, Set.of(), Set.of(), Set.of(), false);
     }
 
-    /** Whether {@code canonicalPath} falls under this route's prefix. */
+    /**
+     * Whether {@code canonicalPath} falls under this route's prefix: on a segment boundary, and in the same case
+     * unless the route is case-insensitive (canonical paths are ASCII, so the lengths match either way).
+     */
     public boolean matches(String canonicalPath) {
         return prefix.equals("/")
-                || canonicalPath.startsWith(prefix)
+                || canonicalPath.regionMatches(caseInsensitive, 0, prefix, 0, prefix.length())
                         && (canonicalPath.length() == prefix.length() || canonicalPath.charAt(prefix.length()) == '/');
     }
 

@@ -2,15 +2,9 @@ package io.portcullis.core.token;
 
 import io.portcullis.core.port.KeyRing;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
-import java.util.Arrays;
 import java.util.Base64;
-import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
  * CSRF tokens bound to a browser session: {@code <key id>.base64url(HMAC-SHA256(k, token id))}, where {@code k} is
@@ -19,11 +13,10 @@ import javax.crypto.spec.SecretKeySpec;
  * kept in the ring for verification keeps its CSRF tokens valid too.
  */
 public final class CsrfTokens {
-    private static final String PURPOSE = "csrf";
     private static final Base64.Encoder ENCODER = Base64.getUrlEncoder().withoutPadding();
 
     private final KeyRing keys;
-    private final Map<String, SecretKeySpec> macKeys = new ConcurrentHashMap<>();
+    private final DerivedMac macs = new DerivedMac("csrf");
 
     public CsrfTokens(KeyRing keys) {
         this.keys = keys;
@@ -50,20 +43,6 @@ public final class CsrfTokens {
     }
 
     private byte[] mac(TokenKey key, TokenId session) {
-        SecretKeySpec macKey = macKeys.computeIfAbsent(key.id(), id -> {
-            byte[] secret = key.derive(PURPOSE, 32);
-            try {
-                return new SecretKeySpec(secret, "HmacSHA256");
-            } finally {
-                Arrays.fill(secret, (byte) 0);
-            }
-        });
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(macKey);
-            return mac.doFinal(session.value().getBytes(StandardCharsets.US_ASCII));
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("HmacSHA256 is missing from this JDK", e);
-        }
+        return macs.mac(key, session.value().getBytes(StandardCharsets.US_ASCII));
     }
 }

@@ -47,7 +47,9 @@ class ConfigLoaderTest {
         });
         assertThat(config.rateLimits().auth().blockDelay()).isEqualTo(Duration.ofMillis(500));
         assertThat(config.rateLimits().proxy().burst()).isEqualTo(100);
-        assertThat(config.trustedProxies()).hasSize(2);
+        assertThat(config.trustedProxies().blocks()).hasSize(2);
+        assertThat(config.trustedProxies().source()).as("the default").isEqualTo(
+                io.portcullis.core.net.TrustedProxies.Source.X_FORWARDED_FOR);
         assertThat(config.store().type()).isEqualTo(StoreType.MEMORY);
         assertThat(config.upstream().connectTimeout()).isEqualTo(Duration.ofSeconds(2));
         assertThat(config.upstream().readTimeout()).isEqualTo(Duration.ofSeconds(10));
@@ -230,6 +232,41 @@ class ConfigLoaderTest {
         assertThat(config.rateLimits().proxy().unlimited()).isTrue();
     }
 
+    /** Issue 17 item 3: with logins unlimited, passwords can be guessed as fast as Argon2 runs; say so. */
+    @Test
+    void warnings_loginLimitOff_isNamed_otherwiseNone() {
+        GatewayConfig off = Fixtures.config(dir, "rate-limits: { auth: { requests-per-second: 0 } }\n");
+        GatewayConfig defaults = Fixtures.config(dir, "rate-limits: { proxy: { requests-per-second: 0 } }\n");
+
+        assertThat(off.warnings()).singleElement().asString()
+                .startsWith("rate-limits.auth.requests-per-second: logins are not rate-limited");
+        assertThat(defaults.warnings()).isEmpty();
+    }
+
+    /**
+     * Issue 17 item 2, YAML side: every boolean key goes through ConfigReader.bool, which refuses anything but
+     * true/false (ProxyAuth's files now follow the same rule, ProxyAuthFilesTest).
+     */
+    @Test
+    void load_aValueThatIsNotABoolean_isAProblemNamingTheKey() {
+        assertThatThrownBy(() -> ConfigLoader.load(Fixtures.write(dir, "p.yaml", """
+                tokens: { keys: [ { id: k1, secret: "%s", active: yes please } ] }
+                store: { type: memory, create-tables: maybe, shared-rate-limits: 2 }
+                log: { access: flase }
+                totp: { required: nope }
+                proxyauth: { stats: sometimes }
+                routes:
+                  - { prefix: /a, target: "http://a:1", secure: flase, preserve-prefix: 1, cache: nah, csrf: x,
+                      secure-path: y, replay-non-idempotent: z, filters: { default-allow: w } }
+                  - { prefix: /b, backends: [ { url: "http://b:1", standby: often }, "http://c:1" ] }
+                """.formatted(SECRET)), Map.of())).isInstanceOfSatisfying(ConfigException.class, e -> assertThat(
+                e.problems()).filteredOn(p -> p.endsWith(": must be true or false")).extracting(p -> p.split(":")[0])
+                .containsExactlyInAnyOrder("tokens.keys.0.active", "store.create-tables", "store.shared-rate-limits",
+                        "log.access", "totp.required", "proxyauth.stats", "routes.0.secure", "routes.0.preserve-prefix",
+                        "routes.0.cache", "routes.0.csrf", "routes.0.secure-path", "routes.0.replay-non-idempotent",
+                        "routes.0.filters.default-allow", "routes.1.backends.0.standby"));
+    }
+
     @Test
     void load_usersAndRoutesFromTheirOwnFiles() {
         Fixtures.write(dir, "users.yaml", "users: [ { username: bob, password: pw } ]\n");
@@ -272,6 +309,40 @@ class ConfigLoaderTest {
     void load_identityHeaderThatGatewayManages_isRefused() {
         assertThatThrownBy(() -> Fixtures.config(dir, "identity-headers: { user: Authorization }\n"))
                 .hasMessageContaining("identity-headers.user");
+    }
+
+    @Test
+    void load_trustedProxyHeader_forwardedOrRefusedNamingTheKey() {
+        assertThat(Fixtures.config(dir, "trusted-proxies: [10.0.0.0/8]\ntrusted-proxy-header: Forwarded\n")
+                .trustedProxies().source()).isEqualTo(io.portcullis.core.net.TrustedProxies.Source.FORWARDED);
+        assertThatThrownBy(() -> Fixtures.config(dir, "trusted-proxy-header: x-real-ip\n"))
+                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems()).containsExactly(
+                        "trusted-proxy-header: must be x-forwarded-for or forwarded"));
+    }
+
+    @Test
+    void load_routeOverrideHeadersAndCaseInsensitivity_offByDefault_andTwoPrefixesDifferingInCaseRefused() {
+        GatewayConfig config = Fixtures.config(dir, """
+                routes:
+                  - { prefix: /legacy, target: "http://l:1", override-headers: true, case-insensitive: true }
+                  - { prefix: /api, target: "http://a:1" }
+                """);
+        assertThat(config.routes().get(0).overrideHeaders()).isTrue();
+        assertThat(config.routes().get(0).caseInsensitive()).isTrue();
+        assertThat(config.routes().get(1).overrideHeaders()).isFalse();
+        assertThat(config.routes().get(1).caseInsensitive()).isFalse();
+        assertThatThrownBy(() -> Fixtures.config(dir, """
+                routes:
+                  - { prefix: /Admin, target: "http://a:1" }
+                  - { prefix: /admin, target: "http://a:1", case-insensitive: true }
+                """)).isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems()).singleElement()
+                .satisfies(p -> assertThat(p).startsWith("routes.1.prefix: prefix '/admin' differs from another only "
+                        + "in case")));
+        assertThat(Fixtures.config(dir, """
+                routes:
+                  - { prefix: /Admin, target: "http://a:1" }
+                  - { prefix: /admin, target: "http://a:1" }
+                """).routes()).as("both case-sensitive: two routes").hasSize(2);
     }
 
     @Test

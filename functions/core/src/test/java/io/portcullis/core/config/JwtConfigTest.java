@@ -64,7 +64,8 @@ class JwtConfigTest {
         assertThat(config.jwt().keys()).extracting(JwtKey::algorithm).containsExactly(JwtAlgorithm.HS512,
                 JwtAlgorithm.EDDSA);
         assertThat(config.jwt().cookieBase64()).isTrue();
-        assertThat(config.maxTokenLifetime()).isEqualTo(Duration.ofHours(12));
+        assertThat(config.maxTokenLifetime()).as("max-lifetime, plus twice the widest clock skew a reload may set")
+                .isEqualTo(Duration.ofHours(12).plusMinutes(20));
         assertThat(config.sessions().store()).isEqualTo(SessionStoreType.REDIS);
         assertThat(config.sessions().readTimeout()).isEqualTo(Duration.ofMillis(250));
         assertThat(config.sessions().format()).get().isInstanceOf(AesGcmCredentials.class);

@@ -258,7 +258,8 @@ class ProxyAuthFilesTest {
         ProxyAuthFiles.Loaded loaded = load(config, ROUTES_YML);
         assertThat(loaded.config().rateLimits().auth().unlimited()).isTrue();
         assertThat(loaded.config().rateLimits().proxy().unlimited()).isTrue();
-        assertThat(loaded.warnings()).anySatisfy(w -> assertThat(w).startsWith("config.json: ratelimit_auth: not set"));
+        assertThat(loaded.warnings()).anySatisfy(w -> assertThat(w)
+                .startsWith("config.json: ratelimit_auth (not set): logins are not rate-limited"));
     }
 
     @Test
@@ -268,8 +269,8 @@ class ProxyAuthFilesTest {
         JsonNode before = new ObjectMapper().readTree(Files.readString(json));
 
         ProxyAuthFiles.Loaded loaded = ProxyAuthFiles.load(json, yml, Map.of());
-        List<User> users = PlaintextPasswords.hashAndRewrite(loaded.config().users(), json,
-                new Passwords(loaded.config().passwords().argon2()));
+        List<User> users = loaded.rewrite().apply(new Passwords(loaded.config().passwords().argon2()),
+                username -> java.util.Optional.empty()).users();
 
         JsonNode after = new ObjectMapper().readTree(Files.readString(json));
         assertThat(iterable(after.fieldNames())).containsExactlyElementsOf(iterable(before.fieldNames()));
@@ -285,6 +286,98 @@ class ProxyAuthFilesTest {
             assertThat(after.get(key)).as(key).isEqualTo(before.get(key));
         }
         assertThat(ProxyAuthFiles.load(json, yml, Map.of()).warnings()).noneSatisfy(w -> assertThat(w).contains("token_admin"));
+    }
+
+    /** Issue 17 item 2: ProxyAuth's files follow the rule every boolean key follows (ConfigReader.parseBoolean). */
+    @Test
+    void aValueThatIsNotABoolean_whereOneIsExpected_isAProblemNamingTheKey() {
+        String config = CONFIG_JSON.formatted(Fixtures.SECRET, ADMIN_TOKEN)
+                .replace("\"stats\": true", "\"stats\": \"yes\"")
+                .replace("\"login_via_otp\": false", "\"login_via_otp\": \"maybe\"")
+                .replace("\"session_cookie\": false", "\"session_cookie\": 1")
+                .replace("\"tls\": false", "\"tls\": \"flase\"")
+                .replace("\"csrf_token\": true", "\"csrf_token\": \"on\"")
+                .replace("\"fast\": false", "\"fast\": null");
+        String routes = """
+                routes:
+                  - { prefix: /a, target: "http://127.0.0.1:1", secure: flase, username: [admin] }
+                  - { prefix: /b, target: "http://127.0.0.1:1", secure: true, username: [admin], proxy: maybe,
+                      proxy_config: "http://127.0.0.1:3128" }
+                  - { prefix: /c, target: "http://127.0.0.1:1", secure: true, username: [admin], need_csrf: 0,
+                      cache: nope, secure_path: "", preserve_prefix: [true], filters: { default_allow: sometimes } }
+                  - { prefix: /d, target: "http://127.0.0.1:1", secure: FALSE, proxy: "false", cache: True }
+                """;
+
+        assertThatThrownBy(() -> load(config, routes)).isInstanceOf(ConfigException.class)
+                .satisfies(e -> assertThat(((ConfigException) e).problems()).containsExactlyInAnyOrder(
+                        "config.json: stats: must be true or false",
+                        "config.json: login_via_otp: must be true or false",
+                        "config.json: session_cookie: must be true or false",
+                        "config.json: tls: must be true or false",
+                        "config.json: csrf_token: must be true or false",
+                        "routes.yml: routes.0.secure: must be true or false",
+                        "routes.yml: routes.1.proxy: must be true or false",
+                        "routes.yml: routes.2.need_csrf: must be true or false",
+                        "routes.yml: routes.2.cache: must be true or false",
+                        "routes.yml: routes.2.secure_path: must be true or false",
+                        "routes.yml: routes.2.preserve_prefix: must be true or false",
+                        "routes.yml: routes.2.filters.default_allow: must be true or false"));
+    }
+
+    /** Issue 17 item 3: ProxyAuth's samples turn the login limit off with requests_per_second: 0. */
+    @Test
+    void loginLimitOff_isAWarning_namingProxyAuthsKey() {
+        ProxyAuthFiles.Loaded off = load(CONFIG_JSON.formatted(Fixtures.SECRET, ADMIN_TOKEN), ROUTES_YML);
+        ProxyAuthFiles.Loaded on = load(CONFIG_JSON.formatted(Fixtures.SECRET, ADMIN_TOKEN)
+                .replace("\"requests_per_second\": 0", "\"requests_per_second\": 2"), ROUTES_YML);
+
+        assertThat(off.warnings()).contains("config.json: ratelimit_auth.requests_per_second: logins are not "
+                + "rate-limited (0 requests a second), so passwords can be guessed as fast as Argon2 allows; set a "
+                + "rate (1 a second with a burst of 10 suits most sites)");
+        assertThat(on.warnings()).noneSatisfy(w -> assertThat(w).contains("ratelimit_auth"));
+    }
+
+    /** Issue 17 item 4: ProxyAuth has no key for the proxies in front of it; Portcullis adds its own. */
+    @Test
+    void trustedProxies_isPortcullisOwnKeyInConfigJson() {
+        String config = CONFIG_JSON.formatted(Fixtures.SECRET, ADMIN_TOKEN)
+                .replace("\"fast\": false", "\"fast\": false, \"trusted_proxies\": [\"10.0.0.5/32\", \"::1\"]");
+        var proxies = load(config, ROUTES_YML).config().trustedProxies();
+        assertThat(proxies.trusts(Fixtures.address("10.0.0.5"))).isTrue();
+        assertThat(proxies.trusts(Fixtures.address("::1"))).isTrue();
+        assertThat(proxies.trusts(Fixtures.address("10.0.0.6"))).isFalse();
+
+        String bad = config.replace("\"::1\"", "\"nginx\"");
+        assertThatThrownBy(() -> load(bad, ROUTES_YML)).isInstanceOf(ConfigException.class)
+                .satisfies(e -> assertThat(((ConfigException) e).problems()).singleElement().asString()
+                        .startsWith("config.json: trusted_proxies: "));
+    }
+
+    /**
+     * Issue 17 item 7: ProxyAuth's samples have 16-byte secrets. Still refused, with the fix that leaves config.json
+     * alone: a secret in the environment. ProxyAuth's tokens do not carry over whatever the secret.
+     */
+    @Test
+    void shortSecret_isRefused_sayingWhichVariableReplacesIt_andTheFixWorks() throws Exception {
+        Path json = Fixtures.write(dir, "config.json", CONFIG_JSON.formatted("supersecretvalue", ADMIN_TOKEN));
+        Path yml = Fixtures.write(dir, "routes.yml", ROUTES_YML);
+
+        assertThatThrownBy(() -> ProxyAuthFiles.load(json, yml, Map.of())).isInstanceOf(ConfigException.class)
+                .satisfies(e -> assertThat(((ConfigException) e).problems()).singleElement().asString()
+                        .startsWith("config.json: secret: the secret is 16 bytes; at least 32 random bytes are "
+                                + "required")
+                        .contains("config.json can stay as it is", "TOKENS_KEYS_0_SECRET=",
+                                "openssl rand -base64 32", "Tokens ProxyAuth issued cannot be carried over")
+                        .doesNotContain("supersecretvalue"));
+
+        ProxyAuthFiles.Loaded fixed = ProxyAuthFiles.load(json, yml, Map.of("TOKENS_KEYS_0_SECRET", Fixtures.SECRET));
+        assertThat(fixed.config().tokens().keyRing()).isNotNull();
+        assertThat(Files.readString(json)).contains("supersecretvalue");
+
+        assertThatThrownBy(() -> ProxyAuthFiles.load(json, yml, Map.of("TOKENS_KEYS_0_SECRET", "too-short")))
+                .satisfies(e -> assertThat(((ConfigException) e).problems()).singleElement().asString()
+                        .startsWith("TOKENS_KEYS_0_SECRET (environment): the secret is 9 bytes")
+                        .doesNotContain("config.json can stay"));
     }
 
     @Test

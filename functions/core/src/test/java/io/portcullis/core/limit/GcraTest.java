@@ -132,4 +132,30 @@ class GcraTest {
         }
         return state;
     }
+
+    @Test
+    void decide_reportsWhenTheAllowanceIsFullAgain() {
+        Gcra.Outcome first = Gcra.decide(Gcra.State.FRESH, tenPerSecondBurstFive, START);
+
+        assertThat(first.decision().resetSeconds()).as("0.1 s, rounded up").isEqualTo(1);
+        assertThat(first.decision().retryAfterSeconds()).isZero();
+    }
+
+    @Test
+    void allowedFrom_isTheNextEmission_orTheEndOfABlock() {
+        Gcra.State drained = drain(tenPerSecondBurstFive, START);
+        assertThat(Gcra.allowedFrom(drained, tenPerSecondBurstFive)).isEqualTo(START + SECOND / 10);
+        assertThat(Gcra.decide(drained, tenPerSecondBurstFive, Gcra.allowedFrom(drained, tenPerSecondBurstFive))
+                .decision().allowed()).isTrue();
+
+        RateLimit withPenalty = new RateLimit(10, 5, Duration.ofSeconds(3));
+        Gcra.State blocked = Gcra.decide(drain(withPenalty, START), withPenalty, START).next();
+        assertThat(Gcra.allowedFrom(blocked, withPenalty)).isEqualTo(START + 3 * SECOND);
+    }
+
+    @Test
+    void available_unlimited_isUnbounded() {
+        assertThat(Gcra.available(Gcra.State.FRESH, new RateLimit(0, 1, Duration.ZERO), START))
+                .isEqualTo(Integer.MAX_VALUE);
+    }
 }

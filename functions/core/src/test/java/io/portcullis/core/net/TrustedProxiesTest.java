@@ -33,11 +33,96 @@ class TrustedProxiesTest {
     }
 
     @Test
-    void clientAddress_forwardedHeader_isPreferredAndParsed() {
+    void clientAddress_xForwardedForSetup_ignoresAClientsForwardedHeader() {
+        // Proxies append to X-Forwarded-For and pass Forwarded through: there it is whatever the client wrote.
+        MapHeaders headers = MapHeaders.of("Forwarded", "for=10.1.2.3", "X-Forwarded-For", "203.0.113.7");
+
+        assertThat(proxies.clientAddress(address("10.0.0.2"), headers)).isEqualTo(address("203.0.113.7"));
+        assertThat(proxies.clientAddress(address("10.0.0.2"), MapHeaders.of("Forwarded", "for=10.1.2.3")))
+                .as("no X-Forwarded-For: the proxy itself").isEqualTo(address("10.0.0.2"));
+    }
+
+    @Test
+    void clientAddress_forwardedSetup_readsForwardedOnly_quotedIpv6WithPort() {
+        TrustedProxies forwarded = new TrustedProxies(proxies.blocks(), TrustedProxies.Source.FORWARDED);
         MapHeaders headers = MapHeaders.of("Forwarded", "for=\"[2001:db8::7]:4711\";proto=https, for=10.2.2.2",
                 "X-Forwarded-For", "6.6.6.6");
 
-        assertThat(proxies.clientAddress(address("::1"), headers)).isEqualTo(address("2001:db8::7"));
+        assertThat(forwarded.clientAddress(address("::1"), headers)).isEqualTo(address("2001:db8::7"));
+        assertThat(forwarded.clientAddress(address("10.0.0.2"), MapHeaders.of("X-Forwarded-For", "10.9.9.9")))
+                .as("X-Forwarded-For is a claim in this setup").isEqualTo(address("10.0.0.2"));
+    }
+
+    @Test
+    void chain_vouchesForTheHopsFromTheClient_andTheTrustedProxysSchemeAndHost() {
+        MapHeaders headers = MapHeaders.of("X-Forwarded-For", "6.6.6.6, 198.51.100.1, 10.1.1.1",
+                "X-Forwarded-Proto", "http, HTTPS", "X-Forwarded-Host", "evil.example, public.example");
+
+        ClientChain chain = proxies.chain(address("10.0.0.2"), headers, false);
+
+        assertThat(chain.client()).isEqualTo(address("198.51.100.1"));
+        assertThat(chain.forwardedFor()).as("the client's own entries are not passed on")
+                .isEqualTo("198.51.100.1, 10.1.1.1, 10.0.0.2");
+        assertThat(chain.scheme()).isEqualTo("https");
+        assertThat(chain.host()).contains("public.example");
+    }
+
+    @Test
+    void chain_forwardedSetup_takesSchemeAndHostFromTheElementNamingTheClient() {
+        TrustedProxies forwarded = new TrustedProxies(proxies.blocks(), TrustedProxies.Source.FORWARDED);
+        MapHeaders headers = MapHeaders.of("Forwarded", "for=6.6.6.6;host=evil.example;proto=http, "
+                + "for=198.51.100.1;host=public.example;proto=https, for=10.1.1.1;proto=http",
+                "X-Forwarded-Host", "evil.example");
+
+        ClientChain chain = forwarded.chain(address("10.0.0.2"), headers, false);
+
+        assertThat(chain.client()).isEqualTo(address("198.51.100.1"));
+        assertThat(chain.forwardedFor()).isEqualTo("198.51.100.1, 10.1.1.1, 10.0.0.2");
+        assertThat(chain.scheme()).isEqualTo("https");
+        assertThat(chain.host()).contains("public.example");
+    }
+
+    @Test
+    void chain_untrustedPeer_vouchesForTheConnectionOnly() {
+        MapHeaders headers = MapHeaders.of("X-Forwarded-For", "1.2.3.4", "X-Forwarded-Proto", "https",
+                "X-Forwarded-Host", "evil.example", "Host", "gw.example");
+
+        ClientChain chain = proxies.chain(address("203.0.113.9"), headers, true);
+
+        assertThat(chain.hops()).containsExactly(address("203.0.113.9"));
+        assertThat(chain.forwardedFor()).isEqualTo("203.0.113.9");
+        assertThat(chain.scheme()).as("the connection's own").isEqualTo("https");
+        assertThat(chain.host()).isEmpty();
+        assertThat(proxies.chain(address("203.0.113.9"), headers, false).scheme()).isEqualTo("http");
+    }
+
+    @Test
+    void chain_aSchemeOrHostThatIsNotOne_isIgnored() {
+        MapHeaders headers = MapHeaders.of("X-Forwarded-For", "198.51.100.1", "X-Forwarded-Proto", "gopher",
+                "X-Forwarded-Host", "a b/c");
+
+        ClientChain chain = proxies.chain(address("10.0.0.2"), headers, false);
+
+        assertThat(chain.scheme()).isEqualTo("http");
+        assertThat(chain.host()).isEmpty();
+    }
+
+    @Test
+    void source_isNamedInTheConfigInAnyCase() {
+        assertThat(TrustedProxies.Source.named(" Forwarded ")).contains(TrustedProxies.Source.FORWARDED);
+        assertThat(TrustedProxies.Source.named("X-FORWARDED-FOR")).contains(TrustedProxies.Source.X_FORWARDED_FOR);
+        assertThat(TrustedProxies.Source.named("x-real-ip")).isEmpty();
+        assertThat(TrustedProxies.NONE.trusts(address("127.0.0.1"))).isFalse();
+    }
+
+    @Test
+    void clientKey_countsIpv4AddressesAndIpv6Networks() {
+        assertThat(ClientKey.of(address("203.0.113.7"))).isEqualTo("203.0.113.7");
+        assertThat(ClientKey.of(address("2001:db8:0:1::1"))).isEqualTo("2001:db8:0:1::/64");
+        assertThat(ClientKey.of(address("2001:db8:0:1:ffff:ffff:ffff:ffff"))).isEqualTo("2001:db8:0:1::/64");
+        assertThat(ClientKey.of(address("2001:db8:0:2::1"))).isEqualTo("2001:db8:0:2::/64");
+        assertThat(ClientKey.of(address("::ffff:198.51.100.1"))).as("IPv4-mapped: the IPv4 address")
+                .isEqualTo("198.51.100.1");
     }
 
     @Test

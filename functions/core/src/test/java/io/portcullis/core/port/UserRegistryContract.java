@@ -141,6 +141,68 @@ public abstract class UserRegistryContract {
         }
     }
 
+    @Test
+    void startTotpEnrolment_writesOnlyThePendingSecret_keepingAChangeMadeMeanwhile() {
+        UserRegistry registry = registry();
+        String name = name();
+        registry.saveUser(new User(name, HASH, List.of("admin"), List.of()));
+        User read = registry.findUser(name).orElseThrow();
+        registry.saveUser(new User(name, HASH.replace("aGFz", "bmV3"), List.of(), List.of(Cidr.parse("10.0.0.0/8"))));
+
+        assertThat(registry.startTotpEnrolment(name, read.totp().confirmed(), "JBSWY3DPEHPK3PXP")).isTrue();
+
+        User after = registry.findUser(name).orElseThrow();
+        assertThat(after.passwordHash()).as("the password changed meanwhile stays").isEqualTo(
+                HASH.replace("aGFz", "bmV3"));
+        assertThat(after.roles()).as("the role taken away meanwhile stays away").isEmpty();
+        assertThat(after.allow()).extracting(Cidr::toString).containsExactly("10.0.0.0/8");
+        assertThat(after.totp()).isEqualTo(new TotpSecrets(Optional.empty(), Optional.of("JBSWY3DPEHPK3PXP")));
+    }
+
+    @Test
+    void startTotpEnrolment_userRemovedOrSecondFactorChangedMeanwhile_writesNothing() {
+        UserRegistry registry = registry();
+        String removed = name();
+        registry.saveUser(new User(removed, HASH, List.of(), List.of()));
+        registry.removeUser(removed);
+        String provisioned = name();
+        registry.saveUser(new User(provisioned, HASH, List.of(), List.of(), TotpSecrets.confirmed("GEZDGNBVGY3TQOJQ")));
+
+        assertThat(registry.startTotpEnrolment(removed, Optional.empty(), "JBSWY3DPEHPK3PXP")).isFalse();
+        assertThat(registry.findUser(removed)).as("a deleted user does not come back").isEmpty();
+        assertThat(registry.startTotpEnrolment(provisioned, Optional.empty(), "JBSWY3DPEHPK3PXP")).isFalse();
+        assertThat(registry.startTotpEnrolment(provisioned, Optional.of("OTHERSECRETAAAAA"), "JBSWY3DPEHPK3PXP"))
+                .isFalse();
+        assertThat(registry.findUser(provisioned).orElseThrow().totp())
+                .isEqualTo(TotpSecrets.confirmed("GEZDGNBVGY3TQOJQ"));
+        assertThat(registry.startTotpEnrolment(provisioned, Optional.of("GEZDGNBVGY3TQOJQ"), "JBSWY3DPEHPK3PXP"))
+                .isTrue();
+        assertThat(registry.findUser(provisioned).orElseThrow().totp()).isEqualTo(new TotpSecrets(
+                Optional.of("GEZDGNBVGY3TQOJQ"), Optional.of("JBSWY3DPEHPK3PXP")));
+    }
+
+    @Test
+    void confirmTotpEnrolment_onlyTheSecretStillPending_andNothingElse() {
+        UserRegistry registry = registry();
+        String name = name();
+        registry.saveUser(new User(name, HASH, List.of("ops"), List.of(),
+                new TotpSecrets(Optional.of("GEZDGNBVGY3TQOJQ"), Optional.of("JBSWY3DPEHPK3PXP"))));
+
+        assertThat(registry.confirmTotpEnrolment(name, "MFRGGZDFMZTWQ2LK")).as("not the pending one").isFalse();
+        registry.saveUser(new User(name, HASH.replace("aGFz", "bmV3"), List.of(), List.of(),
+                new TotpSecrets(Optional.of("GEZDGNBVGY3TQOJQ"), Optional.of("JBSWY3DPEHPK3PXP"))));
+        assertThat(registry.confirmTotpEnrolment(name, "JBSWY3DPEHPK3PXP")).isTrue();
+
+        User after = registry.findUser(name).orElseThrow();
+        assertThat(after.totp()).isEqualTo(TotpSecrets.confirmed("JBSWY3DPEHPK3PXP"));
+        assertThat(after.passwordHash()).isEqualTo(HASH.replace("aGFz", "bmV3"));
+        assertThat(after.roles()).isEmpty();
+        assertThat(registry.confirmTotpEnrolment(name, "JBSWY3DPEHPK3PXP")).as("nothing pending any more").isFalse();
+        registry.removeUser(name);
+        assertThat(registry.confirmTotpEnrolment(name, "JBSWY3DPEHPK3PXP")).isFalse();
+        assertThat(registry.findUser(name)).isEmpty();
+    }
+
     private static String name() {
         return "user-" + UUID.randomUUID();
     }

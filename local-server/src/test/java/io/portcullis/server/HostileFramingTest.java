@@ -17,7 +17,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * exact bytes they receive: one strict, one that frames requests by the last {@code Content-Length} as some real
  * servers do (where a smuggled request would hide). RFC 9112 §3, §6 and §7.
  */
-class HostileClientsTest {
+class HostileFramingTest {
     @TempDir
     static Path dir;
     static RawBackend strict;

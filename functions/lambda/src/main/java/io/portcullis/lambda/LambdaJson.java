@@ -1,0 +1,56 @@
+package io.portcullis.lambda;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.util.Optional;
+
+/**
+ * Events in and answers out, as JSON trees. The handlers take the event's bytes themselves
+ * ({@code RequestStreamHandler}) instead of letting the runtime bind them to event classes: that binding loads
+ * hundreds of classes through reflection on every cold start, for fields the gateway never reads.
+ */
+final class LambdaJson {
+    private static final ObjectMapper MAPPER = JsonMapper.builder().build();
+
+    private LambdaJson() {
+    }
+
+    /** The event: a JSON object. */
+    static ObjectNode read(InputStream in) {
+        try {
+            if (MAPPER.readTree(in) instanceof ObjectNode event) {
+                return event;
+            }
+        } catch (IOException e) {
+            throw new IllegalArgumentException("the event is not JSON", e);
+        }
+        throw new IllegalArgumentException("the event is not a JSON object");
+    }
+
+    static void write(OutputStream out, JsonNode answer) {
+        try {
+            MAPPER.writeValue(out, answer);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static ObjectNode object() {
+        return MAPPER.createObjectNode();
+    }
+
+    /** The text at {@code path} (field names), when it is a string. */
+    static Optional<String> text(JsonNode node, String... path) {
+        JsonNode at = node;
+        for (String field : path) {
+            at = at.path(field);
+        }
+        return at.isTextual() ? Optional.of(at.asText()) : Optional.empty();
+    }
+}
