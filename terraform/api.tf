@@ -79,8 +79,8 @@ resource "aws_apigatewayv2_api" "this" {
       error_message = "Every direct_routes entry must be the prefix of a secure route in var.routes (a public route needs no HTTP_PROXY shortcut: it has no authorizer to skip)."
     }
     precondition {
-      condition     = length(setintersection(toset(var.direct_routes), toset(["/auth", "/auth/revoke", "/logout", "/admin/revoke", "/admin/users", "/auth/totp/enrol", "/auth/totp/confirm"]))) == 0
-      error_message = "A direct route cannot use the prefix of one of the gateway's own endpoints (/auth, /auth/revoke, /logout, /admin/revoke, /admin/users, /auth/totp/enrol, /auth/totp/confirm)."
+      condition     = length(setintersection(toset(var.direct_routes), toset(["/auth", "/auth/refresh", "/auth/revoke", "/logout", "/admin/revoke", "/admin/users", "/auth/totp/enrol", "/auth/totp/confirm"]))) == 0
+      error_message = "A direct route cannot use the prefix of one of the gateway's own endpoints (/auth, /auth/refresh, /auth/revoke, /logout, /admin/revoke, /admin/users, /auth/totp/enrol, /auth/totp/confirm)."
     }
     precondition {
       condition     = alltrue([for p in keys(local.private_targets) : contains(var.direct_routes, p)])

@@ -18,7 +18,8 @@ data "aws_iam_policy_document" "lambda_assume" {
 # token: logins read users and count attempts; /logout, /auth/revoke and /admin/revoke append to the revocation
 # feed and read it; users listed in the config are written at a cold start. Users are only ever updated
 # (UpdateItem): a save keeps the last spent TOTP step, and spending a step is a conditional update. The admin API
-# lists users (Scan) and removes them (DeleteItem).
+# lists users (Scan) and removes them (DeleteItem). Refresh tokens: a login starts a family (PutItem), a refresh
+# rotates it and a revocation ends it (UpdateItem). The JWKS lists the generated signing keys and makes the first.
 resource "aws_iam_role" "token" {
   name               = "${local.function_names.token}-role"
   assume_role_policy = data.aws_iam_policy_document.lambda_assume.json
@@ -44,6 +45,18 @@ data "aws_iam_policy_document" "token" {
     sid       = "RateLimits"
     actions   = ["dynamodb:UpdateItem"]
     resources = [aws_dynamodb_table.rate_limits.arn]
+  }
+
+  statement {
+    sid       = "RefreshTokens"
+    actions   = ["dynamodb:PutItem", "dynamodb:UpdateItem"]
+    resources = [aws_dynamodb_table.refresh_tokens.arn]
+  }
+
+  statement {
+    sid       = "SigningKeys"
+    actions   = ["dynamodb:Scan", "dynamodb:PutItem"]
+    resources = [aws_dynamodb_table.signing_keys.arn]
   }
 
   statement {
@@ -101,7 +114,9 @@ resource "aws_iam_role_policy" "authorizer" {
 }
 
 # forwarder: counts per-user limits; reads the revocation feed when it checks tokens itself (public prefixes
-# with secure routes under them); reads a session's backend credentials on routes that inject them (JWT mode).
+# with secure routes under them); reads a session's backend credentials on routes that inject them (JWT mode);
+# renews a browser session from its refresh cookie (a reused one revokes its login: PutItem on the feed); signs
+# identity assertions with the generated keys.
 resource "aws_iam_role" "forwarder" {
   name               = "${local.function_names.forwarder}-role"
   assume_role_policy = data.aws_iam_policy_document.lambda_assume.json
@@ -113,8 +128,20 @@ data "aws_iam_policy_document" "forwarder" {
 
   statement {
     sid       = "Revocations"
-    actions   = ["dynamodb:Query"]
+    actions   = ["dynamodb:Query", "dynamodb:PutItem"]
     resources = [aws_dynamodb_table.revocations.arn]
+  }
+
+  statement {
+    sid       = "RefreshTokens"
+    actions   = ["dynamodb:UpdateItem"]
+    resources = [aws_dynamodb_table.refresh_tokens.arn]
+  }
+
+  statement {
+    sid       = "SigningKeys"
+    actions   = ["dynamodb:Scan", "dynamodb:PutItem"]
+    resources = [aws_dynamodb_table.signing_keys.arn]
   }
 
   statement {

@@ -1,5 +1,5 @@
 # Portcullis on AWS: an HTTP API in front of three Lambda functions from one package (token, authorizer,
-# forwarder), four DynamoDB tables, one IAM role per function, the token keys (and other secrets, and a large
+# forwarder), six DynamoDB tables, one IAM role per function, the token keys (and other secrets, and a large
 # configuration) in Secrets Manager.
 # Resources are split by concern: api.tf, functions.tf, iam.tf, tables.tf, secrets.tf.
 
@@ -17,10 +17,12 @@ locals {
   }
 
   # The gateway's own endpoints, served by the token function (it answers every method there as the server does:
-  # 405 for the wrong one, preflights for allowed origins), and the browser pages and their files
-  # (Gateway.PAGE_ROUTE_KEYS). One route key per line: a new token-function endpoint is one more line here.
+  # 405 for the wrong one, preflights for allowed origins), the browser pages and their files
+  # (Gateway.PAGE_ROUTE_KEYS), and the documents it publishes (Gateway.DOCUMENTS: the JWKS, the OpenAPI
+  # description). One route key per line: a new token-function endpoint is one more line here.
   token_route_keys = [
     "ANY /auth",
+    "ANY /auth/refresh",
     "ANY /auth/revoke",
     "ANY /logout",
     "ANY /admin/revoke",
@@ -32,6 +34,8 @@ locals {
     "ANY /auth/signed-out",
     "ANY /auth/totp",
     "ANY /auth/assets/{file}",
+    "ANY /.well-known/jwks.json",
+    "ANY /openapi.yaml",
   ]
 
   # Every key's secret reaches the functions as <NAME>_SECRET_ARN; the functions resolve it at their first

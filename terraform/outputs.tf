@@ -11,12 +11,14 @@ output "api_id" {
 }
 
 output "table_names" {
-  description = "DynamoDB table names by role (users, revocations, rate_limits, sessions)."
+  description = "DynamoDB table names by role (users, revocations, rate_limits, sessions, refresh_tokens, signing_keys)."
   value = {
-    users       = aws_dynamodb_table.users.name
-    revocations = aws_dynamodb_table.revocations.name
-    rate_limits = aws_dynamodb_table.rate_limits.name
-    sessions    = aws_dynamodb_table.sessions.name
+    users          = aws_dynamodb_table.users.name
+    revocations    = aws_dynamodb_table.revocations.name
+    rate_limits    = aws_dynamodb_table.rate_limits.name
+    sessions       = aws_dynamodb_table.sessions.name
+    refresh_tokens = aws_dynamodb_table.refresh_tokens.name
+    signing_keys   = aws_dynamodb_table.signing_keys.name
   }
 }
 

@@ -186,6 +186,9 @@ final class ConfigReload {
         if (!running.tokens().ttl().equals(fresh.tokens().ttl())) {
             changed.add("tokens.ttl");
         }
+        if (!running.tokens().refresh().equals(fresh.tokens().refresh())) {
+            changed.add("tokens.refresh");
+        }
         if (!running.jwt().maxLifetime().equals(fresh.jwt().maxLifetime())) {
             changed.add("jwt.max-lifetime");
         }

@@ -8,6 +8,7 @@ import io.portcullis.core.Gateway;
 import io.portcullis.core.GatewayRequest;
 import io.portcullis.core.Issued;
 import io.portcullis.core.Json;
+import io.portcullis.core.RefreshTokens;
 import io.portcullis.core.Rejection;
 import io.portcullis.core.Reply;
 import io.portcullis.core.Revoked;
@@ -98,6 +99,7 @@ final class ServerTelemetry implements AutoCloseable {
         Optional<String> event = known == null || request.method().equals("OPTIONS") || view ? Optional.empty()
                 : Optional.of(switch (known) {
                     case "/auth" -> "login";
+                    case "/auth/refresh" -> "refresh";
                     case "/auth/totp/enrol", "/auth/totp/confirm", PagePaths.SECOND_FACTOR -> "totp";
                     case "/adm/stats", "/admin/users", "/admin/tokens" -> "admin";
                     default -> "revocation";
@@ -112,7 +114,9 @@ final class ServerTelemetry implements AutoCloseable {
                 record.identity = Optional.of(issued.claims().identity());
                 fields.put("user", issued.claims().subject());
                 fields.put("token_id", issued.claims().tokenId().value());
-                metrics.login("success");
+                if (event.filter("login"::equals).isPresent()) {
+                    metrics.login("success");
+                }
             }
             case Revoked revoked -> {
                 fields.put("actor", revoked.actor());
@@ -123,6 +127,7 @@ final class ServerTelemetry implements AutoCloseable {
                 record.refused(rejection);
                 outcome = "failure";
                 fields.put("reason", rejection.reason());
+                concerned(record, rejection, fields);
                 if (event.filter("login"::equals).isPresent()) {
                     attemptedUser.get().ifPresent(user -> fields.put("user", user));
                     metrics.login(rejection.reason());
@@ -147,7 +152,10 @@ final class ServerTelemetry implements AutoCloseable {
         }
     }
 
-    /** The core's decision for a request to a route; a refusal is labelled with the route it was for. */
+    /**
+     * The core's decision for a request to a route; a refusal is labelled with the route it was for. A browser
+     * session renewed from its refresh cookie (a 307), or a refresh cookie found reused, is audited as a refresh.
+     */
     void decided(RequestRecord record, ForwardDecision decision, Optional<String> routeOfRefusal) {
         switch (decision) {
             case ForwardingPlan plan -> {
@@ -157,8 +165,28 @@ final class ServerTelemetry implements AutoCloseable {
             case Rejection rejection -> {
                 record.route = routeOfRefusal.orElse("none");
                 record.refused(rejection);
+                record.identity = rejection.identity();
+                boolean renewed = rejection.reason().equals("session_renewed");
+                if (renewed || rejection.reason().equals(RefreshTokens.REUSED)) {
+                    Map<String, String> fields = new LinkedHashMap<>();
+                    fields.put("request_id", record.id);
+                    fields.put("client", record.client.getHostAddress());
+                    fields.put("path", record.path);
+                    fields.put("reason", rejection.reason());
+                    concerned(record, rejection, fields);
+                    audit.event("refresh", renewed ? "success" : "failure", fields);
+                }
             }
         }
+    }
+
+    /** The user and token id a refusal concerns, when the core knew them (a refresh token's login). */
+    private static void concerned(RequestRecord record, Rejection rejection, Map<String, String> fields) {
+        rejection.identity().ifPresent(who -> {
+            record.identity = Optional.of(who);
+            fields.put("user", who.subject());
+            fields.put("token_id", who.tokenId().value());
+        });
     }
 
     /** The backend's answer head arrived {@code latency} after the request was sent. */

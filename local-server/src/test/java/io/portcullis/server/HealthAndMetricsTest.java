@@ -127,6 +127,39 @@ class HealthAndMetricsTest {
         }
     }
 
+    /**
+     * {@code /observe/*} are described in the OpenAPI document with the gateway's own endpoints: the server's actual
+     * answers, UP and DOWN, are checked against it (status, content type, the health JSON's schema).
+     */
+    @Test
+    void observeAnswers_areWhatTheOpenApiDocumentDescribes(@TempDir Path dir) throws Exception {
+        try (LocalDynamo.HttpServer dynamo = new LocalDynamo.HttpServer(dir.resolve("dynamo"));
+                RunningGateway gateway = RunningGateway.start(dir.resolve("g"), """
+                        log: { type: disabled }
+                        store: { type: dynamodb, endpoint: "http://127.0.0.1:%d", region: us-east-1,
+                                 create-tables: true, timeout: 10s }
+                        """.formatted(dynamo.port))) {
+            await(() -> status(gateway, "/observe/health/ready") == 200);
+            List<String> paths = List.of("/observe/health", "/observe/health/live", "/observe/health/ready",
+                    "/observe/metrics");
+            for (String path : paths) {
+                conforms(gateway, path);
+            }
+            dynamo.stop();
+            await(() -> status(gateway, "/observe/health/ready") == 503);
+            for (String path : paths) {
+                conforms(gateway, path);
+            }
+            dynamo.start();
+        }
+    }
+
+    private static void conforms(RunningGateway gateway, String path) throws Exception {
+        HttpResponse<String> answer = gateway.get(path, null);
+        io.portcullis.core.OpenApiDocument.GATEWAY.check("GET", path, answer.statusCode(),
+                answer.headers().firstValue("content-type").orElse(""), answer.body());
+    }
+
     /** Runs {@code promtool check metrics} on the text; skipped where Prometheus' tools are not installed. */
     private static void promtool(String metrics) throws IOException, InterruptedException {
         boolean installed = List.of(System.getenv().getOrDefault("PATH", "").split(":")).stream()

@@ -5,13 +5,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpServer;
+import io.portcullis.core.Fixtures;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -21,6 +25,8 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -115,6 +121,60 @@ class LogsTest {
         assertThat(revocation.get("actor").asText()).isEqualTo("alice");
         assertThat(revocation.get("target").asText()).isEqualTo("token " + tokenId);
         assertThat(only(lines, "access", "path", "/logout").get("route").asText()).isEqualTo("own:/logout");
+    }
+
+    /**
+     * The server as a process on the embedded store (DynamoDB Local and the AWS SDK, which log through SLF4J):
+     * stdout and stderr together, read from the very first byte, are JSON objects line by line, from startup
+     * through a request to shutdown. Without an SLF4J binding, slf4j-api 1.7 prints three plain-text lines first.
+     */
+    @Test
+    void serverProcess_everyLineFromTheFirst_isJson(@TempDir Path dir) throws Exception {
+        Path config = Fixtures.write(dir, "portcullis.yaml", Fixtures.baseYaml()
+                + """
+                server: { host: 127.0.0.1, port: 0 }
+                store: { data-dir: data }
+                routes: [ { prefix: /open, target: "http://127.0.0.1:%d", secure: false } ]
+                """.formatted(backend.port()));
+        Path log = dir.resolve("server.out");
+        // The runtime classpath as packaged: without test-classes, whose logging.properties writes plain text.
+        String classpath = java.util.Arrays.stream(System.getProperty("surefire.test.class.path",
+                System.getProperty("java.class.path")).split(java.io.File.pathSeparator))
+                .filter(entry -> !entry.endsWith("test-classes"))
+                .collect(java.util.stream.Collectors.joining(java.io.File.pathSeparator));
+        Process server = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--enable-native-access=ALL-UNNAMED", "-Xmx256m", "-cp", classpath, Main.class.getName(),
+                "--config", config.toString())
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
+        try {
+            Matcher listening = Pattern.compile(
+                    "listening on http://127\\.0\\.0\\.1:(\\d+)").matcher("");
+            for (int i = 0; i < 1200 && !listening.reset(Files.readString(log)).find(); i++) {
+                assertThat(server.isAlive()).as(Files.readString(log)).isTrue();
+                Thread.sleep(100);
+            }
+            assertThat(listening.find(0)).as("the server started within 120 s").isTrue();
+            int port = Integer.parseInt(listening.group(1));
+            assertThat(HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + port + "/open/x")).build(),
+                    HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
+            backend.next();
+        } finally {
+            server.destroy();
+            assertThat(server.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        }
+
+        List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
+        assertThat(lines).as("the process wrote its start and access lines").hasSizeGreaterThanOrEqualTo(3);
+        for (String line : lines) {
+            JsonNode node = RunningGateway.JSON.readTree(line);
+            assertThat(node.isObject()).as(line).isTrue();
+            assertThat(node.path("log").asText()).as(line).isIn("app", "access", "audit");
+        }
+        assertThat(lines.getFirst()).doesNotContain("SLF4J");
+        assertThat(lines).anySatisfy(line -> assertThat(line).contains("\"path\":\"/open/x\""));
     }
 
     @Test
@@ -244,7 +304,7 @@ class LogsTest {
 
     private static double dropped(RunningGateway gateway) throws Exception {
         String metrics = gateway.get("/observe/metrics", null).body();
-        java.util.regex.Matcher sample = java.util.regex.Pattern
+        Matcher sample = java.util.regex.Pattern
                 .compile("(?m)^portcullis_log_dropped_total\\{reason=\"push_failed\",[^}]*} (\\S+)$").matcher(metrics);
         return sample.find() ? Double.parseDouble(sample.group(1)) : 0;
     }

@@ -1,5 +1,6 @@
 package io.portcullis.server;
 
+import io.portcullis.core.Fixtures;
 import io.portcullis.core.GatewayHttpContract;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -16,8 +17,9 @@ class ServerHttpContractTest extends GatewayHttpContract {
     Path dir;
 
     @Override
-    protected Transport start(String yaml) {
-        RunningGateway gateway = RunningGateway.start(dir, yaml);
+    protected Transport start(String tokenSettings, String yaml) {
+        RunningGateway gateway = RunningGateway.startFrom(Fixtures.write(dir, "portcullis.yaml",
+                Fixtures.baseYaml(tokenSettings) + "server: { host: 127.0.0.1, port: 0 }\n" + yaml));
         return new Transport() {
             @Override
             public Answer send(String method, String path, Map<String, String> headers, String body) throws Exception {

@@ -398,13 +398,15 @@ final class ModuleChecks {
 
     /**
      * The token function's routes: {@code ANY} on each of Gateway.OWN_ENDPOINTS, the admin API's user paths
-     * (Gateway.ADMIN_ROUTE_KEYS) and the browser pages' paths (Gateway.PAGE_ROUTE_KEYS), so it answers every method
-     * there as the server does.
+     * (Gateway.ADMIN_ROUTE_KEYS), the browser pages' paths (Gateway.PAGE_ROUTE_KEYS) and the documents the gateway
+     * publishes (Gateway.DOCUMENTS: the identity assertions' JWKS, the OpenAPI description), so it answers every
+     * method there as the server does.
      */
     static List<String> expectedTokenRoutes() {
         java.util.Set<String> paths = new java.util.LinkedHashSet<>(Gateway.OWN_ENDPOINTS);
         Gateway.ADMIN_ROUTE_KEYS.forEach(key -> paths.add(key.substring(key.indexOf(' ') + 1)));
         Gateway.PAGE_ROUTE_KEYS.forEach(key -> paths.add(key.substring(key.indexOf(' ') + 1)));
+        paths.addAll(Gateway.DOCUMENTS);
         return paths.stream().map(path -> "ANY " + path).toList();
     }
 
@@ -448,6 +450,9 @@ final class ModuleChecks {
         String mappings = Tf.text(direct.path("request_parameters"));
         // The context the authorizer writes (AuthorizerFunction.context, plus cookie) and the header each key goes to.
         for (String key : authorizerContextKeys()) {
+            if (key.equals("expires_at")) {
+                continue; // the token's expiry, for a forwarder behind the authorizer (assertions never outlive it)
+            }
             assertThat(mappings).as("HTTP_PROXY request_parameters: identity header for %s from the authorizer", key)
                     .contains("\"overwrite:header.${var.identity_headers." + key + "}\"")
                     .contains("= \"$context.authorizer." + key + "\"");
@@ -607,7 +612,7 @@ final class ModuleChecks {
     /** The keys of the context the authorizer returns (what HTTP_PROXY routes map to identity headers). */
     private static java.util.Set<String> authorizerContextKeys() {
         return new java.util.TreeSet<>(io.portcullis.lambda.AuthorizerFunction.context(new io.portcullis.core.token.Identity(
-                "someone", java.util.List.of("role"), new io.portcullis.core.token.TokenId("0123456789abcdef0123456789abcdef")))
-                .keySet());
+                "someone", java.util.List.of("role"), new io.portcullis.core.token.TokenId("0123456789abcdef0123456789abcdef"),
+                java.time.Instant.EPOCH)).keySet());
     }
 }

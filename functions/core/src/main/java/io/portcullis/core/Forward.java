@@ -1,5 +1,6 @@
 package io.portcullis.core;
 
+import io.portcullis.core.assertion.IdentityAssertions;
 import io.portcullis.core.config.GatewayConfig.IdentityHeaders;
 import io.portcullis.core.limit.RateDecision;
 import io.portcullis.core.limit.RateLimit;
@@ -28,8 +29,9 @@ import java.util.function.BooleanSupplier;
 
 /**
  * Every request that is not the gateway's own: canonical path → route (404) → method (405) → token on secure
- * routes (401, or for a browser 302 to the sign-in page; 403) → rate limit (429) → the CSRF token, for state-changing requests the browser session cookie
- * authenticated (403) → the route's filters (403; a body they read is bounded, 413) → on routes
+ * routes (401; for a browser whose session lapsed, 307 back with a renewed session from its refresh cookie, or 302
+ * to the sign-in page; 403) → rate limit (429) → the CSRF token, for state-changing requests the browser session
+ * cookie authenticated (403) → the route's filters (403; a body they read is bounded, 413) → on routes
  * that inject credentials, the session's backend credentials (401/503) → a {@link ForwardingPlan}. The limit is
  * per user over all routes; open routes are limited per client address. The session store is read after the rate
  * limit, so a flood cannot be passed on to it. Every answer, refusal or forwarded, carries the CORS grant for an
@@ -63,6 +65,8 @@ public final class Forward {
     private final Set<String> dropped;
     private final Cors cors;
     private final TokenStats stats;
+    private final Optional<BrowserSessions> browser;
+    private final Optional<IdentityAssertions> assertions;
     private final boolean proxyAuthRateLimitBody;
     private final Optional<SignInRedirect> signIn;
     private final Clock clock;
@@ -71,12 +75,16 @@ public final class Forward {
      * @param defaultTokenType what {@link #checkAccess} accepts on paths without a route
      * @param tokenCookies the cookies tokens come in (the JWT cookie, the browser session cookie): never forwarded
      *     upstream (the backend must not get the caller's token), whatever the route
+     * @param browser browser sessions, which renew themselves from the refresh cookie when refresh tokens are on
+     * @param assertions signed identity assertions, for the routes that send them (a client's header of their
+     *     name is never forwarded)
      * @param signIn sends browsers to the sign-in page instead of answering 401, when the {@code browser} section is on
      */
     Forward(RouteTable routes, CheckToken checkToken, RateLimiter limiter, RateLimit limit, TrustedProxies proxies,
             IdentityHeaders identityHeaders, TokenType defaultTokenType, Set<String> tokenCookies, CsrfGuard csrf,
-            InjectCredentials injectCredentials, Cors cors, TokenStats stats, boolean proxyAuthRateLimitBody,
-            Optional<SignInRedirect> signIn, Clock clock) {
+            InjectCredentials injectCredentials, Cors cors, TokenStats stats, Optional<BrowserSessions> browser,
+            Optional<IdentityAssertions> assertions, boolean proxyAuthRateLimitBody, Optional<SignInRedirect> signIn,
+            Clock clock) {
         this.routes = routes;
         this.checkToken = checkToken;
         this.limiter = limiter;
@@ -89,12 +97,15 @@ public final class Forward {
         this.injectCredentials = injectCredentials;
         this.cors = cors;
         this.stats = stats;
+        this.browser = browser;
+        this.assertions = assertions;
         this.proxyAuthRateLimitBody = proxyAuthRateLimitBody;
         this.signIn = signIn;
         this.clock = clock;
         Set<String> dropped = new HashSet<>(HopByHop.HEADERS);
         dropped.addAll(GATEWAY_SET);
         identityHeaders.all().forEach(name -> dropped.add(ForwardingHeaders.normalized(name)));
+        assertions.ifPresent(a -> dropped.add(ForwardingHeaders.normalized(a.headerName())));
         this.dropped = Set.copyOf(dropped);
     }
 
@@ -160,8 +171,7 @@ public final class Forward {
         } else if (route.secure()) {
             AuthResult auth = checkToken.authorize(request.headers(), route);
             if (auth instanceof Rejection rejection) {
-                return signIn.isPresent() && rejection.status() == 401
-                        ? signIn.get().orRedirect(request, route, path, rejection) : rejection;
+                return unauthenticated(request, route, path, rejection);
             }
             caller = Optional.of((Authenticated) auth);
             identity = Optional.of(caller.get().claims().identity());
@@ -222,8 +232,22 @@ public final class Forward {
         boolean failover = targets.size() > 1
                 && (IDEMPOTENT.contains(request.method()) || route.upstream().replayNonIdempotent());
         return new ForwardingPlan(route, request.method(), targets, failover, dropped(request, cookies.removed()),
-                added(request, from, identity, credentials, cookies), identity,
+                added(request, route, from, identity, credentials, cookies), identity,
                 responseHeaders(request, route, decision), body, caller.map(Authenticated::claims));
+    }
+
+    /**
+     * A secure route's 401: a browser whose session lapsed renews it from its refresh cookie and repeats the request
+     * (307); one that is not signed in (or whose refresh token was refused) is sent to the sign-in page; anything
+     * else gets the refusal.
+     */
+    private Rejection unauthenticated(GatewayRequest request, Route route, String path, Rejection rejection) {
+        if (rejection.status() != 401) {
+            return rejection;
+        }
+        Rejection answer = route.tokenType().acceptsPortcullis() ? browser.flatMap(b -> b.renewal(request,
+                request.rawQuery().isEmpty() ? path : path + "?" + request.rawQuery())).orElse(rejection) : rejection;
+        return signIn.isPresent() ? signIn.get().orRedirect(request, route, path, answer) : answer;
     }
 
     /** {@code RateLimit-*}, the CORS grant for an allowed origin, and no-store on routes with {@code cache: false}. */
@@ -344,14 +368,14 @@ public final class Forward {
     }
 
     /**
-     * Identity and forwarding headers; the session's credentials as {@code Authorization} (the client's own is
-     * always dropped); the client's cookies without the JWT cookie, when it was there. The forwarding headers say
-     * only what the gateway vouches for: {@code X-Forwarded-For} the hops from the client to the peer,
-     * {@code X-Forwarded-Proto} the scheme the client used, {@code X-Forwarded-Host} the host a trusted proxy (or
-     * the edge) reported: a direct client's {@code Host} is its own claim, and a backend building links from it
-     * would build them wherever the client says.
+     * Identity headers (and the route's identity assertion) and forwarding headers; the session's credentials as
+     * {@code Authorization} (the client's own is always dropped); the client's cookies without the JWT cookie, when
+     * it was there. The forwarding headers say only what the gateway vouches for: {@code X-Forwarded-For} the hops
+     * from the client to the peer, {@code X-Forwarded-Proto} the scheme the client used, {@code X-Forwarded-Host}
+     * the host a trusted proxy (or the edge) reported: a direct client's {@code Host} is its own claim, and a
+     * backend building links from it would build them wherever the client says.
      */
-    private List<Header> added(GatewayRequest request, ClientChain from, Optional<Identity> identity,
+    private List<Header> added(GatewayRequest request, Route route, ClientChain from, Optional<Identity> identity,
             Optional<Header> credentials, Cookies.Without cookies) {
         List<Header> added = new ArrayList<>(9);
         credentials.ifPresent(added::add);
@@ -360,6 +384,9 @@ public final class Forward {
             added.add(new Header(identityHeaders.user(), who.subject()));
             added.add(new Header(identityHeaders.roles(), String.join(",", who.roles())));
             added.add(new Header(identityHeaders.tokenId(), who.tokenId().value()));
+            if (route.identityAssertion() && assertions.isPresent()) {
+                added.add(assertions.get().header(who, route.prefix()));
+            }
         });
         added.add(new Header("X-Forwarded-For", from.forwardedFor()));
         added.add(new Header("X-Forwarded-Proto", from.scheme()));

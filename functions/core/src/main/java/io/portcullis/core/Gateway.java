@@ -1,10 +1,13 @@
 package io.portcullis.core;
 
+import io.portcullis.core.assertion.IdentityAssertions;
 import io.portcullis.core.config.GatewayConfig;
 import io.portcullis.core.jwt.JwksKeys;
 import io.portcullis.core.jwt.JwtSettings;
 import io.portcullis.core.jwt.JwtVerifier;
 import io.portcullis.core.memory.InMemoryRateLimiter;
+import io.portcullis.core.memory.InMemoryRefreshTokens;
+import io.portcullis.core.memory.InMemorySigningKeys;
 import io.portcullis.core.memory.InMemoryRevocations;
 import io.portcullis.core.memory.InMemorySessions;
 import io.portcullis.core.memory.InMemoryUsers;
@@ -14,12 +17,16 @@ import io.portcullis.core.password.PasswordPool;
 import io.portcullis.core.password.Passwords;
 import io.portcullis.core.port.JwksFetcher;
 import io.portcullis.core.port.RateLimiter;
+import io.portcullis.core.port.RefreshTokenStore;
 import io.portcullis.core.port.RevocationStore;
+import io.portcullis.core.port.SigningKeyStore;
 import io.portcullis.core.port.SessionCredentialStore;
 import io.portcullis.core.port.UserRegistry;
 import io.portcullis.core.route.RouteTable;
 import io.portcullis.core.token.CsrfTokens;
 import io.portcullis.core.token.LoginTickets;
+import io.portcullis.core.token.RefreshTokenCodec;
+import io.portcullis.core.token.SealedKeys;
 import io.portcullis.core.token.TokenCodec;
 import io.portcullis.core.totp.Totp;
 import java.security.SecureRandom;
@@ -39,23 +46,26 @@ public final class Gateway implements AutoCloseable {
      * The stores the handlers depend on.
      *
      * @param sessions backend credentials per session id, for routes that inject them (JWT mode)
+     * @param refreshTokens refresh-token families, when {@code tokens.refresh-ttl} turns refresh tokens on
+     * @param signingKeys the identity assertions' keys, when the gateway generates them (none configured)
      */
     public record Stores(UserRegistry users, RevocationStore revocations, RateLimiter rateLimiter,
-            SessionCredentialStore sessions) {
-        /** Stores without session credentials (an empty in-memory store stands in). */
+            SessionCredentialStore sessions, RefreshTokenStore refreshTokens, SigningKeyStore signingKeys) {
+        /** Stores without session credentials, refresh tokens or signing keys (empty in-memory stores stand in). */
         public Stores(UserRegistry users, RevocationStore revocations, RateLimiter rateLimiter) {
-            this(users, revocations, rateLimiter, new InMemorySessions(Clock.systemUTC()));
+            this(users, revocations, rateLimiter, new InMemorySessions(Clock.systemUTC()),
+                    new InMemoryRefreshTokens(Clock.systemUTC()), new InMemorySigningKeys(Clock.systemUTC()));
         }
 
         /** Everything in process memory: lost on restart. */
         public static Stores inMemory(Collection<User> users, Clock clock) {
             return new Stores(new InMemoryUsers(users), new InMemoryRevocations(clock), new InMemoryRateLimiter(clock),
-                    new InMemorySessions(clock));
+                    new InMemorySessions(clock), new InMemoryRefreshTokens(clock), new InMemorySigningKeys(clock));
         }
 
         /** These stores with another session credential store (Redis, say, beside DynamoDB). */
         public Stores withSessions(SessionCredentialStore other) {
-            return new Stores(users, revocations, rateLimiter, other);
+            return new Stores(users, revocations, rateLimiter, other, refreshTokens, signingKeys);
         }
     }
 
@@ -63,8 +73,14 @@ public final class Gateway implements AutoCloseable {
      * The paths the gateway answers itself with {@code POST}; with browser sessions on, {@code GET /logout} too. The
      * admin API's other paths take other methods: {@link #ADMIN_ROUTE_KEYS}.
      */
-    public static final Set<String> OWN_ENDPOINTS = Set.of("/auth", "/auth/revoke", "/logout", "/admin/revoke",
-            "/auth/totp/enrol", "/auth/totp/confirm");
+    public static final Set<String> OWN_ENDPOINTS = Set.of("/auth", "/auth/refresh", "/auth/revoke", "/logout",
+            "/admin/revoke", "/auth/totp/enrol", "/auth/totp/confirm");
+
+    /**
+     * The documents the gateway serves with {@code GET}: the JWKS of its identity assertions and its OpenAPI
+     * description (the token function serves them on Lambda).
+     */
+    public static final Set<String> DOCUMENTS = Documents.PATHS;
 
     /**
      * The admin API's user management, as API Gateway route keys ({@code {name}} is one path segment): the token
@@ -100,8 +116,12 @@ public final class Gateway implements AutoCloseable {
     private final Optional<SignInPages> pages;
     private final TotpEnrolment totpEnrolment;
     private final AdminEndpoints admin;
+    private final Optional<RefreshTokens> refreshTokens;
+    private final Optional<IdentityAssertions> assertions;
+    private final Documents documents;
 
-    private Gateway(GatewayConfig config, Stores stores, JwksFetcher jwksFetcher, Clock clock, TokenStats tokenStats) {
+    private Gateway(GatewayConfig config, Stores stores, JwksFetcher jwksFetcher, Clock clock, TokenStats tokenStats,
+            Optional<IdentityAssertions> previousAssertions) {
         this.config = config;
         this.stores = stores;
         this.jwksFetcher = jwksFetcher;
@@ -123,36 +143,45 @@ public final class Gateway implements AutoCloseable {
         Totp totp = new Totp(config.totp().algorithm(), 6);
         SecondFactor secondFactor = new SecondFactor(stores.users(), totp, config.totp().required());
         Passwords passwords = new Passwords(config.passwords().argon2());
+        this.refreshTokens = config.tokens().refresh().map(refresh -> new RefreshTokens(refresh,
+                stores.refreshTokens(), new RefreshTokenCodec(config.tokens().keyRing(), random), codec,
+                config.tokens().ttl(), stores.revocations(), stores.rateLimiter(), config.rateLimits().auth(),
+                proxies, tokenStats, clock));
         this.issueToken = new IssueToken(stores.users(), passwords, pool, stores.rateLimiter(),
                 config.rateLimits().auth(), proxies, codec, config.tokens().ttl(), random, config.proxyAuth(),
-                secondFactor, tokenStats, config.users().stream().map(GatewayConfig.UserEntry::password)
-                        .filter(Passwords::isHash).toList(), clock);
+                secondFactor, tokenStats, refreshTokens, config.users().stream()
+                        .map(GatewayConfig.UserEntry::password).filter(Passwords::isHash).toList(), clock);
         this.totpEnrolment = new TotpEnrolment(checkToken, csrf, stores.users(), secondFactor, totp, config.totp(),
                 stores.rateLimiter(), config.rateLimits().auth(), random, clock);
+        AdminGuard admins = new AdminGuard(checkToken, csrf, config.proxyAuth()
+                .flatMap(GatewayConfig.ProxyAuthCompat::adminToken));
+        this.revokeTokens = new RevokeTokens(checkToken, csrf, admins, stores.revocations(),
+                config.maxTokenLifetime(), refreshTokens, clock);
+        LoginTickets tickets = new LoginTickets(config.tokens().keyRing());
+        this.browser = config.browser().map(settings -> new BrowserSessions(settings, csrfTokens, tickets,
+                issueToken, revokeTokens, refreshTokens, clock));
         Set<String> tokenCookies = new HashSet<>();
         jwt.cookie().ifPresent(tokenCookies::add);
         config.browser().ifPresent(browser -> {
             tokenCookies.add(browser.cookie());
+            tokenCookies.add(browser.refreshCookie());
             tokenCookies.add(browser.loginTicketCookie());
         });
+        this.assertions = config.identityAssertions().map(settings -> IdentityAssertions.create(settings,
+                stores.signingKeys(), new SealedKeys(config.tokens().keyRing(), random), random, previousAssertions,
+                clock));
         this.forward = new Forward(new RouteTable(config.routes()), checkToken, stores.rateLimiter(),
                 config.rateLimits().proxy(), proxies, config.identityHeaders(), jwt.defaultRouteToken(),
                 tokenCookies, csrf, new InjectCredentials(stores.sessions(), config.sessions().format()), cors,
-                tokenStats, config.proxyAuth().isPresent(),
+                tokenStats, browser, assertions, config.proxyAuth().isPresent(),
                 config.browser().map(browser -> new SignInRedirect(browser.pages().loginPage())), clock);
-        AdminGuard admins = new AdminGuard(checkToken, csrf, config.proxyAuth()
-                .flatMap(GatewayConfig.ProxyAuthCompat::adminToken));
-        this.revokeTokens = new RevokeTokens(checkToken, csrf, admins, stores.revocations(),
-                config.maxTokenLifetime(), clock);
+        this.documents = new Documents(assertions, config.openApi());
         this.proxyAuth = config.proxyAuth().map(compat -> new ProxyAuthEndpoints(compat, admins, revokeTokens,
                 compat.stats() ? Optional.of(tokenStats) : Optional.empty(), stores.revocations()::isRevoked));
         Set<String> listed = new HashSet<>();
         config.users().forEach(user -> listed.add(user.username()));
         this.admin = new AdminEndpoints(admins, revokeTokens, tokenStats, stores.revocations(),
                 new ManageUsers(stores.users(), stores.revocations(), listed, passwords, pool, clock));
-        LoginTickets tickets = new LoginTickets(config.tokens().keyRing());
-        this.browser = config.browser().map(settings -> new BrowserSessions(settings, csrfTokens, tickets,
-                issueToken, revokeTokens, clock));
         this.pages = config.browser().map(settings -> {
             PageWriter writer = new PageWriter(settings.pages());
             return new SignInPages(settings.loginTicketCookie(), writer, tickets, new SecondFactorPage(checkToken,
@@ -170,15 +199,16 @@ public final class Gateway implements AutoCloseable {
      * first JWT that needs it.
      */
     public static Gateway create(GatewayConfig config, Stores stores, JwksFetcher jwksFetcher, Clock clock) {
-        return new Gateway(config, stores, jwksFetcher, clock, new TokenStats(clock));
+        return new Gateway(config, stores, jwksFetcher, clock, new TokenStats(clock), Optional.empty());
     }
 
     /**
      * A gateway for {@code newConfig} on this one's stores, keeping what this process has learnt (the tokens it has
-     * seen, for {@code GET /admin/tokens}): a reloaded configuration. This gateway stays usable until closed.
+     * seen, for {@code GET /admin/tokens}; the identity assertions' signing key, published until its assertions
+     * have expired): a reloaded configuration. This gateway stays usable until closed.
      */
     public Gateway reconfigured(GatewayConfig newConfig) {
-        return new Gateway(newConfig, stores, jwksFetcher, clock, tokenStats);
+        return new Gateway(newConfig, stores, jwksFetcher, clock, tokenStats, assertions);
     }
 
     /** Whose forwarding headers this gateway believes ({@code trusted-proxies}), for a shell's own use of them. */
@@ -193,22 +223,22 @@ public final class Gateway implements AutoCloseable {
 
     /**
      * Whether {@link #ownEndpoint} may answer a request for {@code rawPath} itself, whatever the configuration:
-     * {@link #OWN_ENDPOINTS}, the admin API's paths, and the browser pages' (the sign-in page at its default path;
-     * CORS preflights aside).
+     * {@link #OWN_ENDPOINTS}, the {@link #DOCUMENTS}, the admin API's paths, and the browser pages' (the sign-in page
+     * at its default path; CORS preflights aside).
      */
     public static boolean isOwnPath(String rawPath) {
-        return OWN_ENDPOINTS.contains(rawPath) || AdminEndpoints.isAdminPath(rawPath)
-                || rawPath.equals(PagePaths.DEFAULT_LOGIN) || PagePaths.isFixed(rawPath);
+        return OWN_ENDPOINTS.contains(rawPath) || Documents.PATHS.contains(rawPath)
+                || AdminEndpoints.isAdminPath(rawPath) || rawPath.equals(PagePaths.DEFAULT_LOGIN)
+                || PagePaths.isFixed(rawPath);
     }
 
     /**
-     * Answers the gateway's own endpoints ({@code POST /auth}, {@code /auth/revoke}, {@code /logout},
-     * {@code /auth/totp/enrol}, {@code /auth/totp/confirm}; other methods there get 405), the admin API
-     * ({@code /admin/revoke}, {@code /admin/tokens}, {@code /admin/users[/NAME]}),
-     * {@code GET /logout} and the pages for browsers ({@link SignInPages}) when the {@code browser} section is on,
-     * ProxyAuth's when configured
-     * ({@code /adm/revoke}, {@code /adm/stats}, {@code GET /logout}), and CORS preflights from allowed origins, on
-     * any path; empty for every other request, which belongs to the routes. Every shell dispatches through here, so
+     * Answers the gateway's own endpoints ({@code POST /auth}, {@code /auth/refresh}, {@code /auth/revoke},
+     * {@code /logout}, {@code /auth/totp/enrol}, {@code /auth/totp/confirm}; other methods there get 405), the admin
+     * API ({@code /admin/revoke}, {@code /admin/tokens}, {@code /admin/users[/NAME]}), its documents
+     * ({@code GET /.well-known/jwks.json}, {@code GET /openapi.yaml}), {@code GET /logout} and the pages for browsers
+     * ({@link SignInPages}) when the {@code browser} section is on, ProxyAuth's when configured ({@code /adm/revoke},
+     * {@code /adm/stats}, {@code GET /logout}), and CORS preflights from allowed origins, on any path; empty for every other request, which belongs to the routes. Every shell dispatches through here, so
      * the endpoints are the same everywhere. The CORS grant for the answer comes from {@link #corsHeaders}.
      */
     public Optional<Reply> ownEndpoint(GatewayRequest request) {
@@ -236,6 +266,10 @@ public final class Gateway implements AutoCloseable {
         if (adminAnswer.isPresent()) {
             return adminAnswer;
         }
+        Optional<Reply> document = documents.answer(request);
+        if (document.isPresent()) {
+            return document;
+        }
         String path = request.rawPath();
         if (!OWN_ENDPOINTS.contains(path)) {
             return Optional.empty();
@@ -245,11 +279,23 @@ public final class Gateway implements AutoCloseable {
         }
         return Optional.of(switch (path) {
             case "/auth" -> browser.isPresent() ? browser.get().login(request) : issueToken.issue(request);
+            case "/auth/refresh" -> refresh(request);
             case "/auth/totp/enrol" -> totpEnrolment.enrol(request);
             case "/auth/totp/confirm" -> totpEnrolment.confirm(request);
             case "/logout" -> revokeTokens.logout(request);
             default -> revokeTokens.revokeOwn(request);
         });
+    }
+
+    /** {@code POST /auth/refresh}: a program's refresh token in the body, or a browser's refresh cookie. */
+    private Reply refresh(GatewayRequest request) {
+        if (refreshTokens.isEmpty()) {
+            return new Rejection(404, "refresh_disabled", "refresh tokens are not enabled on this gateway",
+                    "refresh_disabled", List.of());
+        }
+        RefreshTokens refresh = refreshTokens.get();
+        return browser.isPresent() ? browser.get().refresh(request, () -> refresh.refresh(request))
+                : refresh.refresh(request);
     }
 
     /** The answer to a CORS preflight from an allowed origin, on any path; empty for every other request. */

@@ -25,7 +25,8 @@ import java.util.Optional;
 
 /**
  * {@code POST /auth}: rate-limit by client address and by username, verify the password with Argon2 on the
- * bounded pool, check the user's allowed addresses and second factor, mint a token.
+ * bounded pool, check the user's allowed addresses and second factor, mint a token (and, with refresh tokens on,
+ * start its refresh-token family).
  *
  * <p>An unknown user costs the same as a known one: the password is verified against a dummy hash made with the
  * parameters the stored hashes use (those most of the configured users' hashes have, which may not be today's
@@ -51,12 +52,14 @@ public final class IssueToken {
     private final Optional<ProxyAuthCompat> proxyAuth;
     private final SecondFactor secondFactor;
     private final TokenStats tokenStats;
+    private final Optional<RefreshTokens> refreshTokens;
 
     IssueToken(UserDirectory users, Passwords passwords, PasswordPool pool, RateLimiter limiter, RateLimit limit,
             TrustedProxies proxies, TokenCodec codec, Duration ttl, SecureRandom random,
             Optional<ProxyAuthCompat> proxyAuth, SecondFactor secondFactor, TokenStats tokenStats,
-            Collection<String> storedHashes, Clock clock) {
+            Optional<RefreshTokens> refreshTokens, Collection<String> storedHashes, Clock clock) {
         this.tokenStats = tokenStats;
+        this.refreshTokens = refreshTokens;
         this.proxyAuth = proxyAuth;
         this.secondFactor = secondFactor;
         this.users = users;
@@ -186,7 +189,8 @@ public final class IssueToken {
         }
         Claims claims = new Claims(user.username(), TokenId.random(random), now, now.plus(ttl), user.roles());
         tokenStats.issued(claims);
-        return new Issued(codec.mintAndEncode(claims), claims, tightest, proxyAuth, redirect);
+        return new Issued(codec.mintAndEncode(claims), claims, tightest, proxyAuth, redirect,
+                refreshTokens.map(refresh -> refresh.start(claims)));
     }
 
     private Rejection rateLimited(RateDecision decision) {

@@ -1,5 +1,6 @@
 package io.portcullis.core;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.portcullis.core.limit.RateDecision;
 import io.portcullis.core.token.Claims;
 import java.time.Duration;
@@ -17,17 +18,19 @@ import io.portcullis.core.config.GatewayConfig.ProxyAuthCompat;
  * @param proxyAuth when set, {@code expires_at} is written as ProxyAuth writes it (its date format, in its
  *     configured zone) and the keys come in its (alphabetical) order
  * @param redirect where a browser login asked to go next (a path on this site, already checked)
+ * @param refresh the refresh token issued with it, when refresh tokens are on (a refresh that only renewed the
+ *     access token has none)
  */
 public record Issued(String token, Claims claims, RateDecision rate, Optional<ProxyAuthCompat> proxyAuth,
-        Optional<String> redirect) implements LoginResult {
+        Optional<String> redirect, Optional<RefreshTokens.Grant> refresh) implements LoginResult {
     public Issued(String token, Claims claims, RateDecision rate) {
-        this(token, claims, rate, Optional.empty(), Optional.empty());
+        this(token, claims, rate, Optional.empty(), Optional.empty(), Optional.empty());
     }
 
     @Override
     public GatewayResponse toResponse() {
         long expiresIn = Duration.between(claims.issuedAt(), claims.expiresAt()).toSeconds();
-        byte[] body = Json.bytes(proxyAuth.isPresent()
+        ObjectNode json = proxyAuth.isPresent()
                 ? Json.object()
                         .put("expires_at", proxyAuth.get().format(claims.expiresAt()))
                         .put("expires_in", expiresIn)
@@ -37,7 +40,10 @@ public record Issued(String token, Claims claims, RateDecision rate, Optional<Pr
                         .put("token", token)
                         .put("token_type", "Bearer")
                         .put("expires_in", expiresIn)
-                        .put("expires_at", claims.expiresAt().toString()));
+                        .put("expires_at", claims.expiresAt().toString());
+        refresh.ifPresent(grant -> json.put("refresh_token", grant.token())
+                .put("refresh_expires_in", Duration.between(claims.issuedAt(), grant.expiresAt()).toSeconds()));
+        byte[] body = Json.bytes(json);
         List<Header> headers = new ArrayList<>();
         headers.add(new Header("Content-Type", "application/json"));
         headers.add(new Header("Cache-Control", "no-store"));

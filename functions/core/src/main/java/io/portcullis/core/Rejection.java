@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.portcullis.core.token.Identity;
 
 /**
  * The gateway refuses a request and answers it itself, with a JSON body {@code {"error", "message"}}.
@@ -15,10 +16,13 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * @param reason the precise cause, for logs and metrics only (a login answers "invalid credentials" whether the
  *     user is unknown or the password wrong; the reason tells them apart)
  * @param headers extra response headers
+ * @param extraFields more members of the JSON body
+ * @param identity whom the answer concerns, when the gateway knows though the request did not authenticate (a
+ *     refresh token's login): for logs and audit lines only, never sent
  */
 public record Rejection(int status, String error, String message, String reason, List<Header> headers,
-        Optional<ObjectNode> extraFields) implements LoginResult, AuthResult, ForwardDecision, RevokeResult,
-        SessionResult, AdminAccess {
+        Optional<ObjectNode> extraFields, Optional<Identity> identity) implements LoginResult, AuthResult,
+        ForwardDecision, RevokeResult, SessionResult, AdminAccess {
 
     private static final Header BEARER_CHALLENGE = new Header("WWW-Authenticate", "Bearer realm=\"portcullis\"");
 
@@ -27,8 +31,18 @@ public record Rejection(int status, String error, String message, String reason,
         extraFields = extraFields.map(ObjectNode::deepCopy);
     }
 
+    public Rejection(int status, String error, String message, String reason, List<Header> headers,
+            Optional<ObjectNode> extraFields) {
+        this(status, error, message, reason, headers, extraFields, Optional.empty());
+    }
+
     public Rejection(int status, String error, String message, String reason, List<Header> headers) {
-        this(status, error, message, reason, headers, Optional.empty());
+        this(status, error, message, reason, headers, Optional.empty(), Optional.empty());
+    }
+
+    /** This answer, noted as concerning {@code who} (in logs only). */
+    public Rejection about(Identity who) {
+        return new Rejection(status, error, message, reason, headers, extraFields, Optional.of(who));
     }
 
     public GatewayResponse toResponse() {
@@ -45,7 +59,7 @@ public record Rejection(int status, String error, String message, String reason,
     public Rejection withHeaders(List<Header> more) {
         List<Header> all = new ArrayList<>(headers);
         all.addAll(more);
-        return new Rejection(status, error, message, reason, all, extraFields);
+        return new Rejection(status, error, message, reason, all, extraFields, identity);
     }
 
     public static Rejection badRequest(String error, String message) {

@@ -10,10 +10,13 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;
+import java.util.Optional;
 
 /**
  * Server-side revocation: {@code POST /auth/revoke} and {@code POST /logout} revoke the presented token;
  * {@code POST /admin/revoke} (an admin, see {@link AdminGuard}) revokes a token by id or every token a user holds.
+ * With refresh tokens on, revoking a token by id ends its refresh-token family too (the family's access tokens
+ * share that id); revoking a user ends their families through the cutoff, which a refresh checks.
  */
 public final class RevokeTokens {
     public static final String ADMIN_ROLE = AdminGuard.ADMIN_ROLE;
@@ -24,12 +27,15 @@ public final class RevokeTokens {
     private final AdminGuard admins;
     private final RevocationStore revocations;
     private final Duration maxTokenLifetime;
+    private final Optional<RefreshTokens> refreshTokens;
     private final Clock clock;
 
+    /** @param refreshTokens when refresh tokens are on: revoking a token also ends its refresh-token family */
     RevokeTokens(CheckToken checkToken, CsrfGuard csrf, AdminGuard admins, RevocationStore revocations,
-            Duration maxTokenLifetime, Clock clock) {
+            Duration maxTokenLifetime, Optional<RefreshTokens> refreshTokens, Clock clock) {
         this.checkToken = checkToken;
         this.csrf = csrf;
+        this.refreshTokens = refreshTokens;
         this.admins = admins;
         this.revocations = revocations;
         this.maxTokenLifetime = maxTokenLifetime;
@@ -39,7 +45,8 @@ public final class RevokeTokens {
     /**
      * {@code POST /auth/revoke}: revokes the caller's own token, a Portcullis token or a JWT (by its derived token
      * id), for as long as it could be accepted. A token from a cookie needs the proof a cookie-authenticated change
-     * needs ({@link CsrfGuard}).
+     * needs ({@link CsrfGuard}). With refresh tokens on, a Portcullis token's whole family goes with it: its refresh
+     * tokens, and the access tokens its refreshes minted (they share its id).
      */
     public RevokeResult revokeOwn(GatewayRequest request) {
         return revoke(csrf.authenticate(checkToken, request, TokenType.ANY));
@@ -59,8 +66,18 @@ public final class RevokeTokens {
         }
         Authenticated caller = (Authenticated) auth;
         Claims claims = caller.claims();
-        revocations.revokeToken(claims.tokenId(), caller.acceptedUntil());
+        if (refreshTokens.isPresent() && caller.jwt().isEmpty()) {
+            refreshTokens.get().revoke(claims.tokenId(), caller.acceptedUntil());
+        } else {
+            revocations.revokeToken(claims.tokenId(), caller.acceptedUntil());
+        }
         return new Revoked(claims.subject(), "token " + claims.tokenId(), false);
+    }
+
+    /** Revokes a refresh-token family by one of its refresh tokens (a browser's logout with an expired session). */
+    void revokeFamilyOf(String refreshToken) {
+        refreshTokens.flatMap(refresh -> refresh.familyOf(refreshToken))
+                .ifPresent(family -> refreshTokens.get().revoke(family, clock.instant()));
     }
 
     /**
@@ -118,7 +135,11 @@ public final class RevokeTokens {
             boolean until = exp != null && !exp.isNull();
             Instant keep = until && Instant.ofEpochSecond(exp.asLong()).isBefore(longest)
                     ? Instant.ofEpochSecond(exp.asLong()) : longest;
-            revocations.revokeToken(id, keep);
+            if (refreshTokens.isPresent()) {
+                refreshTokens.get().revoke(id, keep);
+            } else {
+                revocations.revokeToken(id, keep);
+            }
             return new Revoked(actor, "token " + id, until);
         }
         if (exp != null) {

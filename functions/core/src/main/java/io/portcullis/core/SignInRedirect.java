@@ -5,6 +5,7 @@ import io.portcullis.core.net.LocalPath;
 import io.portcullis.core.route.Route;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -12,8 +13,9 @@ import java.util.List;
  * without an {@code Authorization} header (a program's token that failed is a program's 401), whose {@code Accept}
  * prefers HTML, refused 401 on a secure route that takes Portcullis tokens (the page issues no JWT) and has not
  * turned {@code login-redirect} off. The answer is 302 to the page with {@code redirect} set to the path and query
- * asked for, so the sign-in lands there. It runs on the 401 path only; the refusal's reason is kept, so logs and
- * metrics still say why.
+ * asked for, so the sign-in lands there. It runs on the 401 path only; the refusal's reason and the identity it
+ * concerns are kept, so logs, metrics and audit lines still say why, and so are the cookies it sets (a refused
+ * refresh cookie, cleared).
  */
 final class SignInRedirect {
     private final String loginPage;
@@ -34,8 +36,13 @@ final class SignInRedirect {
                 || !AcceptHeader.prefersHtml(request.headers().all("Accept"))) {
             return refusal;
         }
-        return new Rejection(302, "sign_in_required", "sign in first: " + loginPage, refusal.reason(),
-                List.of(new Header("Location", signInPage(loginPage, canonicalPath, request.rawQuery()))));
+        List<Header> headers = new ArrayList<>();
+        headers.add(new Header("Location", signInPage(loginPage, canonicalPath, request.rawQuery())));
+        refusal.headers().stream().filter(header -> header.name().equalsIgnoreCase("Set-Cookie"))
+                .forEach(headers::add);
+        Rejection redirect = new Rejection(302, "sign_in_required", "sign in first: " + loginPage, refusal.reason(),
+                headers);
+        return refusal.identity().map(redirect::about).orElse(redirect);
     }
 
     /** The sign-in page, asked to send the browser on to {@code path?query}; without it if that is too long. */

@@ -32,7 +32,8 @@ public final class TokenStats {
 
     /** A token tracked here: what it says, how often it was presented, when first and last (0: not yet). */
     private static final class Entry {
-        final Claims claims;
+        /** The latest of the token id's claims: a refresh mints tokens with the same id and a later expiry. */
+        volatile Claims claims;
         final AtomicLong uses = new AtomicLong();
         final AtomicLong firstUseMillis = new AtomicLong();
         volatile long lastUseMillis;
@@ -78,6 +79,9 @@ public final class TokenStats {
     private Entry entry(Claims claims) {
         Entry entry = entries.get(claims.tokenId());
         if (entry != null) {
+            if (entry.claims.expiresAt().isBefore(claims.expiresAt())) {
+                entry.claims = claims;
+            }
             return entry;
         }
         if (entries.size() >= MAX_TOKENS && !sweptRoom()) {

@@ -31,7 +31,12 @@ public final class Fixtures {
     }
 
     public static String baseYaml() {
-        return "tokens: { ttl-seconds: 3600, keys: [ { id: k1, secret: \"" + SECRET + "\" } ] }\n" + FAST_ARGON2;
+        return baseYaml("ttl-seconds: 3600");
+    }
+
+    /** The minimal config with these {@code tokens} settings ({@code ttl-seconds: 900, refresh-ttl: 8h}) and key. */
+    public static String baseYaml(String tokenSettings) {
+        return "tokens: { " + tokenSettings + ", keys: [ { id: k1, secret: \"" + SECRET + "\" } ] }\n" + FAST_ARGON2;
     }
 
     public static Path write(Path dir, String name, String content) {

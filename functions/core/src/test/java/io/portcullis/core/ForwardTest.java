@@ -167,8 +167,11 @@ class ForwardTest {
 
     @Test
     void forward_identityFromAnAuthorizer_isUsedWithoutAToken_butRoutesAndLimitsStillApply() {
-        Identity carol = new Identity("carol", java.util.List.of("admin"), TokenId.random(new java.security.SecureRandom()));
-        Identity dave = new Identity("dave", java.util.List.of(), TokenId.random(new java.security.SecureRandom()));
+        java.time.Instant expiry = fixture.clock.instant().plusSeconds(600);
+        Identity carol = new Identity("carol", java.util.List.of("admin"),
+                TokenId.random(new java.security.SecureRandom()), expiry);
+        Identity dave = new Identity("dave", java.util.List.of(), TokenId.random(new java.security.SecureRandom()),
+                expiry);
 
         ForwardingPlan plan = (ForwardingPlan) fixture.gateway.forward().forward(
                 Fixtures.request("GET", "/admin/x", MapHeaders.empty(), "", "203.0.113.5"), java.util.Optional.of(carol));

@@ -15,7 +15,13 @@ final class GatewayFixture implements AutoCloseable {
     final Gateway gateway;
 
     GatewayFixture(Path dir, String yaml) {
-        config = Fixtures.config(dir, yaml);
+        this(dir, "ttl-seconds: 3600", yaml);
+    }
+
+    /** @param tokenSettings the {@code tokens} section's settings besides its key ({@code refresh-ttl: 8h}, …) */
+    GatewayFixture(Path dir, String tokenSettings, String yaml) {
+        config = io.portcullis.core.config.ConfigLoader.load(Fixtures.write(dir, "portcullis.yaml",
+                Fixtures.baseYaml(tokenSettings) + yaml), java.util.Map.of());
         List<User> users = ConfigRewrite.ofYaml(dir.resolve("portcullis.yaml"), config)
                 .apply(new Passwords(config.passwords().argon2()), username -> Optional.empty()).users();
         stores = Gateway.Stores.inMemory(users, clock);

@@ -50,7 +50,10 @@ public abstract class GatewayHttpContract {
     private static final String ALICE = FAST.hash("wonderland".toCharArray());
     private static final String BOB = FAST.hash("builder".toCharArray());
 
-    /** The gateway's configuration for the contract, after {@link Fixtures#baseYaml()}. */
+    /** The {@code tokens} settings of the contract, besides the fixture's key: refresh tokens on, reuse strict. */
+    protected static final String TOKENS = "ttl-seconds: 3600, refresh-ttl: 8h, refresh-reuse-interval: 0s";
+
+    /** The gateway's configuration for the contract, after {@link Fixtures#baseYaml(String)} with {@link #TOKENS}. */
     protected static String yaml(int backendPort) {
         return """
                 users:
@@ -60,14 +63,42 @@ public abstract class GatewayHttpContract {
                   proxy: { requests-per-second: 0.01, burst: 3 }
                   auth: { requests-per-second: 100, burst: 100 }
                 store: { type: memory }
+                identity-assertions: { issuer: portcullis-contract }
                 routes:
                   - { prefix: /api, target: "http://127.0.0.1:%1$d" }
                   - { prefix: /admin, target: "http://127.0.0.1:%1$d", roles: [admin] }
+                  - { prefix: /signed, target: "http://127.0.0.1:%1$d", identity-assertion: true }
                 """.formatted(backendPort, ALICE, BOB);
     }
 
-    /** Starts the gateway configured with {@code yaml} (added to the fixture base config). */
-    protected abstract Transport start(String yaml) throws Exception;
+    /**
+     * Starts the gateway configured with {@code yaml} (added to the fixture base config, whose {@code tokens}
+     * section has {@code tokenSettings} besides its key).
+     */
+    protected abstract Transport start(String tokenSettings, String yaml) throws Exception;
+
+    /**
+     * Every answer of the gateway's own endpoints is checked against the OpenAPI document: status, content type,
+     * body schema. The description cannot drift from what the gateway answers.
+     */
+    private static Transport conformant(Transport transport) {
+        return new Transport() {
+            @Override
+            public Answer send(String method, String path, Map<String, String> headers, String body) throws Exception {
+                Answer answer = transport.send(method, path, headers, body);
+                if (OpenApiDocument.GATEWAY.describes(path)) {
+                    OpenApiDocument.GATEWAY.check(method, path, answer.status(), answer.headers().get("content-type"),
+                            answer.body());
+                }
+                return answer;
+            }
+
+            @Override
+            public void close() {
+                transport.close();
+            }
+        };
+    }
 
     @BeforeEach
     void startBoth() throws Exception {
@@ -83,7 +114,7 @@ public abstract class GatewayHttpContract {
         });
         backend.setExecutor(java.util.concurrent.Executors.newCachedThreadPool());
         backend.start();
-        gateway = start(yaml(backend.getAddress().getPort()));
+        gateway = conformant(start(TOKENS, yaml(backend.getAddress().getPort())));
     }
 
     @AfterEach
@@ -164,6 +195,57 @@ public abstract class GatewayHttpContract {
 
         assertThat(revoke.status()).isEqualTo(204);
         assertError(get("/api/x", bobs), 401, "invalid_token");
+    }
+
+    @Test
+    void refresh_rotates_andASpentRefreshToken_endsTheWholeLogin() throws Exception {
+        JsonNode login = login("bob", "builder").json();
+
+        Answer rotated = refresh(login.get("refresh_token").asText());
+
+        assertThat(rotated.status()).as(rotated.body()).isEqualTo(200);
+        assertThat(rotated.headers()).containsEntry("cache-control", "no-store");
+        String access = rotated.json().get("token").asText();
+        assertThat(rotated.json().get("refresh_token").asText()).isNotEqualTo(login.get("refresh_token").asText());
+        assertThat(get("/api/x", access).status()).isEqualTo(200);
+        Answer reuse = refresh(login.get("refresh_token").asText());
+        assertError(reuse, 401, "invalid_refresh_token");
+        assertError(refresh(rotated.json().get("refresh_token").asText()), 401, "invalid_refresh_token");
+        assertError(get("/api/x", access), 401, "invalid_token");
+    }
+
+    @Test
+    void identityAssertion_reachesTheBackend_andVerifiesAgainstTheGatewaysJwks() throws Exception {
+        assertThat(get("/signed/x", token("alice", "wonderland")).status()).isEqualTo(200);
+        Map<String, List<String>> saw = backendSaw.poll(5, TimeUnit.SECONDS);
+        String assertion = saw.get("x-portcullis-assertion").getFirst();
+
+        Answer jwks = gateway.send("GET", "/.well-known/jwks.json", Map.of(), "");
+
+        assertThat(jwks.status()).isEqualTo(200);
+        com.nimbusds.jwt.proc.DefaultJWTProcessor<com.nimbusds.jose.proc.SecurityContext> backend =
+                new com.nimbusds.jwt.proc.DefaultJWTProcessor<>();
+        backend.setJWSKeySelector(new com.nimbusds.jose.proc.JWSVerificationKeySelector<>(
+                com.nimbusds.jose.JWSAlgorithm.ES256, new com.nimbusds.jose.jwk.source.ImmutableJWKSet<>(
+                        com.nimbusds.jose.jwk.JWKSet.parse(jwks.body()))));
+        backend.setJWTClaimsSetVerifier(new com.nimbusds.jwt.proc.DefaultJWTClaimsVerifier<>("/signed",
+                new com.nimbusds.jwt.JWTClaimsSet.Builder().issuer("portcullis-contract").subject("alice").build(),
+                java.util.Set.of("exp", "iat", "jti")));
+        assertThat(backend.process(assertion, null).getStringListClaim("roles")).containsExactly("admin");
+    }
+
+    @Test
+    void theOpenApiDocument_isServed() throws Exception {
+        Answer document = gateway.send("GET", "/openapi.yaml", Map.of(), "");
+
+        assertThat(document.status()).isEqualTo(200);
+        assertThat(document.headers().get("content-type")).startsWith("application/yaml");
+        assertThat(OpenApiDocument.parse(document.body()).paths()).isEqualTo(OpenApiDocument.GATEWAY.paths());
+    }
+
+    private Answer refresh(String refreshToken) throws Exception {
+        return gateway.send("POST", "/auth/refresh", Map.of("content-type", "application/json"),
+                "{\"refresh_token\":\"" + refreshToken + "\"}");
     }
 
     private Answer login(String username, String password) throws Exception {

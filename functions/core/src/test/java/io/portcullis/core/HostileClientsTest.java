@@ -273,8 +273,9 @@ class HostileClientsTest {
         assertRejected(forward("GET", "/ops/x", bearer(alice), "203.0.113.5"), 403, "forbidden",
                 "route_forbids_user");
 
-        Identity dave = new Identity("dave", List.of("ops"), TokenId.random(new SecureRandom()));
-        Identity erin = new Identity("erin", List.of("dev"), TokenId.random(new SecureRandom()));
+        java.time.Instant anHourOn = fixture.clock.instant().plusSeconds(3600);
+        Identity dave = new Identity("dave", List.of("ops"), TokenId.random(new SecureRandom()), anHourOn);
+        Identity erin = new Identity("erin", List.of("dev"), TokenId.random(new SecureRandom()), anHourOn);
         assertRejected(fixture.gateway.forward().forward(Fixtures.get("/team/x", MapHeaders.empty()),
                 Optional.of(dave)), 403, "forbidden", "route_forbids_user");
         assertThat(fixture.gateway.forward().forward(Fixtures.get("/ops/x", MapHeaders.empty()), Optional.of(dave)))

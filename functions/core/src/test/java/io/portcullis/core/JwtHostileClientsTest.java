@@ -173,7 +173,7 @@ class JwtHostileClientsTest {
     void authorizerIdentity_doesNotStandInForACookie_whichOnlyTheForwarderCanCheck() {
         String jwt = hs512(JwtMint.claims("carol", now).build());
         var someone = new io.portcullis.core.token.Identity("carol", List.of(), TokenId.random(
-                new java.security.SecureRandom()));
+                new java.security.SecureRandom()), now.plusSeconds(3600));
 
         ForwardDecision decision = gateway.forward().forward(Fixtures.request("POST", "/api/x",
                 MapHeaders.of("Cookie", "jwt=" + jwt), ""), java.util.Optional.of(someone));

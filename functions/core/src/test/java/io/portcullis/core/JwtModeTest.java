@@ -286,7 +286,8 @@ class JwtModeTest {
 
     @Test
     void forward_anAuthorizersIdentity_isNotEnoughForARouteThatInjects() {
-        Identity claimed = new Identity("carol", List.of(), new TokenId("0123456789abcdef0123456789abcdef"));
+        Identity claimed = new Identity("carol", List.of(), new TokenId("0123456789abcdef0123456789abcdef"),
+                java.time.Instant.now().plusSeconds(600));
 
         ForwardDecision decision = fixture.gateway.forward().forward(Fixtures.get("/mail/x", MapHeaders.empty()),
                 Optional.of(claimed));

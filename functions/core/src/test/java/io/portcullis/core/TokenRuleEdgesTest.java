@@ -164,7 +164,7 @@ class TokenRuleEdgesTest {
 
     @Test
     void anAuthorizersIdentity_standsWhenTheBearerHeaderAuthenticated_evenBesideACookie() {
-        Identity carol = new Identity("carol", List.of(), TokenId.random(new SecureRandom()));
+        Identity carol = new Identity("carol", List.of(), TokenId.random(new SecureRandom()), now.plusSeconds(3600));
 
         ForwardDecision withBearer = gateway.forward().forward(Fixtures.request("GET", "/own/x", MapHeaders.of(
                 "Authorization", "Bearer checked-by-the-authorizer", "Cookie", "sid=whatever"), ""),

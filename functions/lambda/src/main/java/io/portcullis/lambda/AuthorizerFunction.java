@@ -29,9 +29,9 @@ import java.util.Map;
  *       policy. A missing or invalid token fails with the literal {@code Unauthorized}, which API Gateway turns
  *       into 401; a route that does not admit the user gets an explicit Deny (403).</li>
  * </ul>
- * The context ({@code user}, {@code roles}, {@code token_id}) reaches the integration: the forwarder, or an
- * HTTP_PROXY route's parameter mapping. Tokens come from the {@code Authorization} header or the session and JWT
- * cookies, as on the server.
+ * The context ({@code user}, {@code roles}, {@code token_id}, {@code expires_at}: the token's expiry in epoch
+ * milliseconds) reaches the integration: the forwarder, or an HTTP_PROXY route's parameter mapping. Tokens come
+ * from the {@code Authorization} header or the session and JWT cookies, as on the server.
  *
  * <p>With {@value #DIRECT_ROUTES}{@code =true} (Terraform sets it: there the authorizer guards only routes API
  * Gateway sends straight to a backend) a request is also refused when it carries an {@code Authorization} header,
@@ -147,13 +147,15 @@ public final class AuthorizerFunction implements RequestStreamHandler {
 
     /**
      * What the forwarder and HTTP_PROXY integrations receive ({@code $context.authorizer.user}, {@code .roles},
-     * {@code .token_id}): strings only, as REST APIs require.
+     * {@code .token_id}, {@code .expires_at} in epoch milliseconds: an identity assertion never outlives the token):
+     * strings only, as REST APIs require.
      */
     public static Map<String, String> context(Identity identity) {
         Map<String, String> context = new LinkedHashMap<>();
         context.put("user", identity.subject());
         context.put("roles", String.join(",", identity.roles()));
         context.put("token_id", identity.tokenId().value());
+        context.put("expires_at", Long.toString(identity.expiresAt().toEpochMilli()));
         return context;
     }
 

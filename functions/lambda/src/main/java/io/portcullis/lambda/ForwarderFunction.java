@@ -17,6 +17,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -108,20 +109,21 @@ public final class ForwarderFunction implements RequestStreamHandler {
 
     /**
      * The identity a Portcullis authorizer put in the request context ({@code user}, {@code roles},
-     * {@code token_id}); empty when none ran, or when its context is not one Portcullis writes.
+     * {@code token_id}, {@code expires_at}); empty when none ran, or when its context is not one Portcullis writes.
      */
     static Optional<Identity> authorizerIdentity(JsonNode event) {
         JsonNode lambda = event.path("requestContext").path("authorizer").path("lambda");
         Optional<String> user = LambdaJson.text(lambda, "user").filter(name -> !name.isEmpty());
         Optional<String> tokenId = LambdaJson.text(lambda, "token_id");
-        if (user.isEmpty() || tokenId.isEmpty()) {
+        Optional<String> expiresAt = LambdaJson.text(lambda, "expires_at");
+        if (user.isEmpty() || tokenId.isEmpty() || expiresAt.isEmpty()) {
             return Optional.empty();
         }
         String roles = LambdaJson.text(lambda, "roles").orElse("");
         try {
             return Optional.of(new Identity(user.get(),
                     Arrays.stream(roles.split(",")).filter(role -> !role.isEmpty()).toList(),
-                    new TokenId(tokenId.get())));
+                    new TokenId(tokenId.get()), Instant.ofEpochMilli(Long.parseLong(expiresAt.get()))));
         } catch (IllegalArgumentException notOurs) {
             return Optional.empty();
         }

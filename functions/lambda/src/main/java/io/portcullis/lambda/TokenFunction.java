@@ -17,10 +17,12 @@ import java.util.Map;
 
 /**
  * The gateway's own endpoints behind an HTTP API (payload 2.0), with the server's contract and status codes:
- * {@code /auth}, {@code /auth/revoke}, {@code /logout}, {@code /admin/revoke}, TOTP enrolment, the admin API's user
- * management ({@code /admin/users}) and the pages for browsers (sign-in, signed out, second factor, their files:
- * {@code Gateway.PAGE_ROUTE_KEYS}); other methods there get 405, CORS preflights from allowed origins 204, and
- * answers to allowed origins carry the CORS grant.
+ * {@code /auth}, {@code /auth/refresh}, {@code /auth/revoke}, {@code /logout}, {@code /admin/revoke}, TOTP
+ * enrolment, the admin API's user management ({@code /admin/users}), the documents ({@code /.well-known/jwks.json},
+ * {@code /openapi.yaml}: {@code Gateway.DOCUMENTS}) and the pages for browsers (sign-in, signed out, second factor,
+ * their files: {@code Gateway.PAGE_ROUTE_KEYS}); other methods there get 405, CORS preflights from allowed origins
+ * 204, and answers to allowed origins carry the CORS grant. A refresh token found reused is logged with the user
+ * and token id of its login (never the token).
  * Handler: {@code io.portcullis.lambda.TokenFunction::handleRequest}.
  */
 public final class TokenFunction implements RequestStreamHandler {
@@ -46,7 +48,9 @@ public final class TokenFunction implements RequestStreamHandler {
             telemetry.log(context, coldStart, "INFO", request.rawPath(), switch (reply.outcome()) {
                 case Issued issued -> Map.of("outcome", "issued", "user", issued.claims().subject(),
                         "token_id", issued.claims().tokenId().value());
-                case Rejection rejection -> Map.of("outcome", "rejected", "reason", rejection.reason());
+                case Rejection rejection -> rejection.identity().map(who -> Map.of("outcome", "rejected",
+                        "reason", rejection.reason(), "user", who.subject(), "token_id", who.tokenId().value()))
+                        .orElseGet(() -> Map.of("outcome", "rejected", "reason", rejection.reason()));
                 case AdminAnswer admin when admin.action().isPresent() -> Map.of("outcome", "admin",
                         "actor", admin.actor(), "action", admin.action().get());
                 default -> Map.of("outcome", "done");

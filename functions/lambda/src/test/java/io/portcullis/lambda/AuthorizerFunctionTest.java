@@ -32,6 +32,9 @@ class AuthorizerFunctionTest {
         assertThat(response.getIsAuthorized()).isTrue();
         assertThat(response.getContext()).containsEntry("user", "alice").containsEntry("roles", "admin,ops")
                 .containsKey("token_id");
+        assertThat(Long.parseLong((String) response.getContext().get("expires_at")))
+                .as("the token's expiry, which an identity assertion must not outlive")
+                .isBetween(System.currentTimeMillis(), System.currentTimeMillis() + 3_600_000);
         JsonNode wire = new ObjectMapper().readTree(Events.write(SimpleIAMPolicyResponse.class, response));
         assertThat(wire.get("isAuthorized").asBoolean()).isTrue();
         assertThat(wire.get("context").get("user").asText()).isEqualTo("alice");

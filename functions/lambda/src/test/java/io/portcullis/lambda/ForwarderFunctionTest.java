@@ -96,7 +96,8 @@ class ForwarderFunctionTest {
     @Test
     void identityFromTheAuthorizer_isTrustedWithoutAToken() throws Exception {
         var event = Events.withAuthorizerContext(Events.httpApi("GET", "/admin/x", Map.of(), new byte[0]),
-                Map.of("user", "carol", "roles", "admin", "token_id", "0123456789abcdef0123456789abcdef"));
+                Map.of("user", "carol", "roles", "admin", "token_id", "0123456789abcdef0123456789abcdef",
+                        "expires_at", Long.toString(System.currentTimeMillis() + 600_000)));
 
         APIGatewayV2HTTPResponse response = functions.invoke(event);
 

@@ -50,7 +50,7 @@ class ForwarderSessionsTest {
     @BeforeAll
     static void start() throws Exception {
         dynamo = new LocalDynamo.HttpServer(dir.resolve("dynamo"));
-        TableNames tables = LocalDynamo.freshTables(dynamo.client(Duration.ofSeconds(5)));
+        TableNames tables = LocalDynamo.freshTables(dynamo.client(Duration.ofSeconds(20)));
         String prefix = tables.users().substring(0, tables.users().length() - "users".length());
         sessions = new DynamoDbSessions(dynamo.client(Duration.ofSeconds(5)), tables.sessions(), Clock.systemUTC());
         backend = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
@@ -122,7 +122,8 @@ class ForwarderSessionsTest {
     @Test
     void forwarder_anAuthorizerContextAlone_doesNotOpenASession() {
         var event = Events.withAuthorizerContext(Events.httpApi("GET", "/mail/x", Map.of(), new byte[0]),
-                Map.of("user", "alice", "roles", "", "token_id", "0123456789abcdef0123456789abcdef"));
+                Map.of("user", "alice", "roles", "", "token_id", "0123456789abcdef0123456789abcdef",
+                        "expires_at", Long.toString(System.currentTimeMillis() + 600_000)));
 
         assertThat(functions.invoke(event).getStatusCode()).isEqualTo(401);
     }

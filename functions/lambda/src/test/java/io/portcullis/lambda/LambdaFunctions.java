@@ -42,15 +42,32 @@ final class LambdaFunctions {
 
     /** {@code yaml} is added to the fixture base config (one key, fast Argon2); the secret comes by ARN. */
     LambdaFunctions(String yaml) {
-        this(yaml, false);
+        this("ttl-seconds: 3600", yaml);
     }
 
     /** @param directRoutes whether the authorizer guards HTTP_PROXY routes ({@code AUTHORIZER_DIRECT_ROUTES}) */
     LambdaFunctions(String yaml, boolean directRoutes) {
-        String config = Fixtures.baseYaml().replace(Fixtures.SECRET, "${PORTCULLIS_TOKEN_SECRET}") + yaml;
+        this("ttl-seconds: 3600", yaml, true, directRoutes);
+    }
+
+    /** @param tokenSettings the {@code tokens} section's settings besides its key */
+    LambdaFunctions(String tokenSettings, String yaml) {
+        this(tokenSettings, yaml, true);
+    }
+
+    /**
+     * @param ownsUsers whether the environment writes the config's users at its cold start, as the token
+     *     function's does (the forwarder's and the authorizer's never touch the users table)
+     */
+    LambdaFunctions(String tokenSettings, String yaml, boolean ownsUsers) {
+        this(tokenSettings, yaml, ownsUsers, false);
+    }
+
+    private LambdaFunctions(String tokenSettings, String yaml, boolean ownsUsers, boolean directRoutes) {
+        String config = Fixtures.baseYaml(tokenSettings).replace(Fixtures.SECRET, "${PORTCULLIS_TOKEN_SECRET}") + yaml;
         gateway = new LambdaGateway(Map.of("PORTCULLIS_CONFIG_YAML", config,
                 "PORTCULLIS_TOKEN_SECRET_ARN", "arn:aws:secretsmanager:us-east-1:123456789012:secret:token"),
-                arn -> Fixtures.SECRET, true);
+                arn -> Fixtures.SECRET, ownsUsers);
         token = new TokenFunction(gateway);
         authorizer = new AuthorizerFunction(gateway, false, directRoutes);
         forwarder = new ForwarderFunction(gateway);

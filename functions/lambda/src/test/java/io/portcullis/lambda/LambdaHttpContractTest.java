@@ -13,8 +13,8 @@ import java.util.Map;
  */
 class LambdaHttpContractTest extends GatewayHttpContract {
     @Override
-    protected Transport start(String yaml) {
-        LambdaFunctions functions = new LambdaFunctions(yaml);
+    protected Transport start(String tokenSettings, String yaml) {
+        LambdaFunctions functions = new LambdaFunctions(tokenSettings, yaml);
         return new Transport() {
             @Override
             public Answer send(String method, String path, Map<String, String> headers, String body) {

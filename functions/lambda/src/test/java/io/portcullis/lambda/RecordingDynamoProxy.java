@@ -54,6 +54,11 @@ final class RecordingDynamoProxy implements AutoCloseable {
         return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
     }
 
+    /** Forgets what was called so far: the next phase of a test is recorded on its own. */
+    void clear() {
+        actionsByTable.clear();
+    }
+
     /** Table name → the DynamoDB actions called on it (without the {@code dynamodb:} prefix), so far. */
     Map<String, Set<String>> actionsByTable() {
         Map<String, Set<String>> copy = new TreeMap<>();

@@ -87,7 +87,12 @@ class TokenFunctionBrowserTest {
     }
 
     private static Deployment deploy() {
-        TableNames tables = LocalDynamo.freshTables(dynamo.client(Duration.ofSeconds(5)));
+        return deploy("ttl-seconds: 3600", "");
+    }
+
+    /** @param tokenSettings the tokens section besides its key; @param more more YAML (a section of its own) */
+    private static Deployment deploy(String tokenSettings, String more) {
+        TableNames tables = LocalDynamo.freshTables(dynamo.client(Duration.ofSeconds(20)));
         String prefix = tables.users().substring(0, tables.users().length() - "users".length());
         String yaml = """
                 users:
@@ -97,10 +102,10 @@ class TokenFunctionBrowserTest {
                 rate-limits: { proxy: { requests-per-second: 1000, burst: 1000 }, auth: { requests-per-second: 1000, burst: 1000 } }
                 browser: { login-redirect: /app/home }
                 routes:
-                  - { prefix: /app, target: "http://127.0.0.1:%d" }
+                  - { prefix: /app, target: "http://127.0.0.1:%d", identity-assertion: %s }
                 """.formatted(Hashes.of("wonderland"), Hashes.of("caroline"), CAROL_SECRET, proxy.endpoint(), prefix,
-                backend.getAddress().getPort());
-        return new Deployment(new LambdaFunctions(yaml), tables, yaml);
+                backend.getAddress().getPort(), !more.isEmpty()) + more;
+        return new Deployment(new LambdaFunctions(tokenSettings, yaml), tables, yaml);
     }
 
     private static APIGatewayV2HTTPEvent form(String path, String body) {
@@ -237,7 +242,7 @@ class TokenFunctionBrowserTest {
 
     @Test
     void everyDynamoDbCallOfTheTokenFunction_isOneFunctionPermissionsGrants() throws Exception {
-        Deployment deployment = deploy();
+        Deployment deployment = deploy(REFRESH, ASSERTIONS);
 
         // A cold start (configured users written), logins of both kinds, TOTP enrolment, a TOTP login,
         // revocations of every kind, the admin API.
@@ -263,9 +268,67 @@ class TokenFunctionBrowserTest {
         assertThat(listed.getBody()).contains("\"dave\"");
         assertThat(deployment.token(admin("DELETE", "/admin/users/dave", null, again)).getStatusCode())
                 .isEqualTo(200);
+        // Refresh tokens: a login started a family; a refresh rotates it; the logouts below end families.
+        APIGatewayV2HTTPResponse refreshed = deployment.token(json("/auth/refresh", "{\"refresh_token\":\""
+                + refreshTokenOf(deployment, "carol", "caroline", Optional.of(code(Totp.step(Instant.now()))))
+                + "\"}", null));
+        assertThat(refreshed.getStatusCode()).as(refreshed.getBody()).isEqualTo(200);
+        // The identity assertions' JWKS: the first generated key is made and listed.
+        APIGatewayV2HTTPResponse jwks = deployment.token(Events.httpApi("GET", "/.well-known/jwks.json", Map.of(),
+                new byte[0]));
+        assertThat(jwks.getStatusCode()).isEqualTo(200);
         assertThat(deployment.token(json("/auth/revoke", "", alice)).getStatusCode()).isEqualTo(204);
         assertThat(deployment.token(json("/logout", "", again)).getStatusCode()).isEqualTo(204);
 
+        assertCallsAreGranted(deployment, "token", true);
+    }
+
+    /**
+     * The forwarder, as its own execution environment after a browser logged in through the token function: a
+     * lapsed session renewed from the refresh cookie, a request signed with an identity assertion, and a reused
+     * refresh cookie revoking its login. Every call is one its role grants (sessions are not exercised here).
+     */
+    @Test
+    void everyDynamoDbCallOfTheForwarder_forRefreshAndAssertions_isOneFunctionPermissionsGrants() throws Exception {
+        Deployment deployment = deploy(REFRESH, ASSERTIONS);
+        Map<String, String> cookies = cookiesByName(deployment.token(form("/auth",
+                "username=alice&password=wonderland")));
+        String refreshCookie = COOKIE + "-refresh=" + value(cookies.get(COOKIE + "-refresh"));
+        LambdaFunctions forwarderEnvironment = new LambdaFunctions(REFRESH, deployment.yaml(), false);
+        proxy.clear();
+
+        APIGatewayV2HTTPResponse renewal = forwarderEnvironment.forward(Events.httpApiWithCookies("GET",
+                "/app/page", Map.of(), List.of(refreshCookie)));
+        assertThat(renewal.getStatusCode()).as(renewal.getBody()).isEqualTo(307);
+        String session = COOKIE + "=" + value(cookiesByName(renewal).get(COOKIE));
+        APIGatewayV2HTTPResponse signed = forwarderEnvironment.forward(Events.httpApiWithCookies("GET",
+                "/app/page", Map.of(), List.of(session)));
+        assertThat(signed.getStatusCode()).isEqualTo(200);
+        assertThat(received.poll(5, TimeUnit.SECONDS)).containsKey("x-portcullis-assertion");
+        APIGatewayV2HTTPResponse reuse = forwarderEnvironment.forward(Events.httpApiWithCookies("GET",
+                "/app/page", Map.of(), List.of(refreshCookie)));
+        assertThat(reuse.getStatusCode()).isEqualTo(401);
+
+        assertCallsAreGranted(deployment, "forwarder", false);
+        assertThat(proxy.actionsByTable().get(deployment.tables().refreshTokens())).contains("UpdateItem");
+        assertThat(proxy.actionsByTable().get(deployment.tables().signingKeys())).contains("Scan", "PutItem");
+        assertThat(proxy.actionsByTable().get(deployment.tables().revocations())).contains("PutItem");
+    }
+
+    private static final String REFRESH = "ttl-seconds: 3600, refresh-ttl: 8h, refresh-reuse-interval: 0s";
+    private static final String ASSERTIONS = "identity-assertions: {}\n";
+
+    private static String refreshTokenOf(Deployment deployment, String username, String password,
+            Optional<String> code) throws Exception {
+        APIGatewayV2HTTPResponse response = deployment.token(json("/auth", "{\"username\":\"" + username
+                + "\",\"password\":\"" + password + "\"" + code.map(c -> ",\"totp_code\":\"" + c + "\"").orElse("")
+                + "}", null));
+        assertThat(response.getStatusCode()).as(response.getBody()).isEqualTo(200);
+        return JSON.readTree(response.getBody()).get("refresh_token").asText();
+    }
+
+    /** The DynamoDB calls recorded, by table role: exactly (or at least within) what the function's role grants. */
+    private void assertCallsAreGranted(Deployment deployment, String function, boolean exactly) throws Exception {
         Map<String, String> roleByTable = new HashMap<>();
         for (RecordComponent component : TableNames.class.getRecordComponents()) {
             roleByTable.put((String) component.getAccessor().invoke(deployment.tables()), component.getName());
@@ -278,9 +341,15 @@ class TokenFunctionBrowserTest {
         });
         assertThat(proxy.actionsByTable()).doesNotContainKey(RecordingDynamoProxy.NO_TABLE);
         Map<String, Set<String>> granted = new TreeMap<>();
-        FunctionPermissions.DYNAMODB.get("token").forEach((role, actions) -> granted.put(role, new TreeSet<>(actions)));
-        assertThat(called).as("DynamoDB actions the token function called, by table (FunctionPermissions.DYNAMODB)")
-                .isEqualTo(granted);
+        FunctionPermissions.DYNAMODB.get(function).forEach((role, actions) -> granted.put(role, new TreeSet<>(actions)));
+        if (exactly) {
+            assertThat(called).as("DynamoDB actions the %s function called, by table (FunctionPermissions.DYNAMODB)",
+                    function).isEqualTo(granted);
+        } else {
+            called.forEach((role, actions) -> assertThat(granted.getOrDefault(role, Set.of()))
+                    .as("DynamoDB actions the %s function called on %s (FunctionPermissions.DYNAMODB)", function, role)
+                    .containsAll(actions));
+        }
     }
 
     private static String secretOf(String otpauthUri) {

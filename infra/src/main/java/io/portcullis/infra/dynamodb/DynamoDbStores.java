@@ -71,6 +71,8 @@ public final class DynamoDbStores {
                         store.rateLimitFailure() == FailureMode.ALLOW, clock)
                 : new InMemoryRateLimiter(clock);
         return new Gateway.Stores(new DynamoDbUsers(client, tables.users()), revocations, limiter,
-                new DynamoDbSessions(client, tables.sessions(), clock));
+                new DynamoDbSessions(client, tables.sessions(), clock),
+                new DynamoDbRefreshTokens(client, tables.refreshTokens()),
+                new DynamoDbSigningKeys(client, tables.signingKeys(), clock));
     }
 }

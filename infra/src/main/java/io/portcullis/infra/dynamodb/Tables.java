@@ -26,6 +26,10 @@ import software.amazon.awssdk.services.dynamodb.model.TimeToLiveSpecification;
  *       instance follows; TTL {@code expires_at}</li>
  *   <li>rate-limits: {@code limit_key} → GCRA state {@code tat_ns}, {@code blocked_ns}; TTL {@code expires_at}</li>
  *   <li>sessions: {@code sid} → {@code credentials}; TTL {@code expires_at}</li>
+ *   <li>refresh-tokens: {@code family} → the hash of its live refresh token and the family's times
+ *       ({@link DynamoDbRefreshTokens}); TTL {@code expires_at}</li>
+ *   <li>signing-keys: {@code kid} → the identity assertions' generated keys, the private half sealed
+ *       ({@link DynamoDbSigningKeys}); TTL {@code expires_at}</li>
  * </ul>
  * All are on-demand (pay per request). DynamoDB deletes TTL-expired items lazily (within about two days): every
  * read checks expiry itself.
@@ -46,7 +50,9 @@ public final class Tables {
                 new Definition(names.users(), "username", Optional.empty(), Optional.empty()),
                 new Definition(names.revocations(), "pk", Optional.of("sk"), Optional.of(TTL_ATTRIBUTE)),
                 new Definition(names.rateLimits(), "limit_key", Optional.empty(), Optional.of(TTL_ATTRIBUTE)),
-                new Definition(names.sessions(), "sid", Optional.empty(), Optional.of(TTL_ATTRIBUTE)));
+                new Definition(names.sessions(), "sid", Optional.empty(), Optional.of(TTL_ATTRIBUTE)),
+                new Definition(names.refreshTokens(), "family", Optional.empty(), Optional.of(TTL_ATTRIBUTE)),
+                new Definition(names.signingKeys(), "kid", Optional.empty(), Optional.of(TTL_ATTRIBUTE)));
     }
 
     /** Creates whichever tables are missing, waits until they are active and turns TTL on. */

@@ -3,6 +3,10 @@ package io.portcullis.infra.dynamodb;
 import io.portcullis.core.MutableClock;
 import io.portcullis.core.port.RateLimiter;
 import io.portcullis.core.port.RateLimiterContract;
+import io.portcullis.core.port.RefreshTokenStore;
+import io.portcullis.core.port.RefreshTokenStoreContract;
+import io.portcullis.core.port.SigningKeyStore;
+import io.portcullis.core.port.SigningKeyStoreContract;
 import io.portcullis.core.port.RevocationStore;
 import io.portcullis.core.port.RevocationStoreContract;
 import io.portcullis.core.port.SessionCredentialStore;
@@ -47,6 +51,23 @@ class DynamoDbAdaptersTest {
         @Override
         protected RateLimiter limiter(Clock clock) {
             return new DynamoDbRateLimiter(LocalDynamo.embedded(), TABLES.rateLimits(), 5, false, clock);
+        }
+    }
+
+    @Nested
+    class RefreshTokensTest extends RefreshTokenStoreContract {
+        @Override
+        protected RefreshTokenStore store(MutableClock clock) {
+            return new DynamoDbRefreshTokens(LocalDynamo.embedded(), TABLES.refreshTokens());
+        }
+    }
+
+    @Nested
+    class SigningKeysTest extends SigningKeyStoreContract {
+        @Override
+        protected SigningKeyStore store(MutableClock clock) {
+            return new DynamoDbSigningKeys(LocalDynamo.embedded(),
+                    LocalDynamo.freshTables(LocalDynamo.embedded()).signingKeys(), clock);
         }
     }
 

@@ -129,7 +129,8 @@ class DynamoDbRateLimiterTest {
         try (LocalDynamo.HttpServer server = new LocalDynamo.HttpServer(dir)) {
             // A stopped server refuses connections at once, so the deadline only needs to outlast a busy machine.
             DynamoDbClient client = server.client(Duration.ofSeconds(5));
-            TableNames names = LocalDynamo.freshTables(client);
+            // The tables are created with a more patient client: on a loaded machine six tables take longer.
+            TableNames names = LocalDynamo.freshTables(server.client(Duration.ofSeconds(30)));
             DynamoDbRateLimiter closed = new DynamoDbRateLimiter(client, names.rateLimits(), 1, false, clock);
             DynamoDbRateLimiter open = new DynamoDbRateLimiter(client, names.rateLimits(), 1, true, clock);
             RateLimit limit = new RateLimit(10, 10, Duration.ZERO);

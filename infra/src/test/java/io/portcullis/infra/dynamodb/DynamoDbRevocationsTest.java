@@ -68,7 +68,8 @@ class DynamoDbRevocationsTest {
         try (LocalDynamo.HttpServer server = new LocalDynamo.HttpServer(dir)) {
             // A stopped server refuses connections at once, so the deadline only needs to outlast a busy machine.
             DynamoDbClient client = server.client(Duration.ofSeconds(5));
-            TableNames names = LocalDynamo.freshTables(client);
+            // The tables are created with a more patient client: on a loaded machine six tables take longer.
+            TableNames names = LocalDynamo.freshTables(server.client(Duration.ofSeconds(30)));
             DynamoDbRevocations revocations = new DynamoDbRevocations(client, names.revocations(),
                     Duration.ofHours(1), Duration.ofSeconds(5), clock);
             Claims token = token("erin", clock.instant());

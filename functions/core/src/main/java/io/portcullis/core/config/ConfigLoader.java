@@ -5,11 +5,13 @@ import io.helidon.config.Config;
 import io.helidon.config.ConfigSources;
 import io.portcullis.core.Cors;
 import io.portcullis.core.User;
+import io.portcullis.core.assertion.AssertionSettings;
 import io.portcullis.core.config.GatewayConfig.Browser;
 import io.portcullis.core.config.GatewayConfig.IdentityHeaders;
 import io.portcullis.core.config.GatewayConfig.ProxyAuthCompat;
 import io.portcullis.core.config.GatewayConfig.Passwords;
 import io.portcullis.core.config.GatewayConfig.RateLimits;
+import io.portcullis.core.config.GatewayConfig.Refresh;
 import io.portcullis.core.config.GatewayConfig.Sessions;
 import io.portcullis.core.config.GatewayConfig.Store;
 import io.portcullis.core.config.GatewayConfig.StoreType;
@@ -49,8 +51,9 @@ import java.util.regex.Pattern;
 public final class ConfigLoader {
     /** Top-level sections; anything else in the file is refused. */
     public static final Set<String> SECTIONS = Set.of("server", "demo-backend", "tokens", "passwords", "users",
-            "users-file", "rate-limits", "trusted-proxies", "trusted-proxy-header", "store", "identity-headers", "routes", "routes-file",
-            "upstream", "jwt", "sessions", "cors", "proxyauth", "browser", "totp", "log");
+            "users-file", "rate-limits", "trusted-proxies", "trusted-proxy-header", "store", "identity-headers",
+            "routes", "routes-file", "upstream", "jwt", "sessions", "cors", "proxyauth", "browser", "totp", "log",
+            "identity-assertions", "openapi");
 
     private static final Pattern USERNAME = User.USERNAME;
     private static final Pattern ROLE = User.ROLE;
@@ -130,8 +133,14 @@ public final class ConfigLoader {
         JwtSettings jwt = JwtConfig.read(root.get("jwt"), reader);
         Sessions sessions = SessionsConfig.read(root.get("sessions"), store.type(), reader);
         Optional<Path> routesFile = reader.string(root.get("routes-file")).map(base::resolve);
+        IdentityHeaders identity = identityHeaders(root.get("identity-headers"), reader);
+        Optional<AssertionSettings> assertions = AssertionConfig.read(root.get("identity-assertions"), reader,
+                (node, defaultName) -> headerName(node, defaultName, reader));
+        assertions.filter(a -> identity.all().contains(a.header())).ifPresent(a -> reader.problem(
+                root.get("identity-assertions.header"), "'" + a.header() + "' is already an identity header"));
         var routes = RouteConfig.routes(listSource(root, "routes", routesFile, reader), reader, jwt,
-                sessions.format().isPresent(), routesFile.map(f -> f.toAbsolutePath().getParent()).orElse(base));
+                sessions.format().isPresent(), routesFile.map(f -> f.toAbsolutePath().getParent()).orElse(base),
+                assertions.map(AssertionSettings::routesDefault));
         RateLimits limits = new RateLimits(
                 rateLimit(root.get("rate-limits.proxy"), DEFAULT_PROXY_LIMIT, reader),
                 rateLimit(root.get("rate-limits.auth"), DEFAULT_AUTH_LIMIT, reader));
@@ -141,7 +150,6 @@ public final class ConfigLoader {
         TrustedProxies trusted = new TrustedProxies(blocks, reader.parsed(root.get("trusted-proxy-header"),
                 text -> TrustedProxies.Source.named(text).orElseThrow(() -> new IllegalArgumentException(
                         "must be x-forwarded-for or forwarded"))).orElse(TrustedProxies.Source.X_FORWARDED_FOR));
-        IdentityHeaders identity = identityHeaders(root.get("identity-headers"), reader);
         Upstream upstream = upstream(root.get("upstream"), reader);
         Cors cors = cors(root.get("cors"), reader);
         Optional<ProxyAuthCompat> proxyAuth = proxyAuth(root.get("proxyauth"), reader);
@@ -149,9 +157,11 @@ public final class ConfigLoader {
         TotpSettings totp = TotpConfig.read(root.get("totp"), reader);
         LogSettings log = LogConfig.read(root.get("log"), reader);
         ServerSettings server = ServerSettings.read(root.get("server"), reader);
+        reader.onlyKnownKeys(root.get("openapi"), Set.of("enabled"));
+        boolean openApi = reader.bool(root.get("openapi.enabled"), true);
         reader.throwIfAny();
         return new GatewayConfig(tokens, passwords, users, usersFile, limits, trusted, store, identity, routes,
-                upstream, jwt, sessions, cors, proxyAuth, browser, totp, log, server);
+                upstream, jwt, sessions, cors, proxyAuth, browser, totp, log, server, assertions, openApi);
     }
 
     /** The list under {@code key}: inline, or from its own file ({@code users-file: users.yaml}). */
@@ -171,11 +181,14 @@ public final class ConfigLoader {
     }
 
     private static Tokens tokens(Config node, ConfigReader reader) {
-        reader.onlyKnownKeys(node, Set.of("ttl", "ttl-seconds", "ttl-ms", "keys"));
+        reader.onlyKnownKeys(node, Set.of("ttl", "ttl-seconds", "ttl-ms", "keys", "refresh-ttl", "refresh-ttl-seconds",
+                "refresh-ttl-ms", "refresh-max-lifetime", "refresh-max-lifetime-seconds", "refresh-max-lifetime-ms",
+                "refresh-reuse-interval", "refresh-reuse-interval-seconds", "refresh-reuse-interval-ms"));
         Duration ttl = reader.duration(node, "ttl", Duration.ofHours(1));
         if (ttl.compareTo(Duration.ofSeconds(1)) < 0 || ttl.compareTo(Duration.ofDays(366)) > 0) {
             reader.problem(node.get("ttl-seconds"), "must be between 1 second and 366 days");
         }
+        Optional<Refresh> refresh = refresh(node, ttl, reader);
         List<TokenKey> keys = new ArrayList<>();
         TokenKey issuing = null;
         Set<String> ids = new HashSet<>();
@@ -208,7 +221,40 @@ public final class ConfigLoader {
         } else if (!keys.isEmpty() && issuing == null) {
             reader.problem(node.get("keys"), "no key is active: one key must issue tokens");
         }
-        return new Tokens(ttl, issuing == null ? null : new StaticKeyRing(issuing, keys));
+        return new Tokens(ttl, issuing == null ? null : new StaticKeyRing(issuing, keys), refresh);
+    }
+
+    /**
+     * {@code tokens.refresh-ttl} (off when absent), {@code refresh-max-lifetime} (30 days) and
+     * {@code refresh-reuse-interval} (10 s).
+     */
+    private static Optional<Refresh> refresh(Config node, Duration ttl, ConfigReader reader) {
+        boolean on = node.get("refresh-ttl").exists() || node.get("refresh-ttl-seconds").exists()
+                || node.get("refresh-ttl-ms").exists();
+        Duration refreshTtl = reader.duration(node, "refresh-ttl", Duration.ZERO);
+        Duration maxLifetime = reader.duration(node, "refresh-max-lifetime", Duration.ofDays(30));
+        Duration reuse = reader.duration(node, "refresh-reuse-interval", Duration.ofSeconds(10));
+        if (!on) {
+            for (String key : List.of("refresh-max-lifetime", "refresh-reuse-interval")) {
+                if (node.get(key).exists() || node.get(key + "-seconds").exists() || node.get(key + "-ms").exists()) {
+                    reader.problem(node.get(key), "applies with tokens.refresh-ttl only (refresh tokens are off)");
+                }
+            }
+            return Optional.empty();
+        }
+        if (refreshTtl.compareTo(Duration.ofMinutes(1)) < 0 || refreshTtl.compareTo(Duration.ofDays(366)) > 0) {
+            reader.problem(node.get("refresh-ttl"), "must be between 1 minute and 366 days");
+        }
+        if (maxLifetime.compareTo(refreshTtl) < 0 || maxLifetime.compareTo(ttl) < 0
+                || maxLifetime.compareTo(Duration.ofDays(366)) > 0) {
+            reader.problem(node.get("refresh-max-lifetime"), "must be at least tokens.refresh-ttl and tokens.ttl, and "
+                    + "at most 366 days");
+        }
+        if (reuse.compareTo(Duration.ofSeconds(60)) > 0) {
+            reader.problem(node.get("refresh-reuse-interval"), "must be at most 60 seconds (0: any second use is "
+                    + "reuse)");
+        }
+        return Optional.of(new Refresh(refreshTtl, maxLifetime, reuse));
     }
 
     private static Passwords passwords(Config node, ConfigReader reader) {

@@ -1,6 +1,7 @@
 package io.portcullis.core.config;
 
 import io.portcullis.core.User;
+import io.portcullis.core.assertion.AssertionSettings;
 import io.portcullis.core.jwt.JwtSettings;
 import io.portcullis.core.limit.RateLimit;
 import io.portcullis.core.net.Cidr;
@@ -40,6 +41,8 @@ import java.util.Optional;
  * @param totp the second factor's settings
  * @param log where the server's access and audit lines go
  * @param server where the server listens and how it treats client connections (the Lambda functions have none)
+ * @param identityAssertions signed identity assertions for backends, when the section is there
+ * @param openApi whether {@code GET /openapi.yaml} serves the description of the gateway's own endpoints
  */
 public record GatewayConfig(
         Tokens tokens,
@@ -59,7 +62,9 @@ public record GatewayConfig(
         Optional<Browser> browser,
         TotpSettings totp,
         LogSettings log,
-        ServerSettings server) {
+        ServerSettings server,
+        Optional<AssertionSettings> identityAssertions,
+        boolean openApi) {
 
     public GatewayConfig {
         users = List.copyOf(users);
@@ -70,15 +75,14 @@ public record GatewayConfig(
      * The longest any accepted token can live: Portcullis tokens' lifetime, or, when JWTs are accepted and that is
      * longer, {@code jwt.max-lifetime} plus twice the largest clock skew a configuration may allow (a JWT may expire
      * that far past the lifetime and is accepted until its expiry plus the skew; the largest, so a reload that
-     * widens the skew needs no longer retention). Revocations are kept this long, so no revoked token outlives its
-     * revocation.
+     * widens the skew needs no longer retention), or {@code tokens.refresh-max-lifetime} with refresh tokens on,
+     * whichever is longest. Revocations are kept this long, so no revoked token (nor refresh-token family) outlives
+     * its revocation.
      */
     public Duration maxTokenLifetime() {
-        if (!jwt.enabled()) {
-            return tokens.ttl();
-        }
         Duration jwts = jwt.maxLifetime().plus(JwtSettings.MAX_CLOCK_SKEW.multipliedBy(2));
-        return jwts.compareTo(tokens.ttl()) > 0 ? jwts : tokens.ttl();
+        Duration longest = jwt.enabled() && jwts.compareTo(tokens.ttl()) > 0 ? jwts : tokens.ttl();
+        return tokens.refresh().map(Refresh::maxLifetime).filter(max -> max.compareTo(longest) > 0).orElse(longest);
     }
 
     /**
@@ -98,18 +102,39 @@ public record GatewayConfig(
     /**
      * What a reload of a running server applies: this configuration, except what the process set up once from
      * {@code running} (the store, the session store, the upstream client, where logs go) and the token lifetimes
-     * ({@code tokens.ttl}, {@code jwt.max-lifetime}), which the store's revocation retention was sized by: those stay
+     * ({@code tokens.ttl}, the refresh-token settings, {@code jwt.max-lifetime}), which the store's revocation
+     * retention was sized by: those stay
      * {@code running}'s until a restart.
      */
     public GatewayConfig reloadedOver(GatewayConfig running) {
-        return new GatewayConfig(new Tokens(running.tokens.ttl(), tokens.keyRing()), passwords, users, usersFile,
+        return new GatewayConfig(new Tokens(running.tokens.ttl(), tokens.keyRing(), running.tokens.refresh()),
+                passwords, users, usersFile,
                 rateLimits, trustedProxies, running.store, identityHeaders, routes, running.upstream,
                 jwt.withMaxLifetime(running.jwt.maxLifetime()), running.sessions, cors, proxyAuth, browser, totp,
-                running.log, running.server);
+                running.log, running.server, identityAssertions, openApi);
     }
 
-    /** @param ttl how long a token lives; @param keyRing the keys, one issuing */
-    public record Tokens(Duration ttl, KeyRing keyRing) {
+    /**
+     * @param ttl how long a token lives
+     * @param keyRing the keys, one issuing
+     * @param refresh refresh tokens, when {@code tokens.refresh-ttl} turns them on
+     */
+    public record Tokens(Duration ttl, KeyRing keyRing, Optional<Refresh> refresh) {
+        /** Tokens without refresh tokens. */
+        public Tokens(Duration ttl, KeyRing keyRing) {
+            this(ttl, keyRing, Optional.empty());
+        }
+    }
+
+    /**
+     * Refresh tokens ({@code tokens.refresh-*}).
+     *
+     * @param ttl how long a refresh token lasts unused; each refresh starts it again (a sliding session)
+     * @param maxLifetime how long a login's family of tokens lasts at most, however often refreshed
+     * @param reuseInterval how long after a refresh token was spent another presentation of it still counts as a
+     *     concurrent refresh (a new access token, no refresh token) rather than reuse (the family ends); zero: never
+     */
+    public record Refresh(Duration ttl, Duration maxLifetime, Duration reuseInterval) {
     }
 
     /**
@@ -264,6 +289,11 @@ public record GatewayConfig(
             Optional<String> loginErrorRedirect, boolean csrf, Pages pages) {
         public String csrfCookie() {
             return cookie + "-csrf";
+        }
+
+        /** The refresh token's cookie, with refresh tokens on: {@code HttpOnly}, like the session cookie. */
+        public String refreshCookie() {
+            return cookie + "-refresh";
         }
 
         /** The cookie that carries a two-step sign-in from its password step to its code step. */

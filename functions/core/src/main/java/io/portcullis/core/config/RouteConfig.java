@@ -31,7 +31,7 @@ final class RouteConfig {
     private static final Set<String> KEYS = Set.of("prefix", "target", "secure", "users", "roles", "methods",
             "preserve-prefix", "token", "inject-credentials", "session-claim", "backends", "replay-non-idempotent",
             "filters", "secure-path", "cache", "proxy", "tls", "csrf", "override-headers", "case-insensitive",
-            "login-redirect");
+            "login-redirect", "identity-assertion");
     private static final Pattern METHOD = Pattern.compile("[A-Z]{1,20}");
     private static final Pattern CLAIM_NAME = Pattern.compile("[\\x21-\\x7e]{1,64}");
     /** hyper-auth-proxy's claim. */
@@ -45,6 +45,12 @@ final class RouteConfig {
      * @param canInject whether a {@code sessions} section with a credential format exists
      */
     static List<Route> routes(Config list, ConfigReader reader, JwtSettings jwt, boolean canInject, Path base) {
+        return routes(list, reader, jwt, canInject, base, Optional.empty());
+    }
+
+    /** @param assertionsDefault the {@code identity-assertions} section's default, when the section is there */
+    static List<Route> routes(Config list, ConfigReader reader, JwtSettings jwt, boolean canInject, Path base,
+            Optional<Boolean> assertionsDefault) {
         List<Route> routes = new ArrayList<>();
         Set<String> prefixes = new HashSet<>();
         Map<String, Boolean> anyCase = new HashMap<>();
@@ -102,13 +108,21 @@ final class RouteConfig {
             Optional<UpstreamProxy> proxy = UpstreamConfig.proxy(node.get("proxy"), reader);
             Optional<UpstreamTls> tls = UpstreamConfig.tls(node.get("tls"), base, reader);
             boolean replay = reader.bool(node.get("replay-non-idempotent"), false);
+            boolean assertion = reader.bool(node.get("identity-assertion"), assertionsDefault.orElse(false) && secure);
+            if (assertion && assertionsDefault.isEmpty()) {
+                reader.problem(node.get("identity-assertion"), "needs the identity-assertions section (its header "
+                        + "and keys)");
+            } else if (assertion && !secure) {
+                reader.problem(node.get("identity-assertion"), "a route open to anyone (secure: false) has no "
+                        + "identity to assert");
+            }
             if (prefix.isPresent() && backends.isPresent()) {
                 Upstream upstream = new Upstream(new Backends(backends.get(), Clock.systemUTC()), proxy, tls, replay);
                 routes.add(new Route(prefix.get(), backends.get().get(0).base(), secure, users, roles, methods,
                         preservePrefix, inject ? TokenType.JWT : token,
                         inject ? Optional.of(sessionClaim.orElse(DEFAULT_SESSION_CLAIM)) : Optional.empty(),
                         upstream, filters, securePath, noStore, csrf, overrideHeaders, caseInsensitive,
-                        loginRedirect));
+                        loginRedirect, assertion));
             }
         }
         return routes;

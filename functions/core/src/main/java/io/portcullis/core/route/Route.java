@@ -38,6 +38,8 @@ import java.util.TreeSet;
  *     backends that ignore the case of paths (IIS, ASP.NET)
  * @param loginRedirect whether a browser that is not signed in is sent to the sign-in page (with the {@code browser}
  *     section) rather than answered 401
+ * @param identityAssertion whether the backend gets a signed identity assertion (the {@code identity-assertions}
+ *     section) besides the identity headers
  */
 public record Route(
         String prefix,
@@ -56,7 +58,8 @@ public record Route(
         boolean csrf,
         boolean overrideHeaders,
         boolean caseInsensitive,
-        boolean loginRedirect) {
+        boolean loginRedirect,
+        boolean identityAssertion) {
 
     public Route {
         Objects.requireNonNull(prefix, "prefix");
@@ -77,7 +80,7 @@ public record Route(
     public Route(String prefix, URI target, boolean secure, Set<String> users, Set<String> roles, Set<String> methods,
             boolean preservePrefix, TokenType tokenType, Optional<String> sessionClaim) {
         this(prefix, target, secure, users, roles, methods, preservePrefix, tokenType, sessionClaim,
-                Upstream.direct(target), Filters.NONE, false, false, true, false, false, true);
+                Upstream.direct(target), Filters.NONE, false, false, true, false, false, true, false);
     }
 
     /** A route for Portcullis tokens that injects no credentials. */

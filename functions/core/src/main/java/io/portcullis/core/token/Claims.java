@@ -44,6 +44,6 @@ public record Claims(String subject, TokenId tokenId, Instant issuedAt, Instant 
 
     /** The identity these claims establish. */
     public Identity identity() {
-        return new Identity(subject, roles, tokenId);
+        return new Identity(subject, roles, tokenId, expiresAt);
     }
 }

@@ -6,6 +6,10 @@ import io.portcullis.core.MutableClock;
 import io.portcullis.core.limit.RateLimit;
 import io.portcullis.core.port.RateLimiter;
 import io.portcullis.core.port.RateLimiterContract;
+import io.portcullis.core.port.RefreshTokenStore;
+import io.portcullis.core.port.RefreshTokenStoreContract;
+import io.portcullis.core.port.SigningKeyStore;
+import io.portcullis.core.port.SigningKeyStoreContract;
 import io.portcullis.core.port.RevocationStore;
 import io.portcullis.core.port.RevocationStoreContract;
 import io.portcullis.core.port.SessionCredentialStore;
@@ -46,6 +50,22 @@ class InMemoryAdaptersTest {
         @Override
         protected RevocationStore store(MutableClock clock) {
             return new InMemoryRevocations(clock);
+        }
+    }
+
+    @Nested
+    class RefreshTokensTest extends RefreshTokenStoreContract {
+        @Override
+        protected RefreshTokenStore store(MutableClock clock) {
+            return new InMemoryRefreshTokens(clock);
+        }
+    }
+
+    @Nested
+    class SigningKeysTest extends SigningKeyStoreContract {
+        @Override
+        protected SigningKeyStore store(MutableClock clock) {
+            return new InMemorySigningKeys(clock);
         }
     }
 
