@@ -256,7 +256,8 @@ public final class UpstreamClient implements AutoCloseable {
                 List<Header> headers = ResponseFields.of(plan, head.headers(), framing);
                 OutputStream out = sink.start(head.status(), headers);
                 InputStream answer = Bodies.of(framing, connection.in(), ANSWER_LIMITS);
-                copy(answer, out, framing.kind() != Framing.Kind.LENGTH, copyBufferBytes(framing));
+                // One without a length (chunked: server-sent events, long polls) goes on as each piece arrives.
+                Bodies.copy(answer, out, copyBufferBytes(framing), framing.kind() != Framing.Kind.LENGTH);
                 out.close();
                 reusable = requestComplete && head.keepAlive() && Bodies.finished(answer)
                         && framing.kind() != Framing.Kind.UNTIL_CLOSE;
@@ -342,25 +343,11 @@ public final class UpstreamClient implements AutoCloseable {
     }
 
     /**
-     * Copies a body. One without a length (chunked: server-sent events, long polls) is flushed after every read,
-     * so each event reaches the client when it leaves the backend rather than when a buffer fills.
-     */
-    static void copy(InputStream in, OutputStream out, boolean flushEachRead, int bufferBytes) throws IOException {
-        byte[] buffer = new byte[bufferBytes];
-        for (int n; (n = in.read(buffer)) >= 0; ) {
-            out.write(buffer, 0, n);
-            if (flushEachRead) {
-                out.flush();
-            }
-        }
-    }
-
-    /**
      * A copy buffer no larger than the body: most answers are small and framed by length, and a 16 KB buffer for
      * each of them was over half of everything the proxy path allocated.
      */
     private static int copyBufferBytes(Framing framing) {
-        return framing.kind() == Framing.Kind.LENGTH ? (int) Math.min(COPY_BYTES, framing.length()) : COPY_BYTES;
+        return framing.kind() == Framing.Kind.LENGTH ? Math.clamp(framing.length(), 1, COPY_BYTES) : COPY_BYTES;
     }
 
     /**

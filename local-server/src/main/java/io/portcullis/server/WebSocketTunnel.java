@@ -142,7 +142,7 @@ final class WebSocketTunnel {
             Framing framing = Framing.ofResponse(answer, "GET");
             exchange.closeAfter();
             OutputStream out = exchange.stream(answer.status(), ResponseFields.of(plan, answer.headers(), framing));
-            copy(Bodies.of(framing, fromBackend, ANSWER_LIMITS), out, false);
+            Bodies.copy(Bodies.of(framing, fromBackend, ANSWER_LIMITS), out, BUFFER_BYTES, false);
             out.close();
             return;
         }
@@ -153,7 +153,7 @@ final class WebSocketTunnel {
         backend.setSoTimeout(0); // a quiet WebSocket is not a slow backend
         Thread up = Thread.ofVirtual().start(() -> {
             try {
-                copy(fromClient, backend.getOutputStream(), true);
+                Bodies.copy(fromClient, backend.getOutputStream(), BUFFER_BYTES, true);
             } catch (IOException e) {
                 LOG.log(System.Logger.Level.TRACE, () -> "WebSocket client side ended: " + e);
             } finally {
@@ -163,7 +163,8 @@ final class WebSocketTunnel {
         });
         long bytes = 0;
         try {
-            bytes = copy(Bodies.of(Framing.UNTIL_CLOSE, fromBackend, ANSWER_LIMITS), toClient, true);
+            InputStream untilClose = Bodies.of(Framing.UNTIL_CLOSE, fromBackend, ANSWER_LIMITS);
+            bytes = Bodies.copy(untilClose, toClient, BUFFER_BYTES, true);
         } catch (IOException e) {
             LOG.log(System.Logger.Level.TRACE, () -> "WebSocket backend side ended: " + e);
         } finally {
@@ -213,19 +214,6 @@ final class WebSocketTunnel {
         }
         out.writeCrlf();
         out.flush();
-    }
-
-    private static long copy(InputStream in, OutputStream out, boolean flushEachRead) throws IOException {
-        byte[] buffer = new byte[BUFFER_BYTES];
-        long total = 0;
-        for (int n; (n = in.read(buffer)) >= 0; ) {
-            out.write(buffer, 0, n);
-            total += n;
-            if (flushEachRead) {
-                out.flush();
-            }
-        }
-        return total;
     }
 
     private static void close(Socket socket) {

@@ -3,6 +3,7 @@ package io.portcullis.infra.http1;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 
 /** The body of a message as a stream, delimited as its {@link Framing} says; reading past its end gives -1. */
 public final class Bodies {
@@ -28,6 +29,25 @@ public final class Bodies {
      */
     public static boolean finished(InputStream body) {
         return body instanceof Delimited delimited && delimited.finished();
+    }
+
+    /**
+     * Copies {@code in} to {@code out} through a buffer of {@code bufferBytes}; with {@code flushEachRead}, flushes
+     * after every read, so that what arrives in pieces (server-sent events, a tunnel) goes on as it arrives rather
+     * than when a buffer fills. The number of bytes copied.
+     */
+    public static long copy(InputStream in, OutputStream out, int bufferBytes, boolean flushEachRead)
+            throws IOException {
+        byte[] buffer = new byte[bufferBytes];
+        long total = 0;
+        for (int n; (n = in.read(buffer)) >= 0; ) {
+            out.write(buffer, 0, n);
+            total += n;
+            if (flushEachRead) {
+                out.flush();
+            }
+        }
+        return total;
     }
 
     /** A body that knows when it has been read to its end. */
