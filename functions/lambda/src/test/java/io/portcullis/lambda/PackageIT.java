@@ -6,7 +6,6 @@ import com.nimbusds.jose.jwk.OctetKeyPair;
 import io.portcullis.core.jwt.JwtMint;
 import java.io.File;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.StringWriter;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
@@ -20,8 +19,6 @@ import java.util.Date;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipFile;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
 import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
@@ -41,7 +38,7 @@ class PackageIT {
 
     @Test
     void theNarrowedPackage_readsPemTlsMaterial_andVerifiesAnEd25519Jwt() throws Exception {
-        Path pkg = unzip(Path.of("target", "portcullis-lambda.zip"), dir.resolve("package"));
+        Path pkg = RuntimeClientIT.unzip(Path.of("target", "portcullis-lambda.zip"), dir.resolve("package"));
         assertThat(Files.size(Path.of("target", "portcullis-lambda.zip"))).as("the package fits in 20 MB")
                 .isLessThanOrEqualTo(20L * 1024 * 1024);
         KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
@@ -109,25 +106,5 @@ class PackageIT {
             writer.writeObject(object);
         }
         return out.toString();
-    }
-
-    private static Path unzip(Path zip, Path target) throws IOException {
-        try (ZipFile file = new ZipFile(zip.toFile())) {
-            for (ZipEntry entry : java.util.Collections.list(file.entries())) {
-                Path out = target.resolve(entry.getName()).normalize();
-                if (!out.startsWith(target)) {
-                    throw new IOException("zip entry outside the target: " + entry.getName());
-                }
-                if (entry.isDirectory()) {
-                    Files.createDirectories(out);
-                } else {
-                    Files.createDirectories(out.getParent());
-                    try (InputStream in = file.getInputStream(entry)) {
-                        Files.copy(in, out);
-                    }
-                }
-            }
-        }
-        return target;
     }
 }

@@ -367,7 +367,8 @@ class RuntimeClientIT {
         return command;
     }
 
-    private static Path unzip(Path zip, Path target) throws IOException {
+    /** The deployment package unpacked as Lambda does (entries outside {@code target} refused). */
+    static Path unzip(Path zip, Path target) throws IOException {
         try (ZipFile file = new ZipFile(zip.toFile())) {
             for (ZipEntry entry : java.util.Collections.list(file.entries())) {
                 Path out = target.resolve(entry.getName()).normalize();
