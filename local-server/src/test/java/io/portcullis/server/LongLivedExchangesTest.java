@@ -82,6 +82,21 @@ class LongLivedExchangesTest {
     }
 
     @Test
+    void loggingOut_endsTheOpenTunnel() throws Exception {
+        start(Map.of());
+        String token = gateway.login("alice", "wonderland");
+        CompletableFuture<String> tunnelEnded = new CompletableFuture<>();
+        tunnel(token, tunnelEnded);
+        assertThat(tunnelEnded).isNotDone();
+
+        HttpResponse<String> loggedOut = gateway.send(HttpRequest.newBuilder(gateway.uri("/logout"))
+                .header("Authorization", "Bearer " + token).POST(HttpRequest.BodyPublishers.noBody()).build());
+        assertThat(loggedOut.statusCode()).isEqualTo(204);
+
+        assertThat(tunnelEnded.get(5, TimeUnit.SECONDS)).isNotEmpty();
+    }
+
+    @Test
     void theTokensExpiry_endsItsOpenTunnel() throws Exception {
         start(Map.of("TOKENS_TTL_dash_SECONDS", "2"));
         String token = gateway.login("alice", "wonderland");
