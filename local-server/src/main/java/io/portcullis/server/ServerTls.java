@@ -9,15 +9,16 @@ import javax.net.ssl.SSLContext;
  * The listener's TLS from {@code server.tls}, in Helidon's TLS configuration format (PEM key and certificate chain,
  * or a keystore), which ProxyAuth's {@code "tls": true} also maps onto.
  */
-final class ServerTls {
+public final class ServerTls {
     private ServerTls() {
     }
 
     /**
      * @return the context, or {@code null} when {@code tls} is not configured (plain HTTP)
-     * @throws ConfigException naming {@code server.tls} when the keys cannot be read
+     * @throws ConfigException naming {@code server.tls} when the keys cannot be read (a start and
+     *     {@code config check} alike)
      */
-    static SSLContext context(Config tls) {
+    public static SSLContext context(Config tls) {
         if (!tls.exists()) {
             return null;
         }

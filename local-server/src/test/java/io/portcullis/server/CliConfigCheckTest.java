@@ -75,6 +75,22 @@ class CliConfigCheckTest {
     }
 
     @Test
+    void anUnreadableListenerKey_isAProblemNamingServerTls_asAtStartup() {
+        Path file = RunningGateway.configFile(dir, """
+                routes: [ { prefix: /api, target: "http://127.0.0.1:9000" } ]
+                server: { tls: { private-key: { pem: { key: { resource: { path: missing-key.pem } },
+                                                       cert-chain: { resource: { path: missing-cert.pem } } } } } }
+                """);
+
+        Cli.Run run = Cli.run("", "config", "check", file.toString());
+
+        assertThat(run.code()).isEqualTo(1);
+        assertThat(run.out()).isEmpty();
+        assertThat(run.err()).startsWith(file + ": 1 problem:\n")
+                .contains("  - server.tls: the listener's key and certificate cannot be used");
+    }
+
+    @Test
     void missingFileOrArgument() {
         Cli.Run missing = Cli.run("", "config", "check", dir.resolve("nope.yaml").toString());
         Cli.Run noArgument = Cli.run("", "config", "check");

@@ -3,6 +3,7 @@ package io.portcullis.server.cli;
 import io.portcullis.core.config.ConfigException;
 import io.portcullis.core.config.GatewayConfig;
 import io.portcullis.server.ConfigFiles;
+import io.portcullis.server.ServerTls;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -49,6 +50,8 @@ final class ConfigCommand {
         ConfigFiles.Loaded loaded;
         try {
             loaded = files.load();
+            // The listener's key and certificate, read as a start reads them.
+            ServerTls.context(loaded.root().get("server.tls"));
         } catch (ConfigException e) {
             context.err().println(named + ": " + e.problems().size() + " problem"
                     + (e.problems().size() == 1 ? "" : "s") + ":");
