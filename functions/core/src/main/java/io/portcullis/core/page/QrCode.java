@@ -17,6 +17,12 @@ import java.util.Map;
  */
 public final class QrCode {
     private static final int QUIET_ZONE = 4;
+    /**
+     * The picture's own size, in CSS pixels per module. A whole number keeps every module the same size on screen
+     * (at 240 px for about 50 modules, rounding made some 4 px and some 5 px wide, which a scanner can misread); the
+     * page's stylesheet only ever shrinks it, to fit a narrow screen.
+     */
+    private static final int PIXELS_PER_MODULE = 5;
 
     private QrCode() {
     }
@@ -52,6 +58,7 @@ public final class QrCode {
             }
         }
         return "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 " + width + " " + height
+                + "\" width=\"" + width * PIXELS_PER_MODULE + "\" height=\"" + height * PIXELS_PER_MODULE
                 + "\" shape-rendering=\"crispEdges\"><rect width=\"100%\" height=\"100%\" fill=\"#fff\"/>"
                 + "<path fill=\"#000\" d=\"" + path + "\"/></svg>";
     }
