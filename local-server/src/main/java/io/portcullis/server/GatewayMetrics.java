@@ -137,13 +137,19 @@ final class GatewayMetrics {
                 .increment(lines);
     }
 
+    // Meters are looked up on every request: get first, since computeIfAbsent may lock a bin of the map even when
+    // the meter is there, and a virtual thread blocked on that monitor waits for the JDK's unblocker thread.
     private Counter counter(String name, String description, String... tags) {
-        return counters.computeIfAbsent(key(name, tags), k -> registry.getOrCreate(
+        String key = key(name, tags);
+        Counter counter = counters.get(key);
+        return counter != null ? counter : counters.computeIfAbsent(key, k -> registry.getOrCreate(
                 Counter.builder(name).description(description).tags(tags(tags))));
     }
 
     private Timer timer(String name, String description, String... tags) {
-        return timers.computeIfAbsent(key(name, tags), k -> registry.getOrCreate(Timer.builder(name)
+        String key = key(name, tags);
+        Timer timer = timers.get(key);
+        return timer != null ? timer : timers.computeIfAbsent(key, k -> registry.getOrCreate(Timer.builder(name)
                 .description(description).tags(tags(tags))
                 // Buckets only: Helidon's default percentiles would put quantile samples into a histogram family.
                 .percentiles(new double[0])
