@@ -3,18 +3,13 @@ package io.portcullis.core.token;
 import io.portcullis.core.port.KeyRing;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.HexFormat;
-import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Refresh tokens: {@code <key id>.base64url(family(16) | secret(32) | tag(16))}, where the tag is the first 16 bytes
@@ -51,7 +46,7 @@ public final class RefreshTokenCodec {
 
     private final KeyRing keys;
     private final SecureRandom random;
-    private final Map<String, SecretKeySpec> macKeys = new ConcurrentHashMap<>();
+    private final DerivedMac macs = new DerivedMac(PURPOSE);
 
     public RefreshTokenCodec(KeyRing keys, SecureRandom random) {
         this.keys = keys;
@@ -113,24 +108,11 @@ public final class RefreshTokenCodec {
         }
     }
 
+    /** HMAC-SHA256 of {@code key id . family secret}, under the key derived for refresh tokens, cut to the tag. */
     private byte[] tag(TokenKey key, byte[] family, byte[] secret) {
-        SecretKeySpec macKey = macKeys.computeIfAbsent(key.id(), id -> {
-            byte[] derived = key.derive(PURPOSE, 32);
-            try {
-                return new SecretKeySpec(derived, "HmacSHA256");
-            } finally {
-                Arrays.fill(derived, (byte) 0);
-            }
-        });
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(macKey);
-            mac.update(key.idBytes());
-            mac.update((byte) '.');
-            mac.update(family);
-            return Arrays.copyOf(mac.doFinal(secret), TAG_BYTES);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("HmacSHA256 is missing from this JDK", e);
-        }
+        byte[] id = key.idBytes();
+        byte[] message = ByteBuffer.allocate(id.length + 1 + family.length + secret.length)
+                .put(id).put((byte) '.').put(family).put(secret).array();
+        return Arrays.copyOf(macs.mac(key, message), TAG_BYTES);
     }
 }
