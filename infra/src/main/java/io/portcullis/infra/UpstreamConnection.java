@@ -1,5 +1,6 @@
 package io.portcullis.infra;
 
+import io.portcullis.infra.http1.BufferPool;
 import io.portcullis.infra.http1.Http1Input;
 import io.portcullis.infra.http1.Http1Output;
 import java.io.IOException;
@@ -10,9 +11,10 @@ import java.net.Socket;
  * buffers, reused for one request after another by whichever thread takes it from the pool.
  */
 final class UpstreamConnection implements AutoCloseable {
-    /** A backend's answer head may be this large; the reading buffer starts at a quarter of it. */
+    /** A backend's answer head may be this large; the reading buffer (8 KB) grows for one that needs it. */
     static final int MAX_HEAD_BYTES = 64 * 1024;
-    private static final int BUFFER_BYTES = 8 * 1024;
+    /** Reading and writing buffers, lent while a connection does I/O (one kept alive in a pool holds none). */
+    private static final BufferPool BUFFERS = new BufferPool(8 * 1024, 256);
 
     private final Socket socket;
     private final Http1Input in;
@@ -26,8 +28,8 @@ final class UpstreamConnection implements AutoCloseable {
     /** @param socket connected, with its read timeout set */
     UpstreamConnection(Socket socket) throws IOException {
         this.socket = socket;
-        this.in = new Http1Input(socket.getInputStream(), BUFFER_BYTES, MAX_HEAD_BYTES);
-        this.out = new Http1Output(socket.getOutputStream(), BUFFER_BYTES);
+        this.in = new Http1Input(socket.getInputStream(), BUFFERS, MAX_HEAD_BYTES);
+        this.out = new Http1Output(socket.getOutputStream(), BUFFERS);
     }
 
     Http1Input in() {
@@ -48,8 +50,10 @@ final class UpstreamConnection implements AutoCloseable {
         uses++;
     }
 
+    /** Back in the pool at {@code nanoTime}, its answer read: the reading buffer goes back too. */
     void idle(long nanoTime) {
         idleSince = nanoTime;
+        in.release();
     }
 
     long idleSince() {

@@ -8,24 +8,53 @@ import java.util.Arrays;
 /**
  * The reading side of one HTTP/1.1 connection: a buffer over the socket's stream from which message heads are
  * parsed in place, line by line, and from which body streams read what is left. One per connection, used by one
- * thread at a time; the buffer is reused for every message on the connection.
+ * thread at a time; the buffer is reused for every message on the connection. With a {@link BufferPool} it is
+ * taken when bytes are to be read and may be given back ({@link #release()}) while nothing is buffered.
  */
 public final class Http1Input {
     private final InputStream in;
+    private final BufferPool pool;
+    private final int initial;
     private final int maxBuffer;
+    /** Null while given back to the pool (never without one). */
     private byte[] buffer;
     private int pos;
     private int end;
 
     /**
+     * With a buffer of its own, kept for the stream's life.
+     *
      * @param initial the buffer's starting size: most heads fit in it
      * @param max the most it may grow to, so that a line (a request line, a header field) of up to that length can
      *     be read whole
      */
     public Http1Input(InputStream in, int initial, int max) {
         this.in = in;
+        this.pool = null;
+        this.initial = initial;
         this.buffer = new byte[initial];
         this.maxBuffer = Math.max(initial, max);
+    }
+
+    /** With a buffer from {@code pool} (its size is the starting size) while bytes are read or buffered. */
+    public Http1Input(InputStream in, BufferPool pool, int max) {
+        this.in = in;
+        this.pool = pool;
+        this.initial = pool.size();
+        this.maxBuffer = Math.max(initial, max);
+    }
+
+    /**
+     * Gives the buffer back to the pool if nothing is buffered: the message read so far is done with and the
+     * connection is about to wait (on its backend, or in a pool). The next read takes a buffer again.
+     */
+    public void release() {
+        if (pool != null && buffer != null && pos == end) {
+            pool.give(buffer);
+            buffer = null;
+            pos = 0;
+            end = 0;
+        }
     }
 
     /** Bytes already read from the socket and not yet consumed: a pipelined request, say. */
@@ -114,7 +143,7 @@ public final class Http1Input {
             pos += n;
             return n;
         }
-        if (length >= buffer.length) {
+        if (length >= (buffer != null ? buffer.length : initial)) {
             return in.read(target, offset, length);
         }
         if (fill() <= 0) {
@@ -132,7 +161,9 @@ public final class Http1Input {
      * @return the bytes read, or -1 at the end of the stream
      */
     private int fill() throws IOException {
-        if (pos == end) {
+        if (buffer == null) {
+            buffer = pool.take();
+        } else if (pos == end) {
             pos = 0;
             end = 0;
         } else if (end == buffer.length) {

@@ -6,19 +6,41 @@ import java.io.OutputStream;
 /**
  * The writing side of one HTTP/1.1 connection: a buffer in front of the socket, so that a head and a small body go
  * out in one write. One per connection, used by one thread at a time (no lock, unlike BufferedOutputStream).
+ * With a {@link BufferPool} the buffer is taken at the first write and given back at each {@link #flush()}: the end
+ * of a message, after which the connection may wait a long time before it writes again.
  */
 public final class Http1Output extends OutputStream {
     private static final byte[] CRLF = {'\r', '\n'};
     private static final byte[] HEX = "0123456789abcdef".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
 
     private final OutputStream out;
-    private final byte[] buffer;
+    private final BufferPool pool;
+    private final int size;
+    /** Null while given back to the pool (never without one). */
+    private byte[] buffer;
     private int count;
     private long written;
 
+    /** With a buffer of its own, kept for the stream's life. */
     public Http1Output(OutputStream out, int size) {
         this.out = out;
+        this.pool = null;
+        this.size = size;
         this.buffer = new byte[size];
+    }
+
+    /** With a buffer from {@code pool} while there is something to write. */
+    public Http1Output(OutputStream out, BufferPool pool) {
+        this.out = out;
+        this.pool = pool;
+        this.size = pool.size();
+    }
+
+    private byte[] buffer() {
+        if (buffer == null) {
+            buffer = pool.take();
+        }
+        return buffer;
     }
 
     /** Bytes handed to this stream since it was made (buffered ones included). */
@@ -28,23 +50,23 @@ public final class Http1Output extends OutputStream {
 
     @Override
     public void write(int b) throws IOException {
-        if (count == buffer.length) {
+        if (count == size) {
             flushBuffer();
         }
-        buffer[count++] = (byte) b;
+        buffer()[count++] = (byte) b;
         written++;
     }
 
     @Override
     public void write(byte[] b, int off, int len) throws IOException {
-        if (len >= buffer.length) {
+        if (len >= size) {
             flushBuffer();
             out.write(b, off, len);
         } else {
-            if (len > buffer.length - count) {
+            if (len > size - count) {
                 flushBuffer();
             }
-            System.arraycopy(b, off, buffer, count, len);
+            System.arraycopy(b, off, buffer(), count, len);
             count += len;
         }
         written += len;
@@ -53,13 +75,14 @@ public final class Http1Output extends OutputStream {
     /** Writes {@code text}, whose characters are all below 256 (a head: the caller has checked it), one byte each. */
     public void writeLatin1(String text) throws IOException {
         int length = text.length();
-        if (length > buffer.length - count) {
+        if (length > size - count) {
             flushBuffer();
-            if (length > buffer.length) {
+            if (length > size) {
                 write(text.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
                 return;
             }
         }
+        byte[] buffer = buffer();
         for (int i = 0; i < length; i++) {
             buffer[count + i] = (byte) text.charAt(i);
         }
@@ -98,6 +121,10 @@ public final class Http1Output extends OutputStream {
     public void flush() throws IOException {
         flushBuffer();
         out.flush();
+        if (pool != null && buffer != null) {
+            pool.give(buffer);
+            buffer = null;
+        }
     }
 
     private void flushBuffer() throws IOException {

@@ -2,6 +2,7 @@ package io.portcullis.server.edge;
 
 import io.portcullis.core.Header;
 import io.portcullis.core.Json;
+import io.portcullis.infra.http1.BufferPool;
 import io.portcullis.infra.http1.Framing;
 import io.portcullis.infra.http1.HeadParser;
 import io.portcullis.infra.http1.Http1Input;
@@ -30,6 +31,8 @@ import javax.net.ssl.SSLSocket;
 final class ClientConnection implements Runnable {
     private static final System.Logger LOG = System.getLogger(ClientConnection.class.getName());
     private static final int BUFFER_BYTES = 4096;
+    /** Reading and writing buffers, lent while a connection does I/O (a waiting one holds none). */
+    private static final BufferPool BUFFERS = new BufferPool(BUFFER_BYTES, 512);
     private static final List<Header> JSON = List.of(new Header("Content-Type", "application/json"),
             new Header("Cache-Control", "no-store"));
 
@@ -65,9 +68,8 @@ final class ClientConnection implements Runnable {
                 tls.setSSLParameters(parameters);
                 active = tls;
             }
-            in = new Http1Input(new WatchedInput(active.getInputStream()), BUFFER_BYTES,
-                    server.limits().maxHeadBytes());
-            out = new Http1Output(new WatchedOutput(active.getOutputStream()), BUFFER_BYTES);
+            in = new Http1Input(new WatchedInput(active.getInputStream()), BUFFERS, server.limits().maxHeadBytes());
+            out = new Http1Output(new WatchedOutput(active.getOutputStream()), BUFFERS);
             serveAll();
         } catch (IOException e) {
             // The client went away, was too slow (the watchdog closed it), or sent no TLS: nothing to answer.
@@ -142,6 +144,9 @@ final class ClientConnection implements Runnable {
             expectContinue = head.minorVersion() == 1 && framing.hasBody();
         }
         EdgeExchange exchange = new EdgeExchange(this, head, framing, expectContinue, head.keepAlive() && !closing);
+        if (!framing.hasBody()) {
+            in.release(); // the head is parsed and there is no body: nothing to read until the answer is out
+        }
         try {
             server.handler().serve(exchange);
             if (!exchange.committed()) {
