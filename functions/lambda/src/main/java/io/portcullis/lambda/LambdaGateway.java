@@ -105,7 +105,7 @@ public final class LambdaGateway {
     /** The production wiring: the process environment and Secrets Manager; see the class comment for init. */
     public static LambdaGateway fromEnvironment(boolean ownsUsers) {
         Map<String, String> env = System.getenv();
-        Secrets.Manager manager = new Secrets.Manager();
+        Secrets.Manager manager = new Secrets.Manager(env);
         LambdaGateway gateway = new LambdaGateway(env, manager, ownsUsers);
         if ("snap-start".equals(env.get(INITIALIZATION_TYPE))) {
             manager.close();
@@ -154,7 +154,7 @@ public final class LambdaGateway {
         GatewayConfig loaded = config.load(resolved);
         List<User> users = loaded.users().stream().map(entry -> entry.toUser(entry.password())).toList();
         Clock clock = Clock.systemUTC();
-        Gateway.Stores stores = SessionStores.open(loaded, stores(loaded, users, ownsUsers, clock), clock).stores();
+        Gateway.Stores stores = SessionStores.open(loaded, stores(loaded, users, clock), clock).stores();
         JwksFetcher jwks = loaded.jwt().jwksUrl().isPresent() ? new HttpJwksFetcher(loaded.jwt().jwksTimeout())
                 : JwksFetcher.none();
         Gateway built = Gateway.create(loaded, stores, jwks, clock);
@@ -169,13 +169,13 @@ public final class LambdaGateway {
         }
     }
 
-    private static Gateway.Stores stores(GatewayConfig config, List<User> users, boolean ownsUsers, Clock clock) {
+    private Gateway.Stores stores(GatewayConfig config, List<User> users, Clock clock) {
         if (config.store().type() == StoreType.MEMORY) {
             return Gateway.Stores.inMemory(users, clock);
         }
-        Gateway.Stores stores = DynamoDbStores.create(
-                DynamoDbStores.client(config.store(), UrlConnectionHttpClient.create()), config, clock,
-                Optional.empty());
+        Gateway.Stores stores = DynamoDbStores.create(DynamoDbStores.client(config.store(),
+                UrlConnectionHttpClient.create(), AwsEnvironment.region(environment),
+                AwsEnvironment.credentials(environment)), config, clock, Optional.empty());
         if (ownsUsers) {
             ConfiguredUsers.seed(users, stores.users(), stores.revocations(), clock);
         }
