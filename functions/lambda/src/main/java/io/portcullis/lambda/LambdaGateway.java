@@ -15,8 +15,11 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.function.UnaryOperator;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
  * The gateway inside one Lambda execution environment, reused by every invocation in it.
@@ -28,8 +31,9 @@ import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
  *       restored environment builds its own gateway on its first invocation (the priming hook has already loaded
  *       the classes, see {@link Priming}).</li>
  *   <li>otherwise (on demand, provisioned concurrency): the gateway is built during init, with the real secrets.
- *       A store or Secrets Manager that cannot answer then does not fail the init: the first invocation tries
- *       again and answers 503 if it must.</li>
+ *       The secrets are fetched on a second thread while the configuration is checked and the DynamoDB client
+ *       built on this one ({@link #fromEnvironment}). A store or Secrets Manager that cannot answer then does not
+ *       fail the init: the first invocation tries again and answers 503 if it must.</li>
  * </ul>
  *
  * <p>Configuration: the same YAML as a server's config file ({@link FunctionConfig}); environment variables override
@@ -86,6 +90,9 @@ public final class LambdaGateway {
     private final boolean ownsUsers;
     private final FunctionConfig config;
     private volatile Parts parts;
+    private CompletableFuture<Map<String, String>> prefetched;
+    private DynamoDbClient early;
+    private GatewayConfig.Store earlyStore;
 
     /**
      * Reads and checks the configuration {@code environment} names.
@@ -102,17 +109,57 @@ public final class LambdaGateway {
         this.config = FunctionConfig.read(this.environment, secrets);
     }
 
-    /** The production wiring: the process environment and Secrets Manager; see the class comment for init. */
+    /**
+     * Reads and checks the configuration {@code environment} names; {@code prefetched}, when there is one, delivers
+     * the environment with its secrets resolved (fetched on another thread while this one checks the configuration).
+     */
+    private LambdaGateway(Map<String, String> environment, UnaryOperator<String> secrets, boolean ownsUsers,
+            CompletableFuture<Map<String, String>> prefetched) {
+        this(environment, secrets, ownsUsers);
+        this.prefetched = prefetched;
+    }
+
+    /**
+     * The production wiring: the process environment and Secrets Manager; see the class comment for init. On
+     * demand, init does three things at once: a second thread builds the Secrets Manager client and fetches the
+     * secrets (the first AWS client loads most of the SDK), while this thread checks the configuration, builds the
+     * DynamoDB client from its {@code store} section (no secret in it) and gets JSON ready. With more than one
+     * vCPU that shortens the init; with one they share it.
+     */
     public static LambdaGateway fromEnvironment(boolean ownsUsers) {
         Map<String, String> env = System.getenv();
-        Secrets.Manager manager = new Secrets.Manager();
-        LambdaGateway gateway = new LambdaGateway(env, manager, ownsUsers);
+        Secrets.Manager manager = new Secrets.Manager(env);
         if ("snap-start".equals(env.get(INITIALIZATION_TYPE))) {
+            LambdaGateway gateway = new LambdaGateway(env, manager, ownsUsers);
             manager.close();
-        } else {
-            gateway.buildNow();
+            return gateway;
         }
+        CompletableFuture<Map<String, String>> secrets = CompletableFuture.supplyAsync(
+                () -> Secrets.resolve(env, manager),
+                task -> Thread.ofPlatform().daemon().name("portcullis-secrets").start(task));
+        LambdaGateway gateway = new LambdaGateway(env, manager, ownsUsers, secrets);
+        gateway.prepare();
+        gateway.buildNow();
         return gateway;
+    }
+
+    /**
+     * What the build needs that does not depend on secrets, made while they are fetched: the DynamoDB client, from
+     * the {@code store} section as checked, and JSON (see {@link LambdaJson#warm}). Anything failing here is left
+     * to the build, which makes what is missing itself.
+     */
+    synchronized void prepare() {
+        GatewayConfig.Store store = config.checkedStore();
+        try {
+            if (store.type() == StoreType.DYNAMODB && early == null) {
+                early = dynamoClient(store);
+                earlyStore = store;
+            }
+            LambdaJson.warm();
+        } catch (RuntimeException e) {
+            Telemetry.initLog("WARN", "preparing the gateway failed during init; the build tries again",
+                    Map.of("error", e.getClass().getName() + ": " + e.getMessage()));
+        }
     }
 
     /** Builds the gateway now; a configuration error propagates, anything else waits for the first invocation. */
@@ -145,7 +192,7 @@ public final class LambdaGateway {
         long started = System.nanoTime();
         Map<String, String> resolved;
         try {
-            resolved = Secrets.resolve(environment, secrets);
+            resolved = resolvedSecrets();
         } finally {
             if (secrets instanceof AutoCloseable closeable) {
                 close(closeable);
@@ -154,11 +201,51 @@ public final class LambdaGateway {
         GatewayConfig loaded = config.load(resolved);
         List<User> users = loaded.users().stream().map(entry -> entry.toUser(entry.password())).toList();
         Clock clock = Clock.systemUTC();
-        Gateway.Stores stores = SessionStores.open(loaded, stores(loaded, users, ownsUsers, clock), clock).stores();
+        Gateway.Stores stores = SessionStores.open(loaded, stores(loaded, users, clock), clock).stores();
         JwksFetcher jwks = loaded.jwt().jwksUrl().isPresent() ? new HttpJwksFetcher(loaded.jwt().jwksTimeout())
                 : JwksFetcher.none();
         Gateway built = Gateway.create(loaded, stores, jwks, clock);
         return new Parts(loaded, built, (System.nanoTime() - started) / 1_000_000);
+    }
+
+    /** The environment with its secrets: as fetched during init if that was started, else fetched now. */
+    private Map<String, String> resolvedSecrets() {
+        CompletableFuture<Map<String, String>> fetching = prefetched;
+        prefetched = null; // a failed fetch is not kept: the next build fetches again
+        if (fetching == null) {
+            return Secrets.resolve(environment, secrets);
+        }
+        try {
+            return fetching.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException cause) {
+                throw cause;
+            }
+            if (e.getCause() instanceof Error cause) {
+                throw cause;
+            }
+            throw e;
+        }
+    }
+
+    /** The client made during init if it was made for this {@code store} section, else a new one. */
+    private DynamoDbClient dynamoClientFor(GatewayConfig.Store store) {
+        DynamoDbClient made = early;
+        GatewayConfig.Store madeFor = earlyStore;
+        early = null;
+        earlyStore = null;
+        if (made != null && store.equals(madeFor)) {
+            return made;
+        }
+        if (made != null) {
+            made.close();
+        }
+        return dynamoClient(store);
+    }
+
+    private DynamoDbClient dynamoClient(GatewayConfig.Store store) {
+        return DynamoDbStores.client(store, UrlConnectionHttpClient.create(), AwsEnvironment.region(environment),
+                AwsEnvironment.credentials(environment));
     }
 
     private static void close(AutoCloseable closeable) {
@@ -169,12 +256,11 @@ public final class LambdaGateway {
         }
     }
 
-    private static Gateway.Stores stores(GatewayConfig config, List<User> users, boolean ownsUsers, Clock clock) {
+    private Gateway.Stores stores(GatewayConfig config, List<User> users, Clock clock) {
         if (config.store().type() == StoreType.MEMORY) {
             return Gateway.Stores.inMemory(users, clock);
         }
-        Gateway.Stores stores = DynamoDbStores.create(
-                DynamoDbStores.client(config.store(), UrlConnectionHttpClient.create()), config, clock,
+        Gateway.Stores stores = DynamoDbStores.create(dynamoClientFor(config.store()), config, clock,
                 Optional.empty());
         if (ownsUsers) {
             ConfiguredUsers.seed(users, stores.users(), stores.revocations(), clock);

@@ -41,6 +41,18 @@ final class LambdaJson {
         }
     }
 
+    /**
+     * Reads and writes a small document, so that the mapper and the parts of Jackson every invocation needs are
+     * loaded and initialised before the first event arrives (core's mapper, for answers' bodies, too) (during init, while another thread fetches secrets).
+     */
+    static void warm() {
+        JsonNode read = read(new java.io.ByteArrayInputStream(
+                "{\"version\":\"2.0\",\"headers\":{\"a\":\"b\"},\"n\":[1,2.5,true,null]}"
+                        .getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        write(OutputStream.nullOutputStream(), object().put("statusCode", 200).set("echo", read));
+        io.portcullis.core.Json.bytes(read);
+    }
+
     static ObjectNode object() {
         return MAPPER.createObjectNode();
     }

@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.function.UnaryOperator;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
+import software.amazon.awssdk.services.secretsmanager.SecretsManagerClientBuilder;
 
 /**
  * Secrets named in the environment by ARN, fetched once per execution environment: every variable
@@ -43,16 +44,26 @@ public final class Secrets {
     }
 
     /**
-     * Reads secrets from AWS Secrets Manager (region and credentials from the function's environment; an endpoint
-     * from {@code AWS_ENDPOINT_URL_SECRETS_MANAGER} if set), all through one client, built on the first read.
+     * Reads secrets from AWS Secrets Manager (region and credentials from the function's environment, see
+     * {@link AwsEnvironment}; an endpoint from {@code AWS_ENDPOINT_URL_SECRETS_MANAGER} if set), all through one
+     * client, built on the first read.
      */
     static final class Manager implements UnaryOperator<String>, AutoCloseable {
+        private final Map<String, String> environment;
         private SecretsManagerClient client;
+
+        Manager(Map<String, String> environment) {
+            this.environment = Map.copyOf(environment);
+        }
 
         @Override
         public synchronized String apply(String arn) {
             if (client == null) {
-                client = SecretsManagerClient.builder().httpClient(UrlConnectionHttpClient.create()).build();
+                SecretsManagerClientBuilder builder = SecretsManagerClient.builder()
+                        .httpClient(UrlConnectionHttpClient.create());
+                AwsEnvironment.region(environment).ifPresent(builder::region);
+                AwsEnvironment.credentials(environment).ifPresent(builder::credentialsProvider);
+                client = builder.build();
             }
             return client.getSecretValue(b -> b.secretId(arn)).secretString();
         }

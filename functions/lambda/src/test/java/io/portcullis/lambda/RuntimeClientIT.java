@@ -355,8 +355,11 @@ class RuntimeClientIT {
                 classpath.add(entry);
             }
         }
+        // The options Lambda's Java runtime starts the JVM with that bear on a cold start: C1 only, and the serial
+        // collector (the JVM would pick G1 on this machine's cores and memory, with its threads and set-up).
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--enable-native-access=ALL-UNNAMED", "-XX:+TieredCompilation", "-XX:TieredStopAtLevel=1"));
+                "--enable-native-access=ALL-UNNAMED", "-XX:+TieredCompilation", "-XX:TieredStopAtLevel=1",
+                "-XX:+UseSerialGC"));
         // Extra options for a profile, e.g. -Dportcullis.lambdaJvmOptions=-Xlog:class+load:file=/tmp/classes.txt
         String extra = System.getProperty("portcullis.lambdaJvmOptions", "");
         if (!extra.isBlank()) {

@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.ScheduledExecutorService;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProviderChain;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
@@ -35,20 +36,35 @@ public final class DynamoDbStores {
      * credentials are used, which DynamoDB Local accepts.
      */
     public static DynamoDbClient client(GatewayConfig.Store store, SdkHttpClient http) {
+        return client(store, http, Optional.empty(), Optional.empty());
+    }
+
+    /**
+     * As {@link #client(GatewayConfig.Store, SdkHttpClient)}, with what the shell already knows of its AWS
+     * environment (a Lambda function: its region and credentials in environment variables): {@code region} when the
+     * config names none, and {@code credentials} instead of the SDK's default chains, which look through system
+     * properties, profile files and more before they reach the environment.
+     */
+    public static DynamoDbClient client(GatewayConfig.Store store, SdkHttpClient http, Optional<Region> region,
+            Optional<AwsCredentialsProvider> credentials) {
         DynamoDbClientBuilder builder = DynamoDbClient.builder()
                 .httpClient(http)
                 .overrideConfiguration(o -> o.apiCallTimeout(store.timeout())
                         .apiCallAttemptTimeout(store.timeout().dividedBy(2))
                         .retryStrategy(AwsRetryStrategy.standardRetryStrategy()));
-        store.region().map(Region::of).ifPresent(builder::region);
+        Optional<Region> configured = store.region().map(Region::of);
+        configured.or(() -> region).ifPresent(builder::region);
+        credentials.ifPresent(builder::credentialsProvider);
         Optional<URI> endpoint = store.endpoint();
         endpoint.ifPresent(uri -> {
             builder.endpointOverride(uri);
-            if (store.region().isEmpty()) {
+            if (configured.isEmpty()) {
                 builder.region(Region.US_EAST_1);
             }
-            builder.credentialsProvider(AwsCredentialsProviderChain.of(DefaultCredentialsProvider.builder().build(),
-                    StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local"))));
+            if (credentials.isEmpty()) {
+                builder.credentialsProvider(AwsCredentialsProviderChain.of(DefaultCredentialsProvider.builder().build(),
+                        StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local"))));
+            }
         });
         return builder.build();
     }
