@@ -3,7 +3,6 @@ package io.portcullis.server;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.portcullis.core.Json;
 import java.time.Clock;
-import java.time.temporal.ChronoUnit;
 import java.util.Map;
 import java.util.Optional;
 
@@ -32,7 +31,7 @@ public final class AuditLog {
      */
     public void event(String event, String outcome, Map<String, String> fields) {
         ObjectNode line = Json.object()
-                .put("time", clock.instant().truncatedTo(ChronoUnit.MILLIS).toString()).put("log", "audit")
+                .put("time", LogTime.format(clock.instant())).put("log", "audit")
                 .put("event", event).put("outcome", outcome);
         fields.forEach((name, value) -> line.put(name, LogSink.bounded(value, 512)));
         sink.write("audit", line);

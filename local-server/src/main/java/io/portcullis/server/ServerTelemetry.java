@@ -17,7 +17,6 @@ import io.portcullis.core.net.TrustedProxies;
 import io.portcullis.core.page.PagePaths;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -206,7 +205,7 @@ final class ServerTelemetry implements AutoCloseable {
             return;
         }
         ObjectNode line = Json.object()
-                .put("time", clock.instant().truncatedTo(ChronoUnit.MILLIS).toString()).put("log", "access")
+                .put("time", LogTime.format(clock.instant())).put("log", "access")
                 .put("request_id", record.id).put("method", record.method)
                 .put("path", LogSink.bounded(record.path, 512)).put("client", record.client.getHostAddress())
                 .put("route", record.route);
