@@ -29,8 +29,8 @@ final class LogTime {
         if (millis == 0) {
             return second.text() + "Z"; // as Instant.toString: no fraction when there is none
         }
-        char[] fraction = {'.', (char) ('0' + millis / 100), (char) ('0' + millis / 10 % 10), (char) ('0' + millis % 10),
-            'Z'};
-        return second.text().concat(new String(fraction));
+        StringBuilder text = new StringBuilder(second.text().length() + 5).append(second.text()).append('.');
+        text.append((char) ('0' + millis / 100)).append((char) ('0' + millis / 10 % 10));
+        return text.append((char) ('0' + millis % 10)).append('Z').toString();
     }
 }

@@ -17,9 +17,8 @@ import java.util.concurrent.locks.LockSupport;
  * ({@code portcullis_log_dropped_total}); an audit line waits for room: a security event is never dropped here.
  * Closing delivers what is queued.
  *
- * <p>The queue is lock-free: with a lock shared by every request and the draining thread (an
- * {@code ArrayBlockingQueue}), requests queued behind a drain parked their virtual threads, and the access line
- * cost 15-25 us of CPU per request instead of the 2 us of building it (bench/README.md).
+ * <p>The queue is lock-free, so a request never parks its virtual thread behind the writer's drain (with a lock
+ * shared by every request and the drain, as in an {@code ArrayBlockingQueue}, it could).
  */
 abstract class QueuedSink implements LogSink {
     /** A line as it was written, and when. */

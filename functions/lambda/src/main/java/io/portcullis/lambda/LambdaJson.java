@@ -42,8 +42,8 @@ final class LambdaJson {
     }
 
     /**
-     * Reads and writes a small document, so that the mapper and the parts of Jackson every invocation needs are
-     * loaded and initialised before the first event arrives (core's mapper, for answers' bodies, too) (during init, while another thread fetches secrets).
+     * Reads and writes a small document, so that the mappers (this one and core's, for answers' bodies) and the
+     * parts of Jackson every invocation needs are loaded during init, while another thread fetches the secrets.
      */
     static void warm() {
         JsonNode read = read(new java.io.ByteArrayInputStream(
