@@ -14,7 +14,6 @@ import java.util.Arrays;
 public final class Http1Input {
     private final InputStream in;
     private final BufferPool pool;
-    private final int initial;
     private final int maxBuffer;
     /** Null while given back to the pool (never without one). */
     private byte[] buffer;
@@ -31,7 +30,6 @@ public final class Http1Input {
     public Http1Input(InputStream in, int initial, int max) {
         this.in = in;
         this.pool = null;
-        this.initial = initial;
         this.buffer = new byte[initial];
         this.maxBuffer = Math.max(initial, max);
     }
@@ -40,8 +38,7 @@ public final class Http1Input {
     public Http1Input(InputStream in, BufferPool pool, int max) {
         this.in = in;
         this.pool = pool;
-        this.initial = pool.size();
-        this.maxBuffer = Math.max(initial, max);
+        this.maxBuffer = Math.max(pool.size(), max);
     }
 
     /**
@@ -143,7 +140,7 @@ public final class Http1Input {
             pos += n;
             return n;
         }
-        if (length >= (buffer != null ? buffer.length : initial)) {
+        if (length >= (buffer != null ? buffer.length : pool.size())) {
             return in.read(target, offset, length);
         }
         if (fill() <= 0) {
