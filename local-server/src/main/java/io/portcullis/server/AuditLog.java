@@ -1,7 +1,5 @@
 package io.portcullis.server;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.portcullis.core.Json;
 import java.time.Clock;
 import java.util.Map;
 import java.util.Optional;
@@ -30,11 +28,10 @@ public final class AuditLog {
      * @param fields more about it (user, reason, target, …); never a token, password or secret
      */
     public void event(String event, String outcome, Map<String, String> fields) {
-        ObjectNode line = Json.object()
-                .put("time", LogTime.format(clock.instant())).put("log", "audit")
-                .put("event", event).put("outcome", outcome);
+        LogLine line = new LogLine(LogTime.format(clock.instant()), "audit").put("event", event)
+                .put("outcome", outcome);
         fields.forEach((name, value) -> line.put(name, LogSink.bounded(value, 512)));
-        sink.write("audit", line);
+        sink.write("audit", line.json());
     }
 
     /** An administrator's action: {@code actor} did {@code action} (e.g. {@code revoke_user}) to {@code target}. */

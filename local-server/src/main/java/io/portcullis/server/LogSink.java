@@ -1,7 +1,5 @@
 package io.portcullis.server;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.portcullis.core.Json;
 import io.portcullis.core.config.LogSettings;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -14,8 +12,11 @@ import java.util.List;
  * JSON escaping turns CR and LF inside values into {@code \r} and {@code \n}, so no value can forge a line.
  */
 interface LogSink extends AutoCloseable {
-    /** @param stream which log the line belongs to: {@code access} or {@code audit} */
-    void write(String stream, ObjectNode line);
+    /**
+     * @param stream which log the line belongs to: {@code access} or {@code audit}
+     * @param json the line: one JSON object ({@link LogLine}), no line break
+     */
+    void write(String stream, String json);
 
     @Override
     default void close() {
@@ -43,7 +44,7 @@ interface LogSink extends AutoCloseable {
         @Override
         void deliver(List<Entry> batch) {
             for (Entry entry : batch) {
-                bytes.writeBytes(Json.bytes(entry.line()));
+                bytes.writeBytes(entry.json().getBytes(StandardCharsets.UTF_8));
                 bytes.write('\n');
             }
             out.write(bytes.toByteArray(), 0, bytes.size());
@@ -55,9 +56,5 @@ interface LogSink extends AutoCloseable {
     /** For log lines' text fields: a client-chosen value is cut to a bounded length. */
     static String bounded(String value, int max) {
         return value.length() <= max ? value : value.substring(0, max) + "…";
-    }
-
-    static String utf8(ObjectNode line) {
-        return new String(Json.bytes(line), StandardCharsets.UTF_8);
     }
 }

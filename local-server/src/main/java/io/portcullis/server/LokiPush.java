@@ -116,7 +116,7 @@ final class LokiPush extends QueuedSink {
                 streamLabels.put("log", stream);
                 return item.putArray("values");
             }).addArray().add(entry.at().getEpochSecond() + String.format("%09d", entry.at().getNano()))
-                    .add(LogSink.utf8(entry.line()));
+                    .add(entry.json());
         }
         return payload;
     }

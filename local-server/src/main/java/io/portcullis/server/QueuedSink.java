@@ -1,6 +1,5 @@
 package io.portcullis.server;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -22,7 +21,7 @@ import java.util.concurrent.locks.LockSupport;
  */
 abstract class QueuedSink implements LogSink {
     /** A line as it was written, and when. */
-    record Entry(String stream, Instant at, ObjectNode line) {
+    record Entry(String stream, Instant at, String json) {
     }
 
     private final ConcurrentLinkedQueue<Entry> queue = new ConcurrentLinkedQueue<>();
@@ -56,8 +55,8 @@ abstract class QueuedSink implements LogSink {
     }
 
     @Override
-    public final void write(String stream, ObjectNode line) {
-        Entry entry = new Entry(stream, Instant.now(), line);
+    public final void write(String stream, String json) {
+        Entry entry = new Entry(stream, Instant.now(), json);
         boolean audit = stream.equals("audit");
         while (!closing) {
             if (offer(entry)) {

@@ -1,13 +1,11 @@
 package io.portcullis.server;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.portcullis.core.AdminAnswer;
 import io.portcullis.core.ForwardDecision;
 import io.portcullis.core.ForwardingPlan;
 import io.portcullis.core.Gateway;
 import io.portcullis.core.GatewayRequest;
 import io.portcullis.core.Issued;
-import io.portcullis.core.Json;
 import io.portcullis.core.RefreshTokens;
 import io.portcullis.core.Rejection;
 import io.portcullis.core.Reply;
@@ -204,8 +202,7 @@ final class ServerTelemetry implements AutoCloseable {
         if (!accessLines) {
             return;
         }
-        ObjectNode line = Json.object()
-                .put("time", LogTime.format(clock.instant())).put("log", "access")
+        LogLine line = new LogLine(LogTime.format(clock.instant()), "access")
                 .put("request_id", record.id).put("method", record.method)
                 .put("path", LogSink.bounded(record.path, 512)).put("client", record.client.getHostAddress())
                 .put("route", record.route);
@@ -215,7 +212,7 @@ final class ServerTelemetry implements AutoCloseable {
                 .put("duration_ms", millis(Duration.ofNanos(System.nanoTime() - record.startedNanos)));
         record.upstream.ifPresent(latency -> line.put("upstream_ms", millis(latency)));
         record.reason.ifPresent(reason -> line.put("reason", reason));
-        sink.write("access", line);
+        sink.write("access", line.json());
     }
 
     private static double millis(Duration duration) {

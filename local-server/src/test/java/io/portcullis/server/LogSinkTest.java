@@ -41,13 +41,13 @@ class LogSinkTest {
                 GatewayMetrics.create());
 
         int accessLines = 0;
-        sink.write("access", Json.object().put("log", "access").put("n", accessLines++));
+        sink.write("access", new LogLine("t", "access").put("n", accessLines++).json());
         writerBlocked.await();
         // The writer is stuck in a write: the queue fills, and what does not fit is dropped.
         while (accessLines < 40_000) {
-            sink.write("access", Json.object().put("log", "access").put("n", accessLines++));
+            sink.write("access", new LogLine("t", "access").put("n", accessLines++).json());
         }
-        Thread audit = Thread.ofVirtual().start(() -> sink.write("audit", Json.object().put("log", "audit")));
+        Thread audit = Thread.ofVirtual().start(() -> sink.write("audit", new LogLine("t", "audit").json()));
         audit.join(200);
         assertThat(audit.isAlive()).as("an audit line waits for room rather than being dropped").isTrue();
         released.countDown();
