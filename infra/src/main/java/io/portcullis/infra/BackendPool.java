@@ -1,21 +1,23 @@
 package io.portcullis.infra;
 
-import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The connections to one backend (through one proxy, with one TLS setting): at most {@code maxInFlight} requests at
  * once, the others waiting their turn in arrival order, and the idle connections kept for reuse, most recently used
- * first (LIFO keeps a few connections warm rather than every connection barely alive).
+ * first (LIFO keeps a few connections warm rather than every connection barely alive). The idle ones are a deque
+ * under this object's monitor, held for a few loads and stores only: closing a connection happens outside it.
  */
 final class BackendPool {
     private final Semaphore inFlight;
     private final int maxInFlight;
     private final int maxIdle;
-    private final ConcurrentLinkedDeque<UpstreamConnection> idle = new ConcurrentLinkedDeque<>();
-    private final AtomicInteger idleCount = new AtomicInteger();
+    /** Most recently used first. */
+    private final ArrayDeque<UpstreamConnection> idle = new ArrayDeque<>();
 
     BackendPool(int maxInFlight) {
         this.inFlight = new Semaphore(maxInFlight, true);
@@ -34,8 +36,7 @@ final class BackendPool {
 
     /** The most recently used idle connection that has not been idle for {@code maxIdleNanos}, if any. */
     UpstreamConnection poll(long now, long maxIdleNanos) {
-        for (UpstreamConnection connection; (connection = idle.pollFirst()) != null; ) {
-            idleCount.decrementAndGet();
+        for (UpstreamConnection connection; (connection = next()) != null; ) {
             if (now - connection.idleSince() < maxIdleNanos) {
                 return connection;
             }
@@ -44,15 +45,20 @@ final class BackendPool {
         return null;
     }
 
+    private synchronized UpstreamConnection next() {
+        return idle.pollFirst();
+    }
+
     /** Keeps a connection whose exchange ended cleanly for the next request. */
     void offer(UpstreamConnection connection, long now) {
         connection.idle(now);
-        if (idleCount.incrementAndGet() > maxIdle) {
-            idleCount.decrementAndGet();
-            connection.close();
-            return;
+        synchronized (this) {
+            if (idle.size() < maxIdle) {
+                idle.offerFirst(connection);
+                return;
+            }
         }
-        idle.offerFirst(connection);
+        connection.close();
     }
 
     /**
@@ -62,22 +68,24 @@ final class BackendPool {
      * @return whether the pool is now unused (no idle connection, no request in flight)
      */
     boolean evict(long now, long maxIdleNanos) {
-        for (UpstreamConnection oldest; (oldest = idle.peekLast()) != null; ) {
-            if (now - oldest.idleSince() < maxIdleNanos) {
-                break;
+        List<UpstreamConnection> expired = new ArrayList<>();
+        boolean empty;
+        synchronized (this) {
+            while (!idle.isEmpty() && now - idle.peekLast().idleSince() >= maxIdleNanos) {
+                expired.add(idle.pollLast());
             }
-            if (idle.removeLastOccurrence(oldest)) {
-                idleCount.decrementAndGet();
-                oldest.close();
-            }
+            empty = idle.isEmpty();
         }
-        return idle.isEmpty() && inFlight.availablePermits() == maxInFlight;
+        expired.forEach(UpstreamConnection::close);
+        return empty && inFlight.availablePermits() == maxInFlight;
     }
 
     void closeIdle() {
-        for (UpstreamConnection connection; (connection = idle.pollFirst()) != null; ) {
-            idleCount.decrementAndGet();
-            connection.close();
+        List<UpstreamConnection> all;
+        synchronized (this) {
+            all = new ArrayList<>(idle);
+            idle.clear();
         }
+        all.forEach(UpstreamConnection::close);
     }
 }

@@ -6,6 +6,10 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /** Lent buffers: held only while a connection reads or writes, and never a byte of one connection in another. */
@@ -69,5 +73,42 @@ class BufferPoolTest {
         HeadParser.request(in, Wire.LIMITS);
         in.release();
         assertThat(pool.take()).as("a new buffer of the pool's size, not the grown one").hasSize(16);
+    }
+
+    @Test
+    void atMostMaxIdleAreKept_theLastReturnedLentFirst() {
+        BufferPool pool = new BufferPool(8, 2);
+        byte[] a = pool.take();
+        byte[] b = pool.take();
+        byte[] c = pool.take();
+        pool.give(a);
+        pool.give(b);
+        pool.give(c); // over maxIdle: left to the garbage collector
+
+        assertThat(pool.take()).isSameAs(b);
+        assertThat(pool.take()).isSameAs(a);
+        assertThat(pool.take()).isNotSameAs(a).isNotSameAs(b).isNotSameAs(c);
+    }
+
+    @Test
+    void aBufferIsNeverLentToTwoTakersAtOnce() throws Exception {
+        BufferPool pool = new BufferPool(8, 16);
+        Set<byte[]> lent = ConcurrentHashMap.newKeySet();
+        AtomicInteger doubleLent = new AtomicInteger();
+        try (var threads = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int t = 0; t < 32; t++) {
+                threads.submit(() -> {
+                    for (int i = 0; i < 10_000; i++) {
+                        byte[] buffer = pool.take();
+                        if (!lent.add(buffer)) {
+                            doubleLent.incrementAndGet();
+                        }
+                        lent.remove(buffer);
+                        pool.give(buffer);
+                    }
+                });
+            }
+        }
+        assertThat(doubleLent).hasValue(0);
     }
 }
