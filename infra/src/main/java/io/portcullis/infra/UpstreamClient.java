@@ -285,7 +285,9 @@ public final class UpstreamClient implements AutoCloseable {
         private void finish(boolean reusable) {
             if (connection != null) {
                 busy.remove(connection);
-                if (reusable && !closed && !unsolicited(connection)) {
+                // Bytes nobody asked for are looked for when the connection is taken again (send): looking here
+                // too would cost a system call per request and catch nothing that check does not.
+                if (reusable && !closed) {
                     pool.offer(connection, System.nanoTime());
                 } else {
                     connection.close();

@@ -248,6 +248,27 @@ class UpstreamClientTest {
     }
 
     @Test
+    void bytesNobodyAskedFor_closeThePooledConnection_andAreNeverReadAsTheNextAnswer() throws Exception {
+        RawBackend backend = closing(new RawBackend(request -> RawBackend.answer(
+                request.requestLine().startsWith("GET /base/1 ")
+                        ? "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"
+                                + "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nstray"
+                        : "HTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\nmine")));
+        UpstreamClient client = client();
+
+        assertThat(get(client, backend.port(), "/app/1").body()).isEqualTo("ok");
+        assertThat(get(client, backend.port(), "/app/2").body()).as("not the stray tail of the first answer")
+                .isEqualTo("mine");
+        backend.sendUnasked("HTTP/1.1 408 Request Timeout\r\nContent-Length: 5\r\n\r\nstray");
+        sleep(200); // loopback delivers it at once; this leaves room for a slow machine
+        Answer third = get(client, backend.port(), "/app/3");
+
+        assertThat(third.status()).as("not the answer that came while the connection was idle").isEqualTo(200);
+        assertThat(third.body()).isEqualTo("mine");
+        assertThat(backend.connections()).as("a new connection after each stray answer").isEqualTo(3);
+    }
+
+    @Test
     void idleConnections_areClosedAfterTheIdleTimeout() throws Exception {
         RawBackend backend = closing(RawBackend.ok());
         UpstreamClient client = client("{ read-timeout: 2s, idle-timeout: 200ms }");

@@ -144,6 +144,17 @@ public final class RawBackend implements AutoCloseable {
         return bytes == null ? "" : bytes.toString(StandardCharsets.ISO_8859_1);
     }
 
+    /** Writes {@code text} on every connection still open, unasked: as a backend timing out an idle one may. */
+    public void sendUnasked(String text) {
+        for (Socket socket : sockets) {
+            try {
+                socket.getOutputStream().write(answer(text));
+            } catch (IOException e) {
+                // that connection is closed already
+            }
+        }
+    }
+
     /** Closes every open connection, as a backend restarting or timing out idle connections does. */
     public void closeConnections() throws IOException {
         for (Socket socket : sockets) {
