@@ -14,8 +14,9 @@ import org.junit.jupiter.api.Test;
 class LogLineTest {
     @Test
     void valuesReadBackExactly_andNoValueBreaksTheLine() {
-        List<String> values = new ArrayList<>(List.of("", "plain", "quote \" and backslash \\", "\r\n{\"log\":\"forged\"}",
-                "tab\tbell\u0007nul\u0000esc\u001bdel\u007f", "ünïcødé ✓ 😀", "/path?x=%22%0d%0a"));
+        List<String> values = new ArrayList<>(List.of("", "plain", "quote \" and backslash \\",
+                "\r\n{\"log\":\"forged\"}", "tab\tbell\u0007nul\u0000esc\u001bdel\u007f", "ünïcødé ✓ 😀",
+                "/path?x=%22%0d%0a"));
         Random random = new Random(42);
         for (int n = 0; n < 2_000; n++) {
             char[] chars = new char[random.nextInt(12)];
