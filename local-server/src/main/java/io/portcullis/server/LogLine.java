@@ -41,12 +41,9 @@ final class LogLine {
         return text + "}";
     }
 
+    /** A field name: always the code's own identifier (never input), so it needs no escaping. */
     private void name(String name) {
-        if (text.length() > 1) {
-            text.append(',');
-        }
-        string(name);
-        text.append(':');
+        text.append(text.length() > 1 ? ",\"" : "\"").append(name).append("\":");
     }
 
     private void string(String value) {
