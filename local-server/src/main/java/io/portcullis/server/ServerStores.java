@@ -59,6 +59,19 @@ public final class ServerStores implements AutoCloseable {
         return open(config, users, Optional.of(metrics), clock);
     }
 
+    /**
+     * DynamoDB Local logs through Log4j's API. Log4j's implementation is left out of the package (local-server's
+     * pom), so the API's simple logger takes its errors (to stderr: stdout stays JSON lines), as Log4j's default
+     * configuration did (errors only); without this the API would first complain that no implementation is there.
+     * An operator's own setting wins.
+     */
+    private static void quietDynamoDbLocalLogging() {
+        if (System.getProperty("log4j2.loggerContextFactory") == null) {
+            System.setProperty("log4j2.loggerContextFactory",
+                    "org.apache.logging.log4j.simple.SimpleLoggerContextFactory");
+        }
+    }
+
     private static ServerStores open(GatewayConfig config, List<User> users, Optional<GatewayMetrics> metrics,
             Clock clock) {
         GatewayConfig.Store store = config.store();
@@ -73,6 +86,7 @@ public final class ServerStores implements AutoCloseable {
             Path file = databaseFile(store.dataDir());
             lock = Optional.of(DataDirLock.acquire(store.dataDir()));
             try {
+                quietDynamoDbLocalLogging();
                 // true: no telemetry. A gateway does not phone home (DynamoDB Local would report starts to AWS).
                 embedded = Optional.of(DynamoDBEmbedded.create(file.toFile(), true));
             } catch (RuntimeException e) {
