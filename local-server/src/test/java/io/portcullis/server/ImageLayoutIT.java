@@ -49,7 +49,7 @@ class ImageLayoutIT {
     @Test
     void process_isTheServerAsANonRootUser_withTheDocumentedConfigPortAndVolume() {
         assertThat(config.get("User").asText()).isEqualTo("65532:0");
-        assertThat(strings(config.get("Entrypoint"))).startsWith("java").contains("-Xmx128m", "-cp")
+        assertThat(strings(config.get("Entrypoint"))).startsWith("java").contains("-Xmx112m", "-cp")
                 .endsWith("io.portcullis.server.Main");
         assertThat(strings(config.get("Env"))).contains("PORTCULLIS_CONFIG=/etc/portcullis/portcullis.yaml");
         assertThat(config.get("ExposedPorts").has("8080/tcp")).isTrue();
