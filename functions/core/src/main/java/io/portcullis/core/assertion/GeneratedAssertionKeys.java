@@ -12,6 +12,7 @@ import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * ES256 keys the gateway generates into the store, shared by every instance on it, and rotated every
@@ -48,6 +49,7 @@ final class GeneratedAssertionKeys implements AssertionKeySource {
     private final Duration lifetime;
     private final SecureRandom random;
     private volatile Snapshot snapshot = new Snapshot(List.of(), Instant.MIN);
+    private final ReentrantLock reloading = new ReentrantLock();
 
     GeneratedAssertionKeys(SigningKeyStore store, SealedKeys sealer, Duration rotation, Duration lifetime,
             SecureRandom random) {
@@ -100,10 +102,19 @@ final class GeneratedAssertionKeys implements AssertionKeySource {
                 && keys.stream().noneMatch(k -> k.createdAt().isAfter(signer.createdAt()));
     }
 
+    /** Whether there is no key to sign with, or the signer is due for replacement with no successor yet. */
+    private boolean needsKey(Snapshot snapshot, Instant now) {
+        Optional<Loaded> signer = signer(snapshot.keys(), now);
+        return signer.isEmpty() || due(snapshot.keys(), signer.get(), now);
+    }
+
     private synchronized Snapshot generate(Instant now) {
-        Snapshot current = load(now);
-        Optional<Loaded> signer = signer(current.keys(), now);
-        if (signer.isPresent() && !due(current.keys(), signer.get(), now)) {
+        Snapshot current = snapshot; // another request here may have generated it while this one waited
+        if (!needsKey(current, now)) {
+            return current;
+        }
+        current = load(now); // or another instance
+        if (!needsKey(current, now)) {
             return current;
         }
         byte[] id = new byte[6];
@@ -120,9 +131,30 @@ final class GeneratedAssertionKeys implements AssertionKeySource {
         return load(now);
     }
 
+    /**
+     * The keys as last read, read again once they are {@link #RELOAD} old: by one request, while the others go on
+     * with the copy they have (a few milliseconds past {@link #RELOAD} changes nothing: a new key waits
+     * {@link #PUBLISH_DELAY} before it signs). Before the first read, every request waits for it. Without this,
+     * every request of the moment read the store and opened every key itself: with 64 connections on one route,
+     * a second-long stall on the first requests and a burst of store reads every ten seconds.
+     */
     private Snapshot fresh(Instant now) {
         Snapshot current = snapshot;
-        return current.loadedAt().plus(RELOAD).isAfter(now) ? current : load(now);
+        if (current.loadedAt().plus(RELOAD).isAfter(now)) {
+            return current;
+        }
+        boolean neverRead = current.loadedAt().equals(Instant.MIN);
+        if (neverRead) {
+            reloading.lock();
+        } else if (!reloading.tryLock()) {
+            return current;
+        }
+        try {
+            current = snapshot;
+            return current.loadedAt().plus(RELOAD).isAfter(now) ? current : load(now);
+        } finally {
+            reloading.unlock();
+        }
     }
 
     private Snapshot load(Instant now) {
