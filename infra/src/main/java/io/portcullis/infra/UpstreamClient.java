@@ -195,7 +195,6 @@ public final class UpstreamClient implements AutoCloseable {
                         busy.add(connection);
                         requestComplete = RequestWriter.write(connection, plan, target, key, clientHeaders, body,
                                 settings.readTimeout().toNanos());
-                        letOthersRunFirst();
                         head = readHead();
                         if (head.status() == 407 && key.absoluteForm()) {
                             // The proxy refused the gateway's own credentials: not the client's to answer.
@@ -235,17 +234,6 @@ public final class UpstreamClient implements AutoCloseable {
         }
 
         /** The answer's head, past any 1xx interim answers (100 Continue, 103 Early Hints: not passed on). */
-        /**
-         * The backend's answer is seldom there the moment the request has gone out. A virtual thread that lets the
-         * others waiting for its carrier run first tends to find it on its first read, rather than finding nothing,
-         * parking on the socket's poller and being woken through it.
-         */
-        private static void letOthersRunFirst() {
-            if (Thread.currentThread().isVirtual()) {
-                Thread.yield();
-            }
-        }
-
         private ResponseHead readHead() throws IOException {
             while (true) {
                 ResponseHead answer = HeadParser.response(connection.in(), ANSWER_LIMITS);
