@@ -62,11 +62,9 @@ final class GeneratedAssertionKeys implements AssertionKeySource {
 
     @Override
     public AssertionKey signingKey(Instant now) {
-        Snapshot current = fresh(now);
-        Optional<Loaded> signer = signer(current.keys(), now);
-        if (signer.isEmpty() || due(current.keys(), signer.get(), now)) {
-            current = generate(now);
-            signer = signer(current.keys(), now);
+        Optional<Loaded> signer = usableSigner(fresh(now), now);
+        if (signer.isEmpty()) {
+            signer = signer(generate(now).keys(), now);
         }
         return signer.orElseThrow(() -> new IllegalStateException("no generated key opens with these token keys"))
                 .key();
@@ -102,19 +100,18 @@ final class GeneratedAssertionKeys implements AssertionKeySource {
                 && keys.stream().noneMatch(k -> k.createdAt().isAfter(signer.createdAt()));
     }
 
-    /** Whether there is no key to sign with, or the signer is due for replacement with no successor yet. */
-    private boolean needsKey(Snapshot snapshot, Instant now) {
-        Optional<Loaded> signer = signer(snapshot.keys(), now);
-        return signer.isEmpty() || due(snapshot.keys(), signer.get(), now);
+    /** The signer, unless there is none or it is due for replacement with no successor yet: then a key is needed. */
+    private Optional<Loaded> usableSigner(Snapshot snapshot, Instant now) {
+        return signer(snapshot.keys(), now).filter(signer -> !due(snapshot.keys(), signer, now));
     }
 
     private synchronized Snapshot generate(Instant now) {
         Snapshot current = snapshot; // another request here may have generated it while this one waited
-        if (!needsKey(current, now)) {
+        if (usableSigner(current, now).isPresent()) {
             return current;
         }
         current = load(now); // or another instance
-        if (!needsKey(current, now)) {
+        if (usableSigner(current, now).isPresent()) {
             return current;
         }
         byte[] id = new byte[6];
