@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.portcullis.core.AuthResult;
 import io.portcullis.core.Authenticated;
 import io.portcullis.core.GatewayRequest;
+import io.portcullis.core.Json;
 import io.portcullis.core.MapHeaders;
 import io.portcullis.core.Rejection;
 import io.portcullis.core.RequestHeaders;
@@ -68,7 +69,7 @@ public final class AuthorizerFunction implements RequestStreamHandler {
     /** HTTP API, payload 2.0, simple responses. */
     @Override
     public void handleRequest(InputStream in, OutputStream out, Context context) {
-        ObjectNode event = LambdaJson.read(in);
+        ObjectNode event = Json.read(in);
         GatewayRequest request = new GatewayRequest(
                 LambdaJson.text(event, "requestContext", "http", "method").orElse("GET").toUpperCase(Locale.ROOT),
                 LambdaJson.text(event, "rawPath").orElse("/"),
@@ -78,7 +79,7 @@ public final class AuthorizerFunction implements RequestStreamHandler {
                 true,
                 () -> new ByteArrayInputStream(new byte[0]));
         AuthResult result = check(context, request.headers(), request.rawPath(), request);
-        ObjectNode answer = LambdaJson.object().put("isAuthorized", result instanceof Authenticated);
+        ObjectNode answer = Json.object().put("isAuthorized", result instanceof Authenticated);
         ObjectNode contextNode = answer.putObject("context");
         if (result instanceof Authenticated ok) {
             context(ok.claims().identity()).forEach(contextNode::put);
@@ -87,12 +88,12 @@ public final class AuthorizerFunction implements RequestStreamHandler {
                         .orElse(""));
             }
         }
-        LambdaJson.write(out, answer);
+        Json.write(out, answer);
     }
 
     /** REST API (TOKEN or REQUEST) and HTTP API payload 1.0. */
     public void handleRestRequest(InputStream in, OutputStream out, Context context) {
-        ObjectNode event = LambdaJson.read(in);
+        ObjectNode event = Json.read(in);
         boolean token = "TOKEN".equalsIgnoreCase(LambdaJson.text(event, "type").orElse(""));
         String methodArn = LambdaJson.text(event, "methodArn").orElse(null);
         RequestHeaders headers = token
@@ -109,7 +110,7 @@ public final class AuthorizerFunction implements RequestStreamHandler {
             case Authenticated ok -> policy(ok.claims().subject(), "Allow", resource, context(ok.claims().identity()));
             case Rejection refused -> policy("anonymous", "Deny", methodArn, Map.of());
         };
-        LambdaJson.write(out, policy);
+        Json.write(out, policy);
     }
 
     /**
@@ -160,7 +161,7 @@ public final class AuthorizerFunction implements RequestStreamHandler {
     }
 
     private static ObjectNode policy(String principal, String effect, String resource, Map<String, String> context) {
-        ObjectNode policy = LambdaJson.object().put("principalId", principal);
+        ObjectNode policy = Json.object().put("principalId", principal);
         ObjectNode document = policy.putObject("policyDocument").put("Version", "2012-10-17");
         document.putArray("Statement").addObject()
                 .put("Action", "execute-api:Invoke")

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.portcullis.core.GatewayRequest;
 import io.portcullis.core.GatewayResponse;
 import io.portcullis.core.Header;
+import io.portcullis.core.Json;
 import io.portcullis.core.MapHeaders;
 import io.portcullis.core.net.IpLiteral;
 import java.io.ByteArrayInputStream;
@@ -112,7 +113,7 @@ final class HttpApiExchange {
             }
             single.merge(header.name(), header.value(), (a, b) -> a + ", " + b);
         }
-        ObjectNode answer = LambdaJson.object().put("statusCode", status);
+        ObjectNode answer = Json.object().put("statusCode", status);
         ObjectNode headerNode = answer.putObject("headers");
         single.forEach(headerNode::put);
         if (!cookies.isEmpty()) {

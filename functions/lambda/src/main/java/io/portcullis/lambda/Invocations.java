@@ -2,6 +2,7 @@ package io.portcullis.lambda;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.portcullis.core.Json;
 import io.portcullis.core.Rejection;
 import io.portcullis.core.StoreUnavailableException;
 import io.portcullis.core.config.ConfigException;
@@ -27,14 +28,14 @@ final class Invocations {
 
     static void answer(InputStream in, OutputStream out, Context context, Telemetry telemetry, LambdaGateway gateway,
             Work work) {
-        LambdaJson.write(out, answer(in, context, telemetry, gateway, work));
+        Json.write(out, answer(in, context, telemetry, gateway, work));
     }
 
     private static ObjectNode answer(InputStream in, Context context, Telemetry telemetry, LambdaGateway gateway,
             Work work) {
         boolean coldStart = telemetry.coldStart();
         try {
-            ObjectNode event = LambdaJson.read(in);
+            ObjectNode event = Json.read(in);
             LambdaGateway.Parts parts = gateway.parts();
             telemetry.coldStart(context, coldStart, parts);
             return work.answer(event, parts, coldStart);

@@ -2,6 +2,7 @@ package io.portcullis.lambda;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.portcullis.core.ForwardingPlan;
+import io.portcullis.core.Json;
 import io.portcullis.core.Gateway;
 import io.portcullis.core.GatewayRequest;
 import io.portcullis.core.Rejection;
@@ -106,9 +107,9 @@ final class Priming implements Resource {
         try (Gateway gateway = Gateway.create(memory, Gateway.Stores.inMemory(List.of(user), clock), clock)) {
             ObjectNode answer = HttpApiExchange.response(gateway.ownEndpoint(HttpApiExchange.request(event("POST",
                     "/auth", "{\"username\":\"priming\",\"password\":\"priming\"}"))).orElseThrow().toResponse());
-            LambdaJson.write(OutputStream.nullOutputStream(), answer);
+            Json.write(OutputStream.nullOutputStream(), answer);
             login = answer.path("statusCode").asInt();
-            token = LambdaJson.read(new ByteArrayInputStream(answer.path("body").asText()
+            token = Json.read(new ByteArrayInputStream(answer.path("body").asText()
                     .getBytes(StandardCharsets.UTF_8))).path("token").asText();
             GatewayRequest request = HttpApiExchange.request(withToken(event("GET", "/api/x", null), token));
             io.portcullis.core.AuthResult access = gateway.forward().checkDirectAccess(request);
@@ -172,7 +173,7 @@ final class Priming implements Resource {
 
     /** An HTTP API payload 2.0 event, as API Gateway sends it. */
     private static ObjectNode event(String method, String path, String jsonBody) {
-        ObjectNode event = LambdaJson.object().put("version", "2.0").put("routeKey", "$default")
+        ObjectNode event = Json.object().put("version", "2.0").put("routeKey", "$default")
                 .put("rawPath", path).put("rawQueryString", "");
         ObjectNode headers = event.putObject("headers").put("host", "priming.invalid");
         ObjectNode http = event.putObject("requestContext").putObject("http");
