@@ -1,6 +1,6 @@
 package io.portcullis.server;
 
-import io.helidon.config.Config;
+import io.portcullis.core.config.ConfigNode;
 import io.portcullis.core.config.ConfigException;
 import io.portcullis.core.config.ConfigLoader;
 import io.portcullis.core.config.ConfigRewrite;
@@ -35,7 +35,7 @@ public interface ConfigFiles {
      * @param warnings what the files say that has no effect here, or that leaves the gateway weaker than it may
      *     look, to log
      */
-    record Loaded(Config root, GatewayConfig config, ConfigRewrite rewrite, List<Path> watched,
+    record Loaded(ConfigNode root, GatewayConfig config, ConfigRewrite rewrite, List<Path> watched,
             List<String> warnings) {
         public Loaded {
             watched = List.copyOf(watched);
@@ -46,7 +46,7 @@ public interface ConfigFiles {
     /** A Portcullis YAML file, with {@code env} as environment variables. */
     static ConfigFiles yaml(Path file, Map<String, String> env) {
         return () -> {
-            Config root = ConfigLoader.helidonConfig(file, env);
+            ConfigNode root = ConfigLoader.tree(file, env);
             GatewayConfig config = ConfigLoader.read(root, file);
             List<Path> watched = new ArrayList<>(List.of(file));
             config.usersFile().ifPresent(watched::add);

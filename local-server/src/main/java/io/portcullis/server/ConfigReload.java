@@ -1,6 +1,6 @@
 package io.portcullis.server;
 
-import io.helidon.config.Config;
+import io.portcullis.core.config.ConfigNode;
 import io.portcullis.core.ConfiguredUsers;
 import io.portcullis.core.Gateway;
 import io.portcullis.core.User;
@@ -57,7 +57,7 @@ final class ConfigReload {
     private final Duration grace;
     private final AuditLog audit;
     private final Clock clock;
-    private Config runningRoot;
+    private ConfigNode runningRoot;
     private List<Path> watched;
     private byte[] digest;
     private int applied;
@@ -174,7 +174,7 @@ final class ConfigReload {
     }
 
     /** The keys, in the sections only a restart applies, whose values differ; values are not named (secrets). */
-    static Set<String> restartOnlyChanges(Config before, Config after, GatewayConfig running, GatewayConfig fresh) {
+    static Set<String> restartOnlyChanges(ConfigNode before, ConfigNode after, GatewayConfig running, GatewayConfig fresh) {
         Set<String> changed = new TreeSet<>();
         for (String section : RESTART_SECTIONS) {
             Map<String, String> old = leaves(before.get(section));
@@ -195,13 +195,13 @@ final class ConfigReload {
         return changed;
     }
 
-    private static Map<String, String> leaves(Config node) {
+    private static Map<String, String> leaves(ConfigNode node) {
         if (!node.exists()) {
             return Map.of();
         }
         Map<String, String> values = new HashMap<>();
-        (node.isLeaf() ? java.util.stream.Stream.of(node) : node.traverse().filter(Config::isLeaf))
-                .forEach(leaf -> values.put(leaf.key().toString(), leaf.asString().orElse("")));
+        (node.isLeaf() ? java.util.stream.Stream.of(node) : node.traverse().filter(ConfigNode::isLeaf))
+                .forEach(leaf -> values.put(leaf.key(), leaf.asString().orElse("")));
         return values;
     }
 

@@ -1,6 +1,6 @@
 package io.portcullis.server;
 
-import io.helidon.config.Config;
+import io.portcullis.core.config.ConfigNode;
 import io.portcullis.core.ConfiguredUsers;
 import io.portcullis.core.Gateway;
 import io.portcullis.core.config.ConfigException;
@@ -70,7 +70,7 @@ public final class PortcullisServer implements AutoCloseable {
     private static PortcullisServer start(ConfigFiles files) {
         ConfigFiles.Loaded loaded = files.load();
         loaded.warnings().forEach(warning -> LOG.log(System.Logger.Level.WARNING, warning));
-        Config config = loaded.root();
+        ConfigNode config = loaded.root();
         GatewayConfig gatewayConfig = loaded.config();
         Clock clock = Clock.systemUTC();
         GatewayMetrics metrics = GatewayMetrics.create();
@@ -92,7 +92,7 @@ public final class PortcullisServer implements AutoCloseable {
                 LogSink.open(gatewayConfig.log(), metrics), () -> gateway.get().trustedProxies(), clock);
         Optional<EdgeServer> demo = config.get("demo-backend").exists()
                 ? Optional.of(DemoBackend.start(config.get("demo-backend.host").asString().orElse("127.0.0.1"),
-                        config.get("demo-backend.port").asInt().orElse(9000)))
+                        config.get("demo-backend.port").asString().map(Integer::parseInt).orElse(9000)))
                 : Optional.empty();
         String storeType = gatewayConfig.store().type().name().toLowerCase(java.util.Locale.ROOT);
         // Made once the server has started (it needs the grace period the server settled on); health asks it then.

@@ -2,7 +2,11 @@ package io.portcullis.server;
 
 import io.helidon.common.tls.Tls;
 import io.helidon.config.Config;
+import io.helidon.config.ConfigSources;
 import io.portcullis.core.config.ConfigException;
+import io.portcullis.core.config.ConfigNode;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import javax.net.ssl.SSLContext;
 
 /**
@@ -18,12 +22,12 @@ public final class ServerTls {
      * @throws ConfigException naming {@code server.tls} when the keys cannot be read (a start and
      *     {@code config check} alike)
      */
-    public static SSLContext context(Config tls) {
+    public static SSLContext context(ConfigNode tls) {
         if (!tls.exists()) {
             return null;
         }
         try {
-            Tls built = Tls.create(tls);
+            Tls built = Tls.create(helidonConfig(tls));
             if (!built.enabled()) {
                 return null;
             }
@@ -32,5 +36,13 @@ public final class ServerTls {
             throw new ConfigException("server.tls: the listener's key and certificate cannot be used ("
                     + e.getMessage() + ")");
         }
+    }
+
+    /** The section as Helidon's config, which Helidon's TLS reads: its values under their keys below it. */
+    private static Config helidonConfig(ConfigNode tls) {
+        Map<String, String> values = new LinkedHashMap<>();
+        tls.traverse().filter(ConfigNode::isLeaf).forEach(leaf ->
+                values.put(leaf.key().substring(tls.key().length() + 1), leaf.asString().orElseThrow()));
+        return Config.just(ConfigSources.create(values));
     }
 }

@@ -1,6 +1,5 @@
 package io.portcullis.core.config;
 
-import io.helidon.config.Config;
 import io.portcullis.core.assertion.AssertionKey;
 import io.portcullis.core.assertion.AssertionSettings;
 import io.portcullis.core.jwt.JwtAlgorithm;
@@ -20,8 +19,8 @@ final class AssertionConfig {
     }
 
     /** @param header reads and checks a header name (as the identity headers' are) */
-    static Optional<AssertionSettings> read(Config node, ConfigReader reader,
-            java.util.function.BiFunction<Config, String, String> header) {
+    static Optional<AssertionSettings> read(ConfigNode node, ConfigReader reader,
+            java.util.function.BiFunction<ConfigNode, String, String> header) {
         if (!node.exists()) {
             return Optional.empty();
         }
@@ -41,7 +40,7 @@ final class AssertionConfig {
         }
         List<AssertionKey> keys = new ArrayList<>();
         Set<String> ids = new HashSet<>();
-        for (Config entry : reader.nodes(node.get("keys"))) {
+        for (ConfigNode entry : reader.nodes(node.get("keys"))) {
             reader.onlyKnownKeys(entry, Set.of("kid", "algorithm", "private-key", "public-key"));
             Optional<String> kid = reader.requiredString(entry.get("kid"));
             Optional<JwtAlgorithm> algorithm = reader.parsed(entry.get("algorithm"), text -> JwtAlgorithm.named(text)

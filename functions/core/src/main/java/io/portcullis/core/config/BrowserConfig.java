@@ -1,6 +1,5 @@
 package io.portcullis.core.config;
 
-import io.helidon.config.Config;
 import io.portcullis.core.Gateway;
 import io.portcullis.core.config.GatewayConfig.Browser;
 import io.portcullis.core.config.GatewayConfig.Pages;
@@ -36,7 +35,7 @@ final class BrowserConfig {
     }
 
     /** @param base the directory relative file names ({@code page.logo}, {@code page.template}) resolve against */
-    static Optional<Browser> read(Config node, Duration tokenTtl, Path base, ConfigReader reader) {
+    static Optional<Browser> read(ConfigNode node, Duration tokenTtl, Path base, ConfigReader reader) {
         if (!node.exists()) {
             return Optional.empty();
         }
@@ -62,9 +61,9 @@ final class BrowserConfig {
                 pages));
     }
 
-    private static Pages pages(Config browser, Path base, ConfigReader reader) {
+    private static Pages pages(ConfigNode browser, Path base, ConfigReader reader) {
         String loginPage = loginPage(browser.get("login-page"), reader);
-        Config node = browser.get("page");
+        ConfigNode node = browser.get("page");
         reader.onlyKnownKeys(node, PAGE_KEYS);
         String title = text(node.get("title"), "Sign in", 100, reader);
         String product = text(node.get("product"), "Portcullis", 60, reader);
@@ -83,7 +82,7 @@ final class BrowserConfig {
     }
 
     /** A path on this site that none of the gateway's own endpoints or pages uses already. */
-    private static String loginPage(Config node, ConfigReader reader) {
+    private static String loginPage(ConfigNode node, ConfigReader reader) {
         Optional<String> path = localPath(node, reader);
         if (path.isEmpty()) {
             return PagePaths.DEFAULT_LOGIN;
@@ -107,7 +106,7 @@ final class BrowserConfig {
         return PagePaths.DEFAULT_LOGIN;
     }
 
-    private static String text(Config node, String defaultValue, int maxLength, ConfigReader reader) {
+    private static String text(ConfigNode node, String defaultValue, int maxLength, ConfigReader reader) {
         Optional<String> text = reader.string(node).map(String::strip);
         if (text.isPresent() && (text.get().isEmpty() || text.get().length() > maxLength
                 || text.get().chars().anyMatch(Character::isISOControl))) {
@@ -117,7 +116,7 @@ final class BrowserConfig {
         return text.orElse(defaultValue);
     }
 
-    private static Optional<PageAsset> logo(Config node, String name, Path base, ConfigReader reader) {
+    private static Optional<PageAsset> logo(ConfigNode node, String name, Path base, ConfigReader reader) {
         Optional<String> type = PageAsset.imageType(name);
         if (type.isEmpty()) {
             reader.problem(node, "must be an image file named *." + PageAsset.imageExtensions().replace(", ", ", *."));
@@ -136,7 +135,7 @@ final class BrowserConfig {
         }
     }
 
-    private static Optional<String> localPath(Config node, ConfigReader reader) {
+    private static Optional<String> localPath(ConfigNode node, ConfigReader reader) {
         Optional<String> path = reader.string(node);
         if (path.isPresent() && !LocalPath.isLocal(path.get())) {
             reader.problem(node, "must be a path on this site starting with a single '/' (no open redirects)");

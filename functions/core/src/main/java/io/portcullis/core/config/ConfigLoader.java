@@ -1,8 +1,5 @@
 package io.portcullis.core.config;
 
-import io.helidon.common.media.type.MediaTypes;
-import io.helidon.config.Config;
-import io.helidon.config.ConfigSources;
 import io.portcullis.core.Cors;
 import io.portcullis.core.User;
 import io.portcullis.core.assertion.AssertionSettings;
@@ -69,22 +66,27 @@ public final class ConfigLoader {
 
     /** Reads and validates {@code file}, with {@code env} as environment variables. */
     public static GatewayConfig load(Path file, Map<String, String> env) {
-        return read(helidonConfig(file, env), file);
+        return read(tree(file, env), file);
     }
 
     /** The file merged with environment overrides, for sections a shell reads itself (such as {@code server}). */
-    public static Config helidonConfig(Path file, Map<String, String> env) {
+    public static ConfigNode tree(Path file, Map<String, String> env) {
+        return ConfigNode.parse(text(file), file.toString(), withAliases(env), true);
+    }
+
+    /** The file's text, its byte order mark left out. */
+    private static String text(Path file) {
         requireReadable(file);
-        return Config.builder()
-                .disableEnvironmentVariablesSource()
-                .disableSystemPropertiesSource()
-                .sources(ConfigSources.create(withAliases(env)).build(), ConfigSources.file(file).build())
-                .failOnMissingValueReference(true)
-                .build();
+        try {
+            return FileValues.withoutBom(FileValues.read(file));
+        } catch (java.io.UncheckedIOException e) {
+            throw new ConfigException("config file: cannot read " + file.toAbsolutePath() + " ("
+                    + e.getCause().getMessage() + ")");
+        }
     }
 
     /**
-     * The environment with Helidon's aliases added, so a variable can name any key: {@code _} stands for
+     * The environment with aliases added (Helidon's convention), so a variable can name any key: {@code _} stands for
      * {@code .} and {@code _dash_} for {@code -} ({@code RATE_dash_LIMITS_PROXY_BURST} is
      * {@code rate-limits.proxy.burst}). The variables themselves stay, for {@code ${NAME}} references.
      */
@@ -100,8 +102,9 @@ public final class ConfigLoader {
     }
 
     /** Validates the merged config {@code root}, which was read from {@code file}. */
-    public static GatewayConfig read(Config root, Path file) {
-        return read(root, Config.just(ConfigSources.file(file).build()), file.toAbsolutePath().getParent());
+    public static GatewayConfig read(ConfigNode root, Path file) {
+        return read(root, ConfigNode.parse(text(file), file.toString(), Map.of(), false),
+                file.toAbsolutePath().getParent());
     }
 
     /**
@@ -109,19 +112,13 @@ public final class ConfigLoader {
      * environment variables; relative paths resolve against the working directory.
      */
     public static GatewayConfig fromYaml(String yaml, Map<String, String> env) {
-        Config text = Config.just(ConfigSources.create(yaml, MediaTypes.APPLICATION_YAML));
-        Config root = Config.builder()
-                .disableEnvironmentVariablesSource()
-                .disableSystemPropertiesSource()
-                .sources(ConfigSources.create(withAliases(env)).build(),
-                        ConfigSources.create(yaml, MediaTypes.APPLICATION_YAML))
-                .failOnMissingValueReference(true)
-                .build();
-        return read(root, text, Path.of("").toAbsolutePath());
+        ConfigNode written = ConfigNode.parse(yaml, "the configuration", Map.of(), false);
+        ConfigNode root = ConfigNode.parse(yaml, "the configuration", withAliases(env), true);
+        return read(root, written, Path.of("").toAbsolutePath());
     }
 
     /** Validates {@code root}; unknown keys are looked for in {@code written}, what the user wrote themselves. */
-    static GatewayConfig read(Config root, Config written, Path base) {
+    static GatewayConfig read(ConfigNode root, ConfigNode written, Path base) {
         ConfigReader reader = new ConfigReader();
         reader.onlyKnownKeys(written, SECTIONS);
 
@@ -165,7 +162,7 @@ public final class ConfigLoader {
     }
 
     /** The list under {@code key}: inline, or from its own file ({@code users-file: users.yaml}). */
-    private static Config listSource(Config root, String key, Optional<Path> file, ConfigReader reader) {
+    private static ConfigNode listSource(ConfigNode root, String key, Optional<Path> file, ConfigReader reader) {
         if (file.isEmpty()) {
             return root.get(key);
         }
@@ -174,13 +171,12 @@ public final class ConfigLoader {
         }
         if (!Files.isReadable(file.get())) {
             reader.problem(key + "-file", "cannot read " + file.get());
-            return Config.empty().get(key);
+            return ConfigNode.empty().get(key);
         }
-        return Config.builder(ConfigSources.file(file.get()))
-                .disableEnvironmentVariablesSource().disableSystemPropertiesSource().build().get(key);
+        return ConfigNode.parse(text(file.get()), file.get().toString(), Map.of(), false).get(key);
     }
 
-    private static Tokens tokens(Config node, ConfigReader reader) {
+    private static Tokens tokens(ConfigNode node, ConfigReader reader) {
         reader.onlyKnownKeys(node, Set.of("ttl", "ttl-seconds", "ttl-ms", "keys", "refresh-ttl", "refresh-ttl-seconds",
                 "refresh-ttl-ms", "refresh-max-lifetime", "refresh-max-lifetime-seconds", "refresh-max-lifetime-ms",
                 "refresh-reuse-interval", "refresh-reuse-interval-seconds", "refresh-reuse-interval-ms"));
@@ -192,7 +188,7 @@ public final class ConfigLoader {
         List<TokenKey> keys = new ArrayList<>();
         TokenKey issuing = null;
         Set<String> ids = new HashSet<>();
-        for (Config keyNode : reader.nodes(node.get("keys"))) {
+        for (ConfigNode keyNode : reader.nodes(node.get("keys"))) {
             reader.onlyKnownKeys(keyNode, Set.of("id", "secret", "active"));
             Optional<String> id = reader.requiredString(keyNode.get("id"));
             Optional<String> secret = reader.requiredString(keyNode.get("secret"));
@@ -228,7 +224,7 @@ public final class ConfigLoader {
      * {@code tokens.refresh-ttl} (off when absent), {@code refresh-max-lifetime} (30 days) and
      * {@code refresh-reuse-interval} (10 s).
      */
-    private static Optional<Refresh> refresh(Config node, Duration ttl, ConfigReader reader) {
+    private static Optional<Refresh> refresh(ConfigNode node, Duration ttl, ConfigReader reader) {
         boolean on = node.get("refresh-ttl").exists() || node.get("refresh-ttl-seconds").exists()
                 || node.get("refresh-ttl-ms").exists();
         Duration refreshTtl = reader.duration(node, "refresh-ttl", Duration.ZERO);
@@ -257,9 +253,9 @@ public final class ConfigLoader {
         return Optional.of(new Refresh(refreshTtl, maxLifetime, reuse));
     }
 
-    private static Passwords passwords(Config node, ConfigReader reader) {
+    private static Passwords passwords(ConfigNode node, ConfigReader reader) {
         reader.onlyKnownKeys(node, Set.of("argon2", "threads", "queue"));
-        Config argon2 = node.get("argon2");
+        ConfigNode argon2 = node.get("argon2");
         reader.onlyKnownKeys(argon2, Set.of("memory-kib", "iterations", "parallelism"));
         Argon2Params defaults = Argon2Params.DEFAULT;
         Argon2Params params = defaults;
@@ -276,10 +272,10 @@ public final class ConfigLoader {
                 reader.integer(node.get("queue"), 64, 1, 100_000));
     }
 
-    private static List<UserEntry> users(Config list, ConfigReader reader) {
+    private static List<UserEntry> users(ConfigNode list, ConfigReader reader) {
         List<UserEntry> users = new ArrayList<>();
         Set<String> names = new HashSet<>();
-        for (Config node : reader.nodes(list)) {
+        for (ConfigNode node : reader.nodes(list)) {
             reader.onlyKnownKeys(node, Set.of("username", "password", "roles", "allow", "totp-secret"));
             Optional<String> username = reader.requiredString(node.get("username"));
             Optional<String> password = reader.requiredString(node.get("password"));
@@ -335,15 +331,14 @@ public final class ConfigLoader {
      */
     public static Argon2Params argon2Of(Path file) {
         requireReadable(file);
-        Config root = Config.builder(ConfigSources.file(file).build())
-                .disableEnvironmentVariablesSource().disableSystemPropertiesSource().build();
+        ConfigNode root = ConfigNode.parse(text(file), file.toString(), Map.of(), false);
         ConfigReader reader = new ConfigReader();
         Passwords passwords = passwords(root.get("passwords"), reader);
         reader.throwIfAny();
         return passwords.argon2();
     }
 
-    private static RateLimit rateLimit(Config node, RateLimit defaults, ConfigReader reader) {
+    private static RateLimit rateLimit(ConfigNode node, RateLimit defaults, ConfigReader reader) {
         reader.onlyKnownKeys(node, Set.of("requests-per-second", "burst", "block-delay", "block-delay-ms",
                 "block-delay-seconds"));
         double rps = reader.number(node.get("requests-per-second"), defaults.requestsPerSecond(), 0, 1_000_000);
@@ -357,7 +352,7 @@ public final class ConfigLoader {
         }
     }
 
-    private static Optional<Cidr> cidr(Config node, String text, ConfigReader reader) {
+    private static Optional<Cidr> cidr(ConfigNode node, String text, ConfigReader reader) {
         try {
             return Optional.of(Cidr.parse(text));
         } catch (IllegalArgumentException e) {
@@ -366,7 +361,7 @@ public final class ConfigLoader {
         }
     }
 
-    private static Store store(Config node, Path base, ConfigReader reader) {
+    private static Store store(ConfigNode node, Path base, ConfigReader reader) {
         reader.onlyKnownKeys(node, Set.of("type", "data-dir", "region", "endpoint", "table-prefix",
                 "shared-rate-limits", "rate-limit-lease", "rate-limit-failure", "timeout", "timeout-ms",
                 "timeout-seconds", "revocation-max-staleness", "revocation-max-staleness-ms",
@@ -406,7 +401,7 @@ public final class ConfigLoader {
         }
     }
 
-    private static IdentityHeaders identityHeaders(Config node, ConfigReader reader) {
+    private static IdentityHeaders identityHeaders(ConfigNode node, ConfigReader reader) {
         reader.onlyKnownKeys(node, Set.of("user", "roles", "token-id"));
         IdentityHeaders headers = new IdentityHeaders(
                 headerName(node.get("user"), "x-user", reader),
@@ -418,7 +413,7 @@ public final class ConfigLoader {
         return headers;
     }
 
-    private static String headerName(Config node, String defaultName, ConfigReader reader) {
+    private static String headerName(ConfigNode node, String defaultName, ConfigReader reader) {
         String name = reader.string(node).orElse(defaultName).toLowerCase(Locale.ROOT);
         if (!HEADER_NAME.matcher(name).matches()) {
             reader.problem(node, "is not a valid header name");
@@ -428,7 +423,7 @@ public final class ConfigLoader {
         return name;
     }
 
-    private static Upstream upstream(Config node, ConfigReader reader) {
+    private static Upstream upstream(ConfigNode node, ConfigReader reader) {
         reader.onlyKnownKeys(node, Set.of("connect-timeout", "connect-timeout-ms", "connect-timeout-seconds",
                 "read-timeout", "read-timeout-ms", "read-timeout-seconds", "idle-timeout", "idle-timeout-ms",
                 "idle-timeout-seconds", "max-connections-per-backend", "queue-timeout", "queue-timeout-ms",
@@ -445,7 +440,7 @@ public final class ConfigLoader {
     }
 
     /** {@code cors: { origins: [https://app.example], max-age: 1h }}. */
-    private static Cors cors(Config node, ConfigReader reader) {
+    private static Cors cors(ConfigNode node, ConfigReader reader) {
         reader.onlyKnownKeys(node, Set.of("origins", "max-age", "max-age-seconds", "max-age-ms"));
         List<String> origins = reader.strings(node.get("origins"));
         for (String origin : origins) {
@@ -465,7 +460,7 @@ public final class ConfigLoader {
     }
 
     /** {@code proxyauth: { admin-token, stats, timezone, logout-redirect-url }}: ProxyAuth's endpoints and formats. */
-    private static Optional<ProxyAuthCompat> proxyAuth(Config node, ConfigReader reader) {
+    private static Optional<ProxyAuthCompat> proxyAuth(ConfigNode node, ConfigReader reader) {
         if (!node.exists()) {
             return Optional.empty();
         }

@@ -1,6 +1,5 @@
 package io.portcullis.core.config;
 
-import io.helidon.config.Config;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -13,18 +12,17 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Reads typed values from Helidon config and collects every problem, each naming its key, instead of stopping at
+ * Reads typed values from the configuration tree and collects every problem, each naming its key, instead of stopping at
  * the first. Values are never echoed in problems: some are secrets.
  */
 final class ConfigReader {
-    private static final Pattern MISSING_KEY = Pattern.compile("key '([^']*)'");
     private static final Pattern SIMPLE_DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h)");
 
     static final String NOT_A_BOOLEAN = "must be true or false";
 
     private final List<String> problems = new ArrayList<>();
 
-    void problem(Config node, String message) {
+    void problem(ConfigNode node, String message) {
         problems.add(name(node) + ": " + message);
     }
 
@@ -42,11 +40,11 @@ final class ConfigReader {
         }
     }
 
-    static String name(Config node) {
-        return node.key().toString();
+    static String name(ConfigNode node) {
+        return node.key();
     }
 
-    Optional<String> string(Config node) {
+    Optional<String> string(ConfigNode node) {
         if (!node.exists()) {
             return Optional.empty();
         }
@@ -55,14 +53,14 @@ final class ConfigReader {
             return Optional.empty();
         }
         try {
-            return node.asString().asOptional();
-        } catch (RuntimeException e) {
+            return node.asString();
+        } catch (ConfigNode.UnresolvedReference e) {
             problem(node, unresolved(e));
             return Optional.empty();
         }
     }
 
-    Optional<String> requiredString(Config node) {
+    Optional<String> requiredString(ConfigNode node) {
         Optional<String> value = string(node);
         if (value.isEmpty() && !node.exists()) {
             problem(node, "is required");
@@ -73,7 +71,7 @@ final class ConfigReader {
         return value;
     }
 
-    <T> Optional<T> parsed(Config node, Function<String, T> parser) {
+    <T> Optional<T> parsed(ConfigNode node, Function<String, T> parser) {
         return string(node).flatMap(text -> {
             try {
                 return Optional.of(parser.apply(text.trim()));
@@ -84,7 +82,7 @@ final class ConfigReader {
         });
     }
 
-    int integer(Config node, int defaultValue, int min, int max) {
+    int integer(ConfigNode node, int defaultValue, int min, int max) {
         return parsed(node, Long::parseLong).map(value -> {
             if (value < min || value > max) {
                 problem(node, "must be between " + min + " and " + max);
@@ -94,7 +92,7 @@ final class ConfigReader {
         }).orElse(defaultValue);
     }
 
-    double number(Config node, double defaultValue, double min, double max) {
+    double number(ConfigNode node, double defaultValue, double min, double max) {
         return parsed(node, Double::parseDouble).map(value -> {
             if (!(value >= min && value <= max)) {
                 problem(node, "must be between " + min + " and " + max);
@@ -104,7 +102,7 @@ final class ConfigReader {
         }).orElse(defaultValue);
     }
 
-    boolean bool(Config node, boolean defaultValue) {
+    boolean bool(ConfigNode node, boolean defaultValue) {
         return parsed(node, ConfigReader::parseBoolean).orElse(defaultValue);
     }
 
@@ -124,7 +122,7 @@ final class ConfigReader {
     }
 
     /** A list of strings; a single value is split on commas, as environment variables give lists. */
-    List<String> strings(Config node) {
+    List<String> strings(ConfigNode node) {
         if (!node.exists()) {
             return List.of();
         }
@@ -133,14 +131,14 @@ final class ConfigReader {
                     .filter(s -> !s.isEmpty()).toList()).orElse(List.of());
         }
         List<String> values = new ArrayList<>();
-        for (Config element : nodes(node)) {
+        for (ConfigNode element : nodes(node)) {
             string(element).ifPresent(values::add);
         }
         return values;
     }
 
     /** The elements of a list node, or a problem if the node is not a list. */
-    List<Config> nodes(Config node) {
+    List<ConfigNode> nodes(ConfigNode node) {
         if (!node.exists()) {
             return List.of();
         }
@@ -148,17 +146,17 @@ final class ConfigReader {
             problem(node, "expected a list");
             return List.of();
         }
-        return node.asNodeList().orElse(List.of());
+        return node.children();
     }
 
     /**
      * A duration under {@code name} (ISO-8601 such as {@code PT2S}, or {@code 500ms}, {@code 2s}, {@code 1m},
      * {@code 1h}), or {@code name-ms}, or {@code name-seconds}; at most one of the three.
      */
-    Duration duration(Config parent, String name, Duration defaultValue) {
-        Config plain = parent.get(name);
-        Config millis = parent.get(name + "-ms");
-        Config seconds = parent.get(name + "-seconds");
+    Duration duration(ConfigNode parent, String name, Duration defaultValue) {
+        ConfigNode plain = parent.get(name);
+        ConfigNode millis = parent.get(name + "-ms");
+        ConfigNode seconds = parent.get(name + "-seconds");
         int set = (plain.exists() ? 1 : 0) + (millis.exists() ? 1 : 0) + (seconds.exists() ? 1 : 0);
         if (set > 1) {
             problem(plain, "set only one of " + name + ", " + name + "-ms, " + name + "-seconds");
@@ -202,25 +200,18 @@ final class ConfigReader {
     }
 
     /** Reports every child key of {@code node} that is not in {@code known}: a typo must not pass silently. */
-    void onlyKnownKeys(Config node, Set<String> known) {
+    void onlyKnownKeys(ConfigNode node, Set<String> known) {
         if (!node.exists() || !node.isObject()) {
             return;
         }
-        node.asNodeList().orElse(List.of()).forEach(child -> {
+        node.children().forEach(child -> {
             if (!known.contains(child.name())) {
                 problem(child, "unknown key (known here: " + String.join(", ", new java.util.TreeSet<>(known)) + ")");
             }
         });
     }
 
-    /** Helidon reports an unresolved {@code ${NAME}} as a missing key in the exception's cause. */
-    private static String unresolved(RuntimeException e) {
-        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
-            Matcher missing = MISSING_KEY.matcher(String.valueOf(cause.getMessage()));
-            if (cause instanceof io.helidon.config.MissingValueException && missing.find()) {
-                return "refers to ${" + missing.group(1) + "}, which is not set (no such environment variable or key)";
-            }
-        }
-        return "cannot be read";
+    private static String unresolved(ConfigNode.UnresolvedReference e) {
+        return "refers to ${" + e.reference() + "}, which is not set (no such environment variable or key)";
     }
 }

@@ -1,6 +1,5 @@
 package io.portcullis.core.config;
 
-import io.helidon.config.Config;
 import io.portcullis.core.route.Filters;
 import io.portcullis.core.route.Filters.Field;
 import java.util.ArrayList;
@@ -16,14 +15,14 @@ final class FilterConfig {
     private FilterConfig() {
     }
 
-    static Filters read(Config node, ConfigReader reader) {
+    static Filters read(ConfigNode node, ConfigReader reader) {
         if (!node.exists()) {
             return Filters.NONE;
         }
         reader.onlyKnownKeys(node, Set.of("default-allow", "allow"));
         boolean defaultAllow = reader.bool(node.get("default-allow"), false);
         List<Filters.Rule> rules = new ArrayList<>();
-        for (Config rule : reader.nodes(node.get("allow"))) {
+        for (ConfigNode rule : reader.nodes(node.get("allow"))) {
             reader.onlyKnownKeys(rule, Set.of("field", "pattern", "name"));
             Optional<Field> field = reader.requiredString(rule.get("field")).flatMap(text -> field(rule, text, reader));
             Optional<Pattern> pattern = reader.requiredString(rule.get("pattern")).flatMap(text -> {
@@ -48,7 +47,7 @@ final class FilterConfig {
         return new Filters(defaultAllow, rules);
     }
 
-    private static Optional<Field> field(Config rule, String text, ConfigReader reader) {
+    private static Optional<Field> field(ConfigNode rule, String text, ConfigReader reader) {
         try {
             return Optional.of(Field.valueOf(text.toUpperCase(Locale.ROOT).replace('-', '_')));
         } catch (IllegalArgumentException e) {

@@ -1,6 +1,5 @@
 package io.portcullis.core.config;
 
-import io.helidon.config.Config;
 import io.portcullis.core.jwt.JwtAlgorithm;
 import io.portcullis.core.jwt.JwtKey;
 import io.portcullis.core.jwt.JwtSettings;
@@ -36,7 +35,7 @@ final class JwtConfig {
     private JwtConfig() {
     }
 
-    static JwtSettings read(Config node, ConfigReader reader) {
+    static JwtSettings read(ConfigNode node, ConfigReader reader) {
         JwtSettings defaults = JwtSettings.none();
         if (!node.exists()) {
             return defaults;
@@ -89,10 +88,10 @@ final class JwtConfig {
                 cookie, cookieBase64, rolesClaim, defaultRouteToken);
     }
 
-    private static List<JwtKey> keys(Config list, ConfigReader reader) {
+    private static List<JwtKey> keys(ConfigNode list, ConfigReader reader) {
         List<JwtKey> keys = new ArrayList<>();
         Set<String> seen = new HashSet<>();
-        for (Config node : reader.nodes(list)) {
+        for (ConfigNode node : reader.nodes(list)) {
             reader.onlyKnownKeys(node, KEY_KEYS);
             Optional<String> kid = reader.string(node.get("kid"));
             Optional<JwtAlgorithm> algorithm = reader.requiredString(node.get("algorithm")).flatMap(name -> {

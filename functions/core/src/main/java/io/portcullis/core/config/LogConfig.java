@@ -1,6 +1,5 @@
 package io.portcullis.core.config;
 
-import io.helidon.config.Config;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.LinkedHashMap;
@@ -21,7 +20,7 @@ final class LogConfig {
     private LogConfig() {
     }
 
-    static LogSettings read(Config node, ConfigReader reader) {
+    static LogSettings read(ConfigNode node, ConfigReader reader) {
         if (!node.exists()) {
             return LogSettings.local();
         }
@@ -44,7 +43,7 @@ final class LogConfig {
     }
 
     /** The push endpoint: the URL as given, or with Loki's push path when it names only the server. */
-    private static Optional<URI> pushUrl(Config node, String text, ConfigReader reader) {
+    private static Optional<URI> pushUrl(ConfigNode node, String text, ConfigReader reader) {
         URI uri;
         try {
             uri = new URI(text);
@@ -63,7 +62,7 @@ final class LogConfig {
         return Optional.of(uri);
     }
 
-    private static Map<String, String> labels(Config node, ConfigReader reader) {
+    private static Map<String, String> labels(ConfigNode node, ConfigReader reader) {
         Map<String, String> labels = new LinkedHashMap<>();
         if (!node.exists()) {
             return labels;
@@ -72,7 +71,7 @@ final class LogConfig {
             reader.problem(node, "must be a map of label names to values (e.g. { instance: gw-1 })");
             return labels;
         }
-        for (Config label : node.asNodeList().orElse(java.util.List.of())) {
+        for (ConfigNode label : node.children()) {
             String name = label.name();
             if (!LABEL.matcher(name).matches() || name.equals("app") || name.equals("log")) {
                 reader.problem(label, "is not a usable label name (letters, digits, _; not app or log)");

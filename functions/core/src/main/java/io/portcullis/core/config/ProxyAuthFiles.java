@@ -6,9 +6,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.helidon.common.media.type.MediaTypes;
-import io.helidon.config.Config;
-import io.helidon.config.ConfigSources;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -35,10 +32,10 @@ import java.util.Set;
  */
 public final class ProxyAuthFiles {
     /**
-     * The configuration, the merged Helidon tree (for the {@code server} section), the warnings to log, and what a
+     * The configuration, the merged tree (for the {@code server} section), the warnings to log, and what a
      * start writes back into {@code config.json} (hashed passwords, a generated {@code token_admin}).
      */
-    public record Loaded(GatewayConfig config, Config root, List<String> warnings, ConfigRewrite rewrite) {
+    public record Loaded(GatewayConfig config, ConfigNode root, List<String> warnings, ConfigRewrite rewrite) {
         public Loaded {
             warnings = List.copyOf(warnings);
         }
@@ -93,14 +90,8 @@ public final class ProxyAuthFiles {
             files.translation.hints.remove("tokens.keys.0.secret");
         }
         String json = files.tree.toString();
-        Config root = Config.builder()
-                .disableEnvironmentVariablesSource()
-                .disableSystemPropertiesSource()
-                .sources(ConfigSources.create(variables).build(),
-                        ConfigSources.create(json, MediaTypes.APPLICATION_YAML))
-                .failOnMissingValueReference(true)
-                .build();
-        Config written = Config.just(ConfigSources.create(json, MediaTypes.APPLICATION_YAML));
+        ConfigNode root = ConfigNode.parse(json, configJson.toString(), variables, true);
+        ConfigNode written = ConfigNode.parse(json, configJson.toString(), Map.of(), false);
         List<String> all = new ArrayList<>(files.problems);
         GatewayConfig gatewayConfig = null;
         try {

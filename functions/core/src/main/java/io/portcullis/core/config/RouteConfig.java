@@ -1,6 +1,5 @@
 package io.portcullis.core.config;
 
-import io.helidon.config.Config;
 import io.portcullis.core.jwt.JwtSettings;
 import io.portcullis.core.route.Backend;
 import io.portcullis.core.route.Backends;
@@ -44,17 +43,17 @@ final class RouteConfig {
      * @param jwt the {@code jwt} section (its default token type; whether JWTs can be verified at all)
      * @param canInject whether a {@code sessions} section with a credential format exists
      */
-    static List<Route> routes(Config list, ConfigReader reader, JwtSettings jwt, boolean canInject, Path base) {
+    static List<Route> routes(ConfigNode list, ConfigReader reader, JwtSettings jwt, boolean canInject, Path base) {
         return routes(list, reader, jwt, canInject, base, Optional.empty());
     }
 
     /** @param assertionsDefault the {@code identity-assertions} section's default, when the section is there */
-    static List<Route> routes(Config list, ConfigReader reader, JwtSettings jwt, boolean canInject, Path base,
+    static List<Route> routes(ConfigNode list, ConfigReader reader, JwtSettings jwt, boolean canInject, Path base,
             Optional<Boolean> assertionsDefault) {
         List<Route> routes = new ArrayList<>();
         Set<String> prefixes = new HashSet<>();
         Map<String, Boolean> anyCase = new HashMap<>();
-        for (Config node : reader.nodes(list)) {
+        for (ConfigNode node : reader.nodes(list)) {
             reader.onlyKnownKeys(node, KEYS);
             Optional<String> prefix = reader.requiredString(node.get("prefix")).flatMap(p -> prefix(node, p, reader));
             Optional<List<Backend>> backends = backends(node, reader);
@@ -128,7 +127,7 @@ final class RouteConfig {
         return routes;
     }
 
-    private static void tokenProblems(Config node, boolean secure, TokenType token, boolean inject,
+    private static void tokenProblems(ConfigNode node, boolean secure, TokenType token, boolean inject,
             Optional<String> sessionClaim, JwtSettings jwt, boolean canInject, ConfigReader reader) {
         if (!secure && (node.get("token").exists() || inject)) {
             reader.problem(node.get(inject ? "inject-credentials" : "token"),
@@ -160,7 +159,7 @@ final class RouteConfig {
         };
     }
 
-    private static Set<String> nonEmpty(Config node, ConfigReader reader) {
+    private static Set<String> nonEmpty(ConfigNode node, ConfigReader reader) {
         List<String> values = reader.strings(node);
         if (node.exists() && values.isEmpty()) {
             reader.problem(node, "an empty list admits nobody; leave the key out to admit everyone");
@@ -168,7 +167,7 @@ final class RouteConfig {
         return Set.copyOf(values);
     }
 
-    private static Optional<String> prefix(Config node, String prefix, ConfigReader reader) {
+    private static Optional<String> prefix(ConfigNode node, String prefix, ConfigReader reader) {
         String trimmed = prefix.length() > 1 && prefix.endsWith("/") ? prefix.substring(0, prefix.length() - 1) : prefix;
         try {
             String canonical = CanonicalPath.of(trimmed);
@@ -187,8 +186,8 @@ final class RouteConfig {
      * {@code target}, or {@code backends}: a list of URLs or {@code {url, weight, standby}}. At least one backend
      * must be active; without {@code weight} a backend counts once.
      */
-    private static Optional<List<Backend>> backends(Config node, ConfigReader reader) {
-        Config list = node.get("backends");
+    private static Optional<List<Backend>> backends(ConfigNode node, ConfigReader reader) {
+        ConfigNode list = node.get("backends");
         if (!list.exists()) {
             return reader.requiredString(node.get("target")).flatMap(t -> url(node.get("target"), t, reader))
                     .map(uri -> List.of(Backend.of(uri)));
@@ -197,8 +196,8 @@ final class RouteConfig {
             reader.problem(node.get("backends"), "set target or backends, not both");
         }
         List<Backend> backends = new ArrayList<>();
-        List<Config> entries = reader.nodes(list);
-        for (Config entry : entries) {
+        List<ConfigNode> entries = reader.nodes(list);
+        for (ConfigNode entry : entries) {
             if (entry.isLeaf()) {
                 reader.string(entry).flatMap(text -> url(entry, text, reader)).map(Backend::of).ifPresent(backends::add);
                 continue;
@@ -218,7 +217,7 @@ final class RouteConfig {
                 && !backends.stream().allMatch(Backend::standby) ? Optional.of(backends) : Optional.empty();
     }
 
-    static Optional<URI> url(Config node, String text, ConfigReader reader) {
+    static Optional<URI> url(ConfigNode node, String text, ConfigReader reader) {
         try {
             URI uri = new URI(text);
             String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);

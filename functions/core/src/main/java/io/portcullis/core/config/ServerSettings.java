@@ -1,6 +1,5 @@
 package io.portcullis.core.config;
 
-import io.helidon.config.Config;
 import java.time.Duration;
 import java.util.OptionalInt;
 import java.util.Set;
@@ -31,7 +30,7 @@ public record ServerSettings(String host, int port, int backlog, OptionalInt max
             "max-header-size", "shutdown-grace-period", "shutdown-grace-period-ms",
             "shutdown-grace-period-seconds", "max-tunnels-per-user", "tls");
 
-    static ServerSettings read(Config node, ConfigReader reader) {
+    static ServerSettings read(ConfigNode node, ConfigReader reader) {
         reader.onlyKnownKeys(node, KEYS);
         String host = reader.string(node.get("host")).orElse("127.0.0.1");
         int port = reader.integer(node.get("port"), 8080, 0, 65535);

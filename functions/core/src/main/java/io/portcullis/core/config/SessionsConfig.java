@@ -1,6 +1,5 @@
 package io.portcullis.core.config;
 
-import io.helidon.config.Config;
 import io.portcullis.core.config.GatewayConfig.SessionStoreType;
 import io.portcullis.core.config.GatewayConfig.Sessions;
 import io.portcullis.core.config.GatewayConfig.StoreType;
@@ -32,7 +31,7 @@ final class SessionsConfig {
     private SessionsConfig() {
     }
 
-    static Sessions read(Config node, StoreType storeType, ConfigReader reader) {
+    static Sessions read(ConfigNode node, StoreType storeType, ConfigReader reader) {
         reader.onlyKnownKeys(node, KEYS);
         SessionStoreType defaultStore = storeType == StoreType.MEMORY ? SessionStoreType.MEMORY
                 : SessionStoreType.DYNAMODB;
@@ -63,9 +62,9 @@ final class SessionsConfig {
         return new Sessions(store, redisUri, connect, read, poolSize, format);
     }
 
-    private static Optional<CredentialFormat> format(Config node, ConfigReader reader) {
+    private static Optional<CredentialFormat> format(ConfigNode node, ConfigReader reader) {
         String format = reader.string(node.get("format")).orElse("aes-gcm");
-        List<Config> keyNodes = reader.nodes(node.get("keys"));
+        List<ConfigNode> keyNodes = reader.nodes(node.get("keys"));
         switch (format) {
             case "base64" -> {
                 if (!keyNodes.isEmpty()) {
@@ -76,7 +75,7 @@ final class SessionsConfig {
             case "aes-gcm" -> {
                 List<CredentialKey> keys = new ArrayList<>();
                 Set<String> ids = new HashSet<>();
-                for (Config keyNode : keyNodes) {
+                for (ConfigNode keyNode : keyNodes) {
                     reader.onlyKnownKeys(keyNode, Set.of("id", "key"));
                     Optional<String> id = reader.requiredString(keyNode.get("id"));
                     Optional<String> key = reader.requiredString(keyNode.get("key"));

@@ -1,6 +1,5 @@
 package io.portcullis.core.config;
 
-import io.helidon.config.Config;
 import io.portcullis.core.config.GatewayConfig.TotpSettings;
 import io.portcullis.core.totp.Base32;
 import io.portcullis.core.totp.TotpAlgorithm;
@@ -17,7 +16,7 @@ final class TotpConfig {
     private TotpConfig() {
     }
 
-    static TotpSettings read(Config node, ConfigReader reader) {
+    static TotpSettings read(ConfigNode node, ConfigReader reader) {
         reader.onlyKnownKeys(node, KEYS);
         boolean required = reader.bool(node.get("required"), false);
         TotpAlgorithm algorithm = reader.parsed(node.get("algorithm"), text -> {

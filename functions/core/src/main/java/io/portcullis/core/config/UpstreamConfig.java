@@ -1,6 +1,5 @@
 package io.portcullis.core.config;
 
-import io.helidon.config.Config;
 import io.portcullis.core.route.UpstreamProxy;
 import io.portcullis.core.route.UpstreamTls;
 import java.net.URI;
@@ -23,7 +22,7 @@ final class UpstreamConfig {
      * {@code proxy: { url: http://host:port, username, password }}; credentials may also be written into the URL
      * ({@code http://user:pass@host:port}, ProxyAuth's {@code proxy_config}).
      */
-    static Optional<UpstreamProxy> proxy(Config node, ConfigReader reader) {
+    static Optional<UpstreamProxy> proxy(ConfigNode node, ConfigReader reader) {
         if (!node.exists()) {
             return Optional.empty();
         }
@@ -71,7 +70,7 @@ final class UpstreamConfig {
      * {@code tls: { ca-file, client-cert, client-key, client-keystore, client-keystore-password }}: CAs trusted
      * besides the system's, and a client certificate as a PEM chain with its key, or as PKCS#12.
      */
-    static Optional<UpstreamTls> tls(Config node, Path base, ConfigReader reader) {
+    static Optional<UpstreamTls> tls(ConfigNode node, Path base, ConfigReader reader) {
         if (!node.exists()) {
             return Optional.empty();
         }
@@ -124,7 +123,7 @@ final class UpstreamConfig {
                 description.isEmpty() ? "system trust" : String.join(", ", description)));
     }
 
-    private static <T> Optional<T> read(Config node, ConfigReader reader, java.util.function.Supplier<T> reading) {
+    private static <T> Optional<T> read(ConfigNode node, ConfigReader reader, java.util.function.Supplier<T> reading) {
         try {
             return Optional.of(reading.get());
         } catch (IllegalArgumentException e) {
