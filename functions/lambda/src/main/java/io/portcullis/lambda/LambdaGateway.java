@@ -18,6 +18,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.function.UnaryOperator;
+import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
@@ -31,9 +32,10 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
  *       restored environment builds its own gateway on its first invocation (the priming hook has already loaded
  *       the classes, see {@link Priming}).</li>
  *   <li>otherwise (on demand, provisioned concurrency): the gateway is built during init, with the real secrets.
- *       The secrets are fetched on a second thread while the configuration is checked and the DynamoDB client
- *       built on this one ({@link #fromEnvironment}). A store or Secrets Manager that cannot answer then does not
- *       fail the init: the first invocation tries again and answers 503 if it must.</li>
+ *       A second thread makes the AWS HTTP client (its TLS set-up) and fetches the secrets while this one checks
+ *       the configuration and builds the DynamoDB client ({@link #fromEnvironment}). A store or Secrets Manager
+ *       that cannot answer then does not fail the init: the first invocation tries again and answers 503 if it
+ *       must.</li>
  * </ul>
  *
  * <p>Configuration: the same YAML as a server's config file ({@link FunctionConfig}); environment variables override
@@ -91,6 +93,7 @@ public final class LambdaGateway {
     private final FunctionConfig config;
     private volatile Parts parts;
     private CompletableFuture<Map<String, String>> prefetched;
+    private CompletableFuture<SdkHttpClient> httpClient;
     private DynamoDbClient early;
     private GatewayConfig.Store earlyStore;
 
@@ -114,17 +117,18 @@ public final class LambdaGateway {
      * the environment with its secrets resolved (fetched on another thread while this one checks the configuration).
      */
     private LambdaGateway(Map<String, String> environment, UnaryOperator<String> secrets, boolean ownsUsers,
-            CompletableFuture<Map<String, String>> prefetched) {
+            CompletableFuture<SdkHttpClient> httpClient, CompletableFuture<Map<String, String>> prefetched) {
         this(environment, secrets, ownsUsers);
+        this.httpClient = httpClient;
         this.prefetched = prefetched;
     }
 
     /**
      * The production wiring: the process environment and Secrets Manager; see the class comment for init. On
-     * demand, init does three things at once: a second thread builds the Secrets Manager client and fetches the
-     * secrets (the first AWS client loads most of the SDK), while this thread checks the configuration, builds the
-     * DynamoDB client from its {@code store} section (no secret in it) and gets JSON ready. With more than one
-     * vCPU that shortens the init; with one they share it.
+     * demand, init does two things at once: a second thread makes the HTTP client the AWS SDK sends through (its
+     * TLS set-up is most of its cost, and the secrets' HTTPS call then finds it done) and fetches the secrets,
+     * while this thread checks the configuration, builds the DynamoDB client from its {@code store} section (no
+     * secret in it) and gets JSON ready. With more than one vCPU that shortens the init; with one they share it.
      */
     public static LambdaGateway fromEnvironment(boolean ownsUsers) {
         Map<String, String> env = System.getenv();
@@ -134,13 +138,24 @@ public final class LambdaGateway {
             manager.close();
             return gateway;
         }
-        CompletableFuture<Map<String, String>> secrets = CompletableFuture.supplyAsync(
-                () -> Secrets.resolve(env, manager),
-                task -> Thread.ofPlatform().daemon().name("portcullis-secrets").start(task));
-        LambdaGateway gateway = new LambdaGateway(env, manager, ownsUsers, secrets);
+        CompletableFuture<SdkHttpClient> http = new CompletableFuture<>();
+        CompletableFuture<Map<String, String>> secrets = new CompletableFuture<>();
+        Thread.ofPlatform().daemon().name("portcullis-init").start(() -> {
+            complete(http, UrlConnectionHttpClient::create);
+            complete(secrets, () -> Secrets.resolve(env, manager));
+        });
+        LambdaGateway gateway = new LambdaGateway(env, manager, ownsUsers, http, secrets);
         gateway.prepare();
         gateway.buildNow();
         return gateway;
+    }
+
+    private static <T> void complete(CompletableFuture<T> future, java.util.function.Supplier<T> work) {
+        try {
+            future.complete(work.get());
+        } catch (RuntimeException | Error e) {
+            future.completeExceptionally(e);
+        }
     }
 
     /**
@@ -244,8 +259,21 @@ public final class LambdaGateway {
     }
 
     private DynamoDbClient dynamoClient(GatewayConfig.Store store) {
-        return DynamoDbStores.client(store, UrlConnectionHttpClient.create(), AwsEnvironment.region(environment),
+        return DynamoDbStores.client(store, httpClient(), AwsEnvironment.region(environment),
                 AwsEnvironment.credentials(environment));
+    }
+
+    /** The HTTP client made during init if that worked, else a new one. */
+    private SdkHttpClient httpClient() {
+        CompletableFuture<SdkHttpClient> made = httpClient;
+        if (made != null) {
+            try {
+                return made.join();
+            } catch (CompletionException e) {
+                httpClient = null;
+            }
+        }
+        return UrlConnectionHttpClient.create();
     }
 
     private static void close(AutoCloseable closeable) {

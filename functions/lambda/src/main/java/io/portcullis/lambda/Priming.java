@@ -34,12 +34,10 @@ import org.crac.Resource;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
-import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 
 /**
  * SnapStart priming: before the snapshot is taken, requests run through the real code paths, so the snapshot holds
@@ -53,7 +51,7 @@ import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
  *   <li>the DynamoDB stores on a real DynamoDB client with static dummy credentials against that closed port: a user
  *       read (GetItem), a revocation check (Query), a rate-limit count (UpdateItem), each failing fast without
  *       retries (request marshalling, signing, the HTTP client, the error path);</li>
- *   <li>a Secrets Manager client, likewise: one GetSecretValue to the closed port.</li>
+ *   <li>the Secrets Manager call ({@link Secrets.Manager}), likewise: GetSecretValue to the closed port.</li>
  * </ol>
  * Nothing leaves the machine, and no credential, secret or connection of the function is in the snapshot.
  */
@@ -159,12 +157,11 @@ final class Priming implements Resource {
             }
         }
         boolean secretsFailed = false;
-        try (SecretsManagerClient secrets = SecretsManagerClient.builder().httpClient(http).endpointOverride(endpoint)
-                .region(Region.US_EAST_1).credentialsProvider(credentials)
-                .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry()))
-                .build()) {
-            secrets.getSecretValue(b -> b.secretId("arn:aws:secretsmanager:us-east-1:000000000000:secret:priming"));
-        } catch (SdkException expected) {
+        try (Secrets.Manager secrets = new Secrets.Manager(Map.of("AWS_REGION", "us-east-1",
+                "AWS_ACCESS_KEY_ID", "priming", "AWS_SECRET_ACCESS_KEY", "priming",
+                "AWS_ENDPOINT_URL_SECRETS_MANAGER", endpoint.toString()))) {
+            secrets.apply("arn:aws:secretsmanager:us-east-1:000000000000:secret:priming");
+        } catch (StoreUnavailableException expected) {
             secretsFailed = true;
         }
         http.close();

@@ -66,7 +66,9 @@ class RuntimeClientIT {
         secretsManager.createContext("/", exchange -> {
             String target = exchange.getRequestHeaders().getFirst("X-Amz-Target");
             String authorization = String.valueOf(exchange.getRequestHeaders().getFirst("Authorization"));
-            secretRequests.add(target + " " + authorization.split(" ")[0]);
+            byte[] request = exchange.getRequestBody().readAllBytes();
+            secretRequests.add(target + " " + authorization.split(" ")[0]
+                    + (signatureHolds(exchange, request, authorization) ? " signed" : " NOT SIGNED RIGHT"));
             byte[] body = JSON.writeValueAsBytes(Map.of("ARN", SECRET_ARN, "Name", "portcullis-token",
                     "SecretString", Fixtures.SECRET, "VersionId", "v1"));
             exchange.getResponseHeaders().add("Content-Type", "application/x-amz-json-1.1");
@@ -92,6 +94,30 @@ class RuntimeClientIT {
                 browser: { login-redirect: /api/home }
                 upstream: { connect-timeout: 2s, read-timeout: 20s }
                 """.formatted(Hashes.of("wonderland"), dynamo.endpoint(), prefix, backend.getAddress().getPort());
+    }
+
+    /**
+     * Whether {@code authorization} is the signature of the request as received (signed headers, body, time) with
+     * the functions' test credentials: what Secrets Manager checks. SigV4Test holds the signer to the SDK's.
+     */
+    private static boolean signatureHolds(com.sun.net.httpserver.HttpExchange exchange, byte[] body,
+            String authorization) {
+        java.util.regex.Matcher signed = java.util.regex.Pattern.compile("SignedHeaders=([^,]+)").matcher(authorization);
+        String date = exchange.getRequestHeaders().getFirst("X-Amz-Date");
+        if (!signed.find() || date == null) {
+            return false;
+        }
+        Map<String, String> headers = new java.util.HashMap<>();
+        for (String name : signed.group(1).split(";")) {
+            if (!name.equals("host") && !name.equals("x-amz-date") && !name.equals("x-amz-security-token")) {
+                headers.put(name, String.valueOf(exchange.getRequestHeaders().getFirst(name)));
+            }
+        }
+        java.time.Instant at = java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'")
+                .withZone(java.time.ZoneOffset.UTC).parse(date, java.time.Instant::from);
+        Map<String, String> expected = SigV4.sign(new SigV4.Credentials("test", "test", null), "us-east-1",
+                "secretsmanager", exchange.getRequestHeaders().getFirst("Host"), headers, body, at);
+        return authorization.equals(expected.get("authorization"));
     }
 
     private static List<String> secretRequestsSince(int index) {
@@ -129,7 +155,8 @@ class RuntimeClientIT {
                     "{\"username\":\"alice\",\"password\":\"nope\"}".getBytes(StandardCharsets.UTF_8))));
             assertThat(function.log()).contains("\"cold_start\":true").doesNotContain(token);
         }
-        assertThat(secretRequests).allMatch(call -> call.equals("secretsmanager.GetSecretValue AWS4-HMAC-SHA256"));
+        assertThat(secretRequests)
+                .allMatch(call -> call.equals("secretsmanager.GetSecretValue AWS4-HMAC-SHA256 signed"));
 
         String sessionCookie;
         try (Function function = Function.start("token", FunctionHandlers.TOKEN)) {
