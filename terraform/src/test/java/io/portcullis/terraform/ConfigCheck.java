@@ -186,7 +186,7 @@ final class ConfigCheck {
             return ConfigLoader.fromYaml(JSON.writeValueAsString(merged), env);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException(e);
-        } catch (ConfigException | io.helidon.config.ConfigException e) {
+        } catch (ConfigException e) {
             throw new AssertionError("the gateway refuses the configuration Terraform generates: " + e.getMessage(), e);
         }
     }
