@@ -21,7 +21,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The configuration the module hands the functions ({@code local.config}, yamlencoded into
+ * The configuration the module hands the functions ({@code local.config}, jsonencoded into
  * {@code PORTCULLIS_CONFIG_YAML}) is one the gateway accepts. Terraform cannot run here, so the check evaluates
  * the parts it knows: every leaf must be one of the expressions listed below (anything else fails, naming it),
  * each is replaced by a sample value, the two for-expressions (token keys, routes) are expanded over the
@@ -93,7 +93,7 @@ final class ConfigCheck {
         assertThat(Tf.text(module.local("generated_config"))).isEqualTo(
                 "${merge(local.base_config, { for k, v in local.optional_sections : k => v if v != null })}");
         assertThat(Tf.text(module.local("config"))).as("local.config: extra_config merged in").isEqualTo(MERGE);
-        assertThat(Tf.text(module.local("config_yaml"))).isEqualTo("${yamlencode(local.config)}");
+        assertThat(Tf.text(module.local("config_yaml"))).isEqualTo("${jsonencode(local.config)}");
         // How a key's secret reaches the YAML: NAME_ARN in the environment, ${NAME} in the YAML.
         String environment = Tf.text(module.local("function_environment"));
         assertThat(environment).as("local.function_environment")

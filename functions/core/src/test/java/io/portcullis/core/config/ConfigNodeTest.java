@@ -128,4 +128,31 @@ class ConfigNodeTest {
         assertThat(ConfigNode.parse("{\"json\": {\"is\": [\"yaml\"]}}", "c.json", Map.of(), true)
                 .get("json.is.0").asString()).contains("yaml");
     }
+
+    @Test
+    void aJsonDocument_readsAsTheYamlParserReadsIt_andAYamlFlowMappingStillReadsAsYaml() {
+        String json = """
+                {"tokens": {"ttl-seconds": 3600, "keys": [{"id": "k1", "secret": "${S}", "active": true}]},
+                 "rate-limits": {"proxy": {"requests-per-second": 2.5, "burst": 100, "block-delay-ms": null}},
+                 "routes": [{"prefix": "/api", "roles": [], "target": "http://b\\u00e9:80/x?y=\\"z\\""}],
+                 "cors": {"origins": ["https://a.example"], "max-age-seconds": 0}, "empty": {}}
+                """;
+
+        ConfigNode read = ConfigNode.parse(json, "c.json", Map.of("S", "s"), true);
+        ConfigNode asYaml = ConfigNode.parse("# read by the YAML parser\n" + json, "c.yaml", Map.of("S", "s"), true);
+
+        assertThat(leaves(read)).isEqualTo(leaves(asYaml)).containsEntry("tokens.keys.0.secret", "s")
+                .containsEntry("rate-limits.proxy.block-delay-ms", "").containsEntry("tokens.keys.0.active", "true")
+                .containsEntry("routes.0.target", "http://b\u00e9:80/x?y=\"z\"");
+        assertThat(read.get("routes.0.roles").isList()).isEqualTo(asYaml.get("routes.0.roles").isList()).isTrue();
+        assertThat(read.get("empty").isObject()).isEqualTo(asYaml.get("empty").isObject()).isTrue();
+        assertThat(ConfigNode.parse("{ tokens: { ttl: 1h } }", "flow.yaml", Map.of(), true).get("tokens.ttl")
+                .asString()).contains("1h");
+    }
+
+    private static Map<String, String> leaves(ConfigNode root) {
+        Map<String, String> leaves = new LinkedHashMap<>();
+        root.traverse().filter(ConfigNode::isLeaf).forEach(leaf -> leaves.put(leaf.key(), leaf.asString().orElseThrow()));
+        return leaves;
+    }
 }
