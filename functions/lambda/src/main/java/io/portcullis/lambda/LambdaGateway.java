@@ -134,9 +134,7 @@ public final class LambdaGateway {
         Map<String, String> env = System.getenv();
         Secrets.Manager manager = new Secrets.Manager(env);
         if ("snap-start".equals(env.get(INITIALIZATION_TYPE))) {
-            LambdaGateway gateway = new LambdaGateway(env, manager, ownsUsers);
-            manager.close();
-            return gateway;
+            return new LambdaGateway(env, manager, ownsUsers);
         }
         CompletableFuture<SdkHttpClient> http = new CompletableFuture<>();
         CompletableFuture<Map<String, String>> secrets = new CompletableFuture<>();
@@ -205,14 +203,7 @@ public final class LambdaGateway {
 
     private Parts build() {
         long started = System.nanoTime();
-        Map<String, String> resolved;
-        try {
-            resolved = resolvedSecrets();
-        } finally {
-            if (secrets instanceof AutoCloseable closeable) {
-                close(closeable);
-            }
-        }
+        Map<String, String> resolved = resolvedSecrets();
         GatewayConfig loaded = config.load(resolved);
         List<User> users = loaded.users().stream().map(entry -> entry.toUser(entry.password())).toList();
         Clock clock = Clock.systemUTC();
@@ -274,14 +265,6 @@ public final class LambdaGateway {
             }
         }
         return UrlConnectionHttpClient.create();
-    }
-
-    private static void close(AutoCloseable closeable) {
-        try {
-            closeable.close();
-        } catch (Exception e) {
-            Telemetry.initLog("WARN", "closing the Secrets Manager client failed", Map.of("error", e.toString()));
-        }
     }
 
     private Gateway.Stores stores(GatewayConfig config, List<User> users, Clock clock) {

@@ -157,10 +157,10 @@ final class Priming implements Resource {
             }
         }
         boolean secretsFailed = false;
-        try (Secrets.Manager secrets = new Secrets.Manager(Map.of("AWS_REGION", "us-east-1",
-                "AWS_ACCESS_KEY_ID", "priming", "AWS_SECRET_ACCESS_KEY", "priming",
-                "AWS_ENDPOINT_URL_SECRETS_MANAGER", endpoint.toString()))) {
-            secrets.apply("arn:aws:secretsmanager:us-east-1:000000000000:secret:priming");
+        try {
+            new Secrets.Manager(Map.of("AWS_REGION", "us-east-1", "AWS_ACCESS_KEY_ID", "priming",
+                    "AWS_SECRET_ACCESS_KEY", "priming", "AWS_ENDPOINT_URL_SECRETS_MANAGER", endpoint.toString()))
+                    .apply("arn:aws:secretsmanager:us-east-1:000000000000:secret:priming");
         } catch (StoreUnavailableException expected) {
             secretsFailed = true;
         }

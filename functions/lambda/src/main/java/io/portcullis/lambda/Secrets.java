@@ -68,7 +68,7 @@ public final class Secrets {
      *       error type.</li>
      * </ul>
      */
-    static final class Manager implements UnaryOperator<String>, AutoCloseable {
+    static final class Manager implements UnaryOperator<String> {
         private static final int ATTEMPTS = 3;
         private static final int CONNECT_TIMEOUT_MS = 2_000;
         private static final int READ_TIMEOUT_MS = 10_000;
@@ -97,11 +97,6 @@ public final class Secrets {
                 }
             }
             throw new StoreUnavailableException("Secrets Manager: " + last.getMessage(), last);
-        }
-
-        /** Nothing to close: each call opens and ends its own connection. */
-        @Override
-        public void close() {
         }
 
         private String call(URI endpoint, String region, byte[] body, String arn) {
@@ -166,12 +161,14 @@ public final class Secrets {
             if (!key.isBlank() && !secret.isBlank()) {
                 return new SigV4.Credentials(key, secret, environment.get("AWS_SESSION_TOKEN"));
             }
-            AwsCredentials resolved = DefaultCredentialsProvider.builder().build().resolveCredentials();
-            return new SigV4.Credentials(resolved.accessKeyId(), resolved.secretAccessKey(),
-                    resolved instanceof AwsSessionCredentials session ? session.sessionToken() : null);
+            try (DefaultCredentialsProvider chain = DefaultCredentialsProvider.builder().build()) {
+                AwsCredentials resolved = chain.resolveCredentials();
+                return new SigV4.Credentials(resolved.accessKeyId(), resolved.secretAccessKey(),
+                        resolved instanceof AwsSessionCredentials session ? session.sessionToken() : null);
+            }
         }
 
-        static URI endpoint(Map<String, String> env, String region) {
+        private static URI endpoint(Map<String, String> env, String region) {
             for (String name : new String[] {"AWS_ENDPOINT_URL_SECRETS_MANAGER", "AWS_ENDPOINT_URL"}) {
                 String url = env.getOrDefault(name, "").strip();
                 if (!url.isEmpty()) {
