@@ -125,6 +125,20 @@ class RuntimeClientIT {
         return secretRequests.subList(index, secretRequests.size());
     }
 
+    /** Alice's login, as API Gateway hands it to the token function. */
+    private static String aliceLogin() throws Exception {
+        return Events.write(APIGatewayV2HTTPEvent.class, Events.httpApi("POST", "/auth",
+                Map.of("content-type", "application/json"),
+                "{\"username\":\"alice\",\"password\":\"wonderland\"}".getBytes(StandardCharsets.UTF_8)));
+    }
+
+    /** A token for alice, from a token function started for it. */
+    private static String aliceToken() throws Exception {
+        try (Function function = Function.start("token", FunctionHandlers.TOKEN)) {
+            return JSON.readTree(function.call(aliceLogin()).get("body").asText()).get("token").asText();
+        }
+    }
+
     @AfterAll
     static void stop() throws Exception {
         coldStarts.forEach((name, runs) -> {
@@ -146,9 +160,7 @@ class RuntimeClientIT {
     void theThreeFunctions_runUnderTheRuntimeClient_endToEnd() throws Exception {
         String token;
         try (Function function = Function.start("token", FunctionHandlers.TOKEN)) {
-            JsonNode login = function.call(Events.write(APIGatewayV2HTTPEvent.class, Events.httpApi("POST", "/auth",
-                    Map.of("content-type", "application/json"),
-                    "{\"username\":\"alice\",\"password\":\"wonderland\"}".getBytes(StandardCharsets.UTF_8))));
+            JsonNode login = function.call(aliceLogin());
             assertThat(login.get("statusCode").asInt()).as(login.toString()).isEqualTo(200);
             token = JSON.readTree(login.get("body").asText()).get("token").asText();
             function.warm(Events.write(APIGatewayV2HTTPEvent.class, Events.httpApi("POST", "/auth",
@@ -252,13 +264,7 @@ class RuntimeClientIT {
     @Test
     void theAuthorizersColdPath_loadsNoneOfTheHeavyLibraries() throws Exception {
         Path classes = dir.resolve("authorizer-classes.txt");
-        String token;
-        try (Function function = Function.start("token", FunctionHandlers.TOKEN)) {
-            JsonNode login = function.call(Events.write(APIGatewayV2HTTPEvent.class, Events.httpApi("POST", "/auth",
-                    Map.of("content-type", "application/json"),
-                    "{\"username\":\"alice\",\"password\":\"wonderland\"}".getBytes(StandardCharsets.UTF_8))));
-            token = JSON.readTree(login.get("body").asText()).get("token").asText();
-        }
+        String token = aliceToken();
         try (Function function = Function.start("authorizer", FunctionHandlers.AUTHORIZER, Map.of(),
                 List.of("-Xlog:class+load=info:file=" + classes))) {
             JsonNode answer = function.call(Events.write(APIGatewayV2CustomAuthorizerEvent.class,
@@ -280,18 +286,10 @@ class RuntimeClientIT {
      */
     @Test
     void coldStarts_repeated_minAndMedian() throws Exception {
-        String token;
-        try (Function function = Function.start("token", FunctionHandlers.TOKEN)) {
-            JsonNode login = function.call(Events.write(APIGatewayV2HTTPEvent.class, Events.httpApi("POST", "/auth",
-                    Map.of("content-type", "application/json"),
-                    "{\"username\":\"alice\",\"password\":\"wonderland\"}".getBytes(StandardCharsets.UTF_8))));
-            token = JSON.readTree(login.get("body").asText()).get("token").asText();
-        }
+        String token = aliceToken();
         for (int i = 0; i < COLD_STARTS; i++) {
             try (Function function = Function.start("token", FunctionHandlers.TOKEN)) {
-                function.call(Events.write(APIGatewayV2HTTPEvent.class, Events.httpApi("POST", "/auth",
-                        Map.of("content-type", "application/json"),
-                        "{\"username\":\"alice\",\"password\":\"wonderland\"}".getBytes(StandardCharsets.UTF_8))));
+                function.call(aliceLogin());
             }
             try (Function function = Function.start("authorizer", FunctionHandlers.AUTHORIZER)) {
                 function.call(Events.write(APIGatewayV2CustomAuthorizerEvent.class,
