@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
@@ -148,7 +149,7 @@ public final class LambdaGateway {
         return gateway;
     }
 
-    private static <T> void complete(CompletableFuture<T> future, java.util.function.Supplier<T> work) {
+    private static <T> void complete(CompletableFuture<T> future, Supplier<T> work) {
         try {
             future.complete(work.get());
         } catch (RuntimeException | Error e) {

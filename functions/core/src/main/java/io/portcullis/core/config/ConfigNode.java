@@ -4,6 +4,8 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -128,7 +130,7 @@ public final class ConfigNode {
                 return object;
             }
             case START_ARRAY -> {
-                List<Object> list = new java.util.ArrayList<>();
+                List<Object> list = new ArrayList<>();
                 while (parser.nextToken() != JsonToken.END_ARRAY) {
                     list.add(jsonValue(parser));
                 }
@@ -160,13 +162,13 @@ public final class ConfigNode {
 
     private static ConfigNode of(Map<?, ?> document, Map<String, String> overrides, boolean strict) {
         Tree tree = new Tree(strict);
-        Map<String, Object> merged = new LinkedHashMap<>();
+        Overlay root = new Overlay(null);
         overrides.forEach((dotted, text) -> {
-            Map<String, Object> parent = merged;
+            Map<String, Object> parent = root.children;
             String[] names = dotted.split("\\.", -1);
             for (int i = 0; i < names.length - 1; i++) {
                 Object existing = parent.get(names[i]);
-                Overlay node = existing instanceof Overlay overlay ? overlay
+                Overlay node = existing instanceof Overlay below ? below
                         : new Overlay(existing instanceof String leaf ? leaf : null);
                 parent.put(names[i], node);
                 parent = node.children;
@@ -178,7 +180,7 @@ public final class ConfigNode {
                 parent.put(last, text);
             }
         });
-        tree.root = build(tree, "", document, new Overlay(null, merged));
+        tree.root = build(tree, "", document, root);
         return tree.root;
     }
 
@@ -189,11 +191,6 @@ public final class ConfigNode {
 
         Overlay(String value) {
             this.value = value;
-        }
-
-        Overlay(String value, Map<String, Object> children) {
-            this.value = value;
-            this.children.putAll(children);
         }
     }
 
@@ -233,9 +230,9 @@ public final class ConfigNode {
                     absent -> build(tree, child(key, name), null, value)));
         }
         String ownValue = overrides != null && overrides.value != null ? overrides.value
-                : written instanceof String || written instanceof Number || written instanceof Boolean
+                : written != null && !(written instanceof List<?>) && !(written instanceof Map<?, ?>)
                         ? written.toString() : null;
-        return new ConfigNode(tree, key, kind, ownValue, java.util.Collections.unmodifiableMap(children));
+        return new ConfigNode(tree, key, kind, ownValue, Collections.unmodifiableMap(children));
     }
 
     private static String child(String key, String name) {

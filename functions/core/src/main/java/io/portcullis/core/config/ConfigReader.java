@@ -12,8 +12,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Reads typed values from the configuration tree and collects every problem, each naming its key, instead of stopping at
- * the first. Values are never echoed in problems: some are secrets.
+ * Reads typed values from the configuration tree and collects every problem, each naming its key, instead of
+ * stopping at the first. Values are never echoed in problems: some are secrets.
  */
 final class ConfigReader {
     private static final Pattern SIMPLE_DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h)");

@@ -152,7 +152,8 @@ class ConfigNodeTest {
 
     private static Map<String, String> leaves(ConfigNode root) {
         Map<String, String> leaves = new LinkedHashMap<>();
-        root.traverse().filter(ConfigNode::isLeaf).forEach(leaf -> leaves.put(leaf.key(), leaf.asString().orElseThrow()));
+        root.traverse().filter(ConfigNode::isLeaf)
+                .forEach(leaf -> leaves.put(leaf.key(), leaf.asString().orElseThrow()));
         return leaves;
     }
 }
