@@ -45,10 +45,11 @@ public final class ConfigNode {
     private final String value;
     private final Map<String, ConfigNode> children;
 
-    private ConfigNode(Tree tree, String key, Kind kind, String value, Map<String, ConfigNode> children) {
+    private ConfigNode(Tree tree, String key, String name, Kind kind, String value,
+            Map<String, ConfigNode> children) {
         this.tree = tree;
         this.key = key;
-        this.name = key.substring(key.lastIndexOf('.') + 1);
+        this.name = name;
         this.kind = kind;
         this.value = value;
         this.children = children;
@@ -180,7 +181,7 @@ public final class ConfigNode {
                 parent.put(last, text);
             }
         });
-        tree.root = build(tree, "", document, root);
+        tree.root = build(tree, "", "", document, root);
         return tree.root;
     }
 
@@ -195,13 +196,13 @@ public final class ConfigNode {
     }
 
     /**
-     * The node at {@code key} from the document's {@code written} value and the overrides' {@code over} (a value,
+     * The node at {@code key} (named {@code name} in its parent) from the document's {@code written} value and the overrides' {@code over} (a value,
      * an {@link Overlay} subtree, or null): an overriding value replaces whatever was written (a list given as one
      * comma-separated variable, for instance); an overriding subtree merges into an object or a list.
      */
-    private static ConfigNode build(Tree tree, String key, Object written, Object over) {
+    private static ConfigNode build(Tree tree, String key, String name, Object written, Object over) {
         if (over instanceof String text) {
-            return new ConfigNode(tree, key, Kind.VALUE, text, Map.of());
+            return new ConfigNode(tree, key, name, Kind.VALUE, text, Map.of());
         }
         Overlay overrides = (Overlay) over;
         Map<String, ConfigNode> children = new LinkedHashMap<>();
@@ -210,29 +211,29 @@ public final class ConfigNode {
             kind = Kind.LIST;
             for (int i = 0; i < list.size(); i++) {
                 String index = Integer.toString(i);
-                children.put(index, build(tree, child(key, index), list.get(i),
+                children.put(index, build(tree, child(key, index), index, list.get(i),
                         overrides == null ? null : overrides.children.get(index)));
             }
         } else if (written instanceof Map<?, ?> map) {
             kind = Kind.OBJECT;
-            map.forEach((name, value) -> {
-                String text = String.valueOf(name);
-                children.put(text, build(tree, child(key, text), value,
+            map.forEach((field, value) -> {
+                String text = String.valueOf(field);
+                children.put(text, build(tree, child(key, text), text, value,
                         overrides == null ? null : overrides.children.get(text)));
             });
         } else if (overrides == null) {
-            return new ConfigNode(tree, key, Kind.VALUE, written == null ? "" : written.toString(), Map.of());
+            return new ConfigNode(tree, key, name, Kind.VALUE, written == null ? "" : written.toString(), Map.of());
         } else {
             kind = Kind.OBJECT;
         }
         if (overrides != null) {
-            overrides.children.forEach((name, value) -> children.computeIfAbsent(name,
-                    absent -> build(tree, child(key, name), null, value)));
+            overrides.children.forEach((overridden, value) -> children.computeIfAbsent(overridden,
+                    absent -> build(tree, child(key, overridden), overridden, null, value)));
         }
         String ownValue = overrides != null && overrides.value != null ? overrides.value
                 : written != null && !(written instanceof List<?>) && !(written instanceof Map<?, ?>)
                         ? written.toString() : null;
-        return new ConfigNode(tree, key, kind, ownValue, Collections.unmodifiableMap(children));
+        return new ConfigNode(tree, key, name, kind, ownValue, Collections.unmodifiableMap(children));
     }
 
     private static String child(String key, String name) {
@@ -245,7 +246,8 @@ public final class ConfigNode {
         for (String part : path.split("\\.", -1)) {
             ConfigNode next = node.children.get(part);
             if (next == null) {
-                return new ConfigNode(tree, child(key, path), Kind.MISSING, null, Map.of());
+                return new ConfigNode(tree, child(key, path), path.substring(path.lastIndexOf('.') + 1),
+                        Kind.MISSING, null, Map.of());
             }
             node = next;
         }

@@ -56,6 +56,16 @@ class ConfigNodeTest {
     }
 
     @Test
+    void aKeyWithADot_isOneChild_namedAsWritten() {
+        ConfigNode root = ConfigNode.parse("log: { loki-labels: { app.tier: web } }\n", "dots.yaml", Map.of(), false);
+
+        assertThat(root.get("log.loki-labels").children()).singleElement().satisfies(child -> {
+            assertThat(child.name()).isEqualTo("app.tier");
+            assertThat(child.asString()).contains("web");
+        });
+    }
+
+    @Test
     void overrides_replaceValues_reachIntoLists_andAddKeys() {
         Map<String, String> env = ConfigLoader.withAliases(Map.of(
                 "TOKENS_TTL", "2h",
