@@ -196,9 +196,10 @@ public final class ConfigNode {
     }
 
     /**
-     * The node at {@code key} (named {@code name} in its parent) from the document's {@code written} value and the overrides' {@code over} (a value,
-     * an {@link Overlay} subtree, or null): an overriding value replaces whatever was written (a list given as one
-     * comma-separated variable, for instance); an overriding subtree merges into an object or a list.
+     * The node at {@code key} (named {@code name} in its parent) from the document's {@code written} value and the
+     * overrides' {@code over} (a value, an {@link Overlay} subtree, or null): an overriding value replaces whatever
+     * was written (a list given as one comma-separated variable, for instance); an overriding subtree merges into an
+     * object or a list.
      */
     private static ConfigNode build(Tree tree, String key, String name, Object written, Object over) {
         if (over instanceof String text) {
