@@ -103,8 +103,7 @@ public final class ConfigLoader {
 
     /** Validates the merged config {@code root}, which was read from {@code file}. */
     public static GatewayConfig read(ConfigNode root, Path file) {
-        return read(root, ConfigNode.parse(text(file), file.toString(), Map.of(), false),
-                file.toAbsolutePath().getParent());
+        return read(root, root.written(), file.toAbsolutePath().getParent());
     }
 
     /**
@@ -112,9 +111,8 @@ public final class ConfigLoader {
      * environment variables; relative paths resolve against the working directory.
      */
     public static GatewayConfig fromYaml(String yaml, Map<String, String> env) {
-        ConfigNode written = ConfigNode.parse(yaml, "the configuration", Map.of(), false);
         ConfigNode root = ConfigNode.parse(yaml, "the configuration", withAliases(env), true);
-        return read(root, written, Path.of("").toAbsolutePath());
+        return read(root, root.written(), Path.of("").toAbsolutePath());
     }
 
     /** Validates {@code root}; unknown keys are looked for in {@code written}, what the user wrote themselves. */

@@ -55,12 +55,17 @@ public final class ConfigNode {
         this.children = children;
     }
 
-    /** What the whole tree shares: its root, for references, and whether a reference to nothing is an error. */
+    /**
+     * What the whole tree shares: the document it was read from, its root (for references), and whether a reference
+     * to nothing is an error.
+     */
     private static final class Tree {
+        private final Map<?, ?> document;
         private final boolean strict;
         private ConfigNode root;
 
-        Tree(boolean strict) {
+        Tree(Map<?, ?> document, boolean strict) {
+            this.document = document;
             this.strict = strict;
         }
     }
@@ -162,7 +167,7 @@ public final class ConfigNode {
     }
 
     private static ConfigNode of(Map<?, ?> document, Map<String, String> overrides, boolean strict) {
-        Tree tree = new Tree(strict);
+        Tree tree = new Tree(document, strict);
         Overlay root = new Overlay(null);
         overrides.forEach((dotted, text) -> {
             Map<String, Object> parent = root.children;
@@ -239,6 +244,14 @@ public final class ConfigNode {
 
     private static String child(String key, String name) {
         return key.isEmpty() ? name : key + "." + name;
+    }
+
+    /**
+     * The whole document this tree was read from, as the user wrote it: without the overrides, references left as
+     * they are. What the unknown-key check reads, from the same text as the tree (not read again).
+     */
+    public ConfigNode written() {
+        return of(tree.document, Map.of(), false);
     }
 
     /** The node at {@code path} (dotted) below this one; a missing node if there is none. */

@@ -91,7 +91,7 @@ public final class ProxyAuthFiles {
         }
         String json = files.tree.toString();
         ConfigNode root = ConfigNode.parse(json, configJson.toString(), variables, true);
-        ConfigNode written = ConfigNode.parse(json, configJson.toString(), Map.of(), false);
+        ConfigNode written = root.written();
         List<String> all = new ArrayList<>(files.problems);
         GatewayConfig gatewayConfig = null;
         try {

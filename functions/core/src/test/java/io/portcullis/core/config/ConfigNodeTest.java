@@ -86,6 +86,21 @@ class ConfigNodeTest {
     }
 
     @Test
+    void theWrittenDocument_isTheSameTextWithoutTheOverrides_referencesLeftAsTheyAre() {
+        ConfigNode root = ConfigNode.parse(YAML, "test.yaml", ConfigLoader.withAliases(Map.of("TOKENS_TTL", "2h",
+                "RATE_dash_LIMITS_PROXY_BURST", "50", "PORTCULLIS_TOKEN_SECRET", "s3cret")), true);
+
+        ConfigNode written = root.get("tokens").written();
+
+        assertThat(written.get("tokens.ttl").asString()).contains("1h");
+        assertThat(written.get("rate-limits").exists()).isFalse();
+        assertThat(written.get("tokens.keys.0.secret").asString()).contains("${PORTCULLIS_TOKEN_SECRET}");
+        assertThat(written.children()).extracting(ConfigNode::name)
+                .containsExactly("tokens", "trusted-proxies", "openapi", "empty", "port");
+        assertThat(root.get("tokens.ttl").asString()).contains("2h");
+    }
+
+    @Test
     void variablesWhoseAliasesCollide_leaveTheTreeReadable() {
         Map<String, String> env = new LinkedHashMap<>();
         env.put("JAVA_HOME", "/usr/lib/jvm/a");
