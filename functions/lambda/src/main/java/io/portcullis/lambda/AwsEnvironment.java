@@ -2,8 +2,10 @@ package io.portcullis.lambda;
 
 import java.util.Map;
 import java.util.Optional;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
-import software.amazon.awssdk.auth.credentials.EnvironmentVariableCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.regions.Region;
 
 /**
@@ -23,10 +25,18 @@ final class AwsEnvironment {
         return Optional.ofNullable(env.get("AWS_REGION")).filter(name -> !name.isBlank()).map(Region::of);
     }
 
-    /** The credentials in {@code AWS_ACCESS_KEY_ID}, {@code AWS_SECRET_ACCESS_KEY} and {@code AWS_SESSION_TOKEN}. */
+    /**
+     * The credentials in {@code AWS_ACCESS_KEY_ID}, {@code AWS_SECRET_ACCESS_KEY} and {@code AWS_SESSION_TOKEN} of
+     * {@code env}: fixed for the process, as a process's environment is.
+     */
     static Optional<AwsCredentialsProvider> credentials(Map<String, String> env) {
-        boolean present = !env.getOrDefault("AWS_ACCESS_KEY_ID", "").isBlank()
-                && !env.getOrDefault("AWS_SECRET_ACCESS_KEY", "").isBlank();
-        return present ? Optional.of(EnvironmentVariableCredentialsProvider.create()) : Optional.empty();
+        String key = env.getOrDefault("AWS_ACCESS_KEY_ID", "").strip();
+        String secret = env.getOrDefault("AWS_SECRET_ACCESS_KEY", "").strip();
+        String session = env.getOrDefault("AWS_SESSION_TOKEN", "").strip();
+        if (key.isEmpty() || secret.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(StaticCredentialsProvider.create(session.isEmpty() ? AwsBasicCredentials.create(key, secret)
+                : AwsSessionCredentials.create(key, secret, session)));
     }
 }

@@ -19,8 +19,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
-import software.amazon.awssdk.http.SdkHttpClient;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
@@ -93,8 +91,8 @@ public final class LambdaGateway {
     private final boolean ownsUsers;
     private final FunctionConfig config;
     private volatile Parts parts;
+    private final AwsHttpClient http;
     private CompletableFuture<Map<String, String>> prefetched;
-    private CompletableFuture<SdkHttpClient> httpClient;
     private DynamoDbClient early;
     private GatewayConfig.Store earlyStore;
 
@@ -107,10 +105,7 @@ public final class LambdaGateway {
      * @throws ConfigException when the configuration cannot be used
      */
     LambdaGateway(Map<String, String> environment, UnaryOperator<String> secrets, boolean ownsUsers) {
-        this.environment = Map.copyOf(environment);
-        this.secrets = secrets;
-        this.ownsUsers = ownsUsers;
-        this.config = FunctionConfig.read(this.environment, secrets);
+        this(environment, secrets, ownsUsers, new AwsHttpClient(), null);
     }
 
     /**
@@ -118,10 +113,13 @@ public final class LambdaGateway {
      * the environment with its secrets resolved (fetched on another thread while this one checks the configuration).
      */
     private LambdaGateway(Map<String, String> environment, UnaryOperator<String> secrets, boolean ownsUsers,
-            CompletableFuture<SdkHttpClient> httpClient, CompletableFuture<Map<String, String>> prefetched) {
-        this(environment, secrets, ownsUsers);
-        this.httpClient = httpClient;
+            AwsHttpClient http, CompletableFuture<Map<String, String>> prefetched) {
+        this.environment = Map.copyOf(environment);
+        this.secrets = secrets;
+        this.ownsUsers = ownsUsers;
+        this.http = http;
         this.prefetched = prefetched;
+        this.config = FunctionConfig.read(this.environment, secrets);
     }
 
     /**
@@ -133,14 +131,18 @@ public final class LambdaGateway {
      */
     public static LambdaGateway fromEnvironment(boolean ownsUsers) {
         Map<String, String> env = System.getenv();
-        Secrets.Manager manager = new Secrets.Manager(env);
+        AwsHttpClient http = new AwsHttpClient();
+        Secrets.Manager manager = new Secrets.Manager(env, http);
         if ("snap-start".equals(env.get(INITIALIZATION_TYPE))) {
-            return new LambdaGateway(env, manager, ownsUsers);
+            return new LambdaGateway(env, manager, ownsUsers, http, null);
         }
-        CompletableFuture<SdkHttpClient> http = new CompletableFuture<>();
         CompletableFuture<Map<String, String>> secrets = new CompletableFuture<>();
         Thread.ofPlatform().daemon().name("portcullis-init").start(() -> {
-            complete(http, UrlConnectionHttpClient::create);
+            try {
+                http.get();
+            } catch (RuntimeException e) {
+                // made again where it is needed, where its failure is reported
+            }
             complete(secrets, () -> Secrets.resolve(env, manager));
         });
         LambdaGateway gateway = new LambdaGateway(env, manager, ownsUsers, http, secrets);
@@ -251,21 +253,8 @@ public final class LambdaGateway {
     }
 
     private DynamoDbClient dynamoClient(GatewayConfig.Store store) {
-        return DynamoDbStores.client(store, httpClient(), AwsEnvironment.region(environment),
+        return DynamoDbStores.client(store, http.get(), AwsEnvironment.region(environment),
                 AwsEnvironment.credentials(environment));
-    }
-
-    /** The HTTP client made during init if that worked, else a new one. */
-    private SdkHttpClient httpClient() {
-        CompletableFuture<SdkHttpClient> made = httpClient;
-        if (made != null) {
-            try {
-                return made.join();
-            } catch (CompletionException e) {
-                httpClient = null;
-            }
-        }
-        return UrlConnectionHttpClient.create();
     }
 
     private Gateway.Stores stores(GatewayConfig config, List<User> users, Clock clock) {

@@ -23,7 +23,6 @@ import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -33,10 +32,8 @@ import org.crac.Core;
 import org.crac.Resource;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
@@ -48,9 +45,10 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
  *   <li>on an in-memory gateway with a key used for nothing else: a login (Argon2 verify, token minted), the token
  *       checked as the authorizer checks it, and a forwarded request sent by the real upstream client to a closed
  *       port on 127.0.0.1 (connect refused, the 502 path);</li>
- *   <li>the DynamoDB stores on a real DynamoDB client with static dummy credentials against that closed port: a user
- *       read (GetItem), a revocation check (Query), a rate-limit count (UpdateItem), each failing fast without
- *       retries (request marshalling, signing, the HTTP client, the error path);</li>
+ *   <li>the DynamoDB stores on the gateway's DynamoDB client ({@code DynamoDbJsonClient}) with static dummy
+ *       credentials against that closed port: a user read (GetItem), a revocation check (Query), a rate-limit
+ *       count (UpdateItem), each failing within the 500 ms store timeout (request marshalling, signing, the HTTP
+ *       client, the error path);</li>
  *   <li>the Secrets Manager call ({@link Secrets.Manager}), likewise: GetSecretValue to the closed port.</li>
  * </ol>
  * Nothing leaves the machine, and no credential, secret or connection of the function is in the snapshot.
@@ -122,17 +120,12 @@ final class Priming implements Resource {
         }
 
         SdkHttpClient http = UrlConnectionHttpClient.create();
-        StaticCredentialsProvider credentials = StaticCredentialsProvider.create(
-                AwsBasicCredentials.create("priming", "priming"));
         URI endpoint = URI.create("http://127.0.0.1:" + closed);
         GatewayConfig dynamo = ConfigLoader.fromYaml(YAML.formatted("dynamodb", closed), Map.of());
         int dynamoLogin;
         int dynamoFailures = 0;
-        try (DynamoDbClient client = DynamoDbClient.builder().httpClient(http).endpointOverride(endpoint)
-                .region(Region.US_EAST_1).credentialsProvider(credentials)
-                .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry())
-                        .apiCallTimeout(Duration.ofSeconds(2)))
-                .build();
+        try (DynamoDbClient client = DynamoDbStores.client(dynamo.store(), http, Optional.empty(), Optional.of(
+                StaticCredentialsProvider.create(AwsBasicCredentials.create("priming", "priming"))));
              Gateway gateway = Gateway.create(dynamo, DynamoDbStores.create(client, dynamo, clock,
                      Optional.empty()), clock)) {
             try {
@@ -159,7 +152,8 @@ final class Priming implements Resource {
         boolean secretsFailed = false;
         try {
             new Secrets.Manager(Map.of("AWS_REGION", "us-east-1", "AWS_ACCESS_KEY_ID", "priming",
-                    "AWS_SECRET_ACCESS_KEY", "priming", "AWS_ENDPOINT_URL_SECRETS_MANAGER", endpoint.toString()))
+                    "AWS_SECRET_ACCESS_KEY", "priming", "AWS_ENDPOINT_URL_SECRETS_MANAGER", endpoint.toString()),
+                    () -> http)
                     .apply("arn:aws:secretsmanager:us-east-1:000000000000:secret:priming");
         } catch (StoreUnavailableException expected) {
             secretsFailed = true;

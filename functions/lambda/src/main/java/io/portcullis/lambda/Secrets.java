@@ -3,18 +3,15 @@ package io.portcullis.lambda;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.portcullis.core.Json;
 import io.portcullis.core.StoreUnavailableException;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.HttpURLConnection;
-import java.net.URI;
-import java.time.Instant;
+import io.portcullis.infra.aws.AwsJsonService;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
-import software.amazon.awssdk.auth.credentials.AwsCredentials;
-import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.http.SdkHttpClient;
 
 /**
  * Secrets named in the environment by ARN, fetched once per execution environment: every variable
@@ -53,30 +50,33 @@ public final class Secrets {
     }
 
     /**
-     * Reads secrets from AWS Secrets Manager, one SigV4-signed {@code GetSecretValue} call each ({@link SigV4}) over
-     * the JDK's {@code HttpURLConnection}, not the SDK's client (see {@link SigV4} for why).
+     * Reads secrets from AWS Secrets Manager, one signed {@code GetSecretValue} call each ({@link AwsJsonService}),
+     * not through the SDK's client (see {@link AwsJsonService} for why).
      * <ul>
      *   <li>Region and credentials: the function's environment ({@code AWS_REGION}, {@code AWS_ACCESS_KEY_ID},
      *       {@code AWS_SECRET_ACCESS_KEY}, {@code AWS_SESSION_TOKEN}); where it has no access key (SnapStart's
      *       container credentials), the SDK's default chain.</li>
      *   <li>Endpoint: {@code AWS_ENDPOINT_URL_SECRETS_MANAGER} or {@code AWS_ENDPOINT_URL} when set, else the
-     *       region's ({@code secretsmanager-fips} with {@code AWS_USE_FIPS_ENDPOINT=true}, {@code amazonaws.com.cn}
-     *       in China).</li>
-     *   <li>A throttled call, a 5xx or an unreachable endpoint is tried three times in all (as the SDK's standard
-     *       retries would), then is a {@link StoreUnavailableException}: the invocation answers 503. Any other
-     *       refusal (access denied, no such secret) is an {@link IllegalStateException} naming Secrets Manager's
-     *       error type.</li>
+     *       region's ({@link AwsJsonService#endpoint}).</li>
+     *   <li>A throttled call, a 5xx or an unreachable endpoint is tried three times within {@link #DEADLINE}, then
+     *       is a {@link StoreUnavailableException}: the invocation answers 503. Any other refusal (access denied,
+     *       no such secret) is an {@link IllegalStateException} naming Secrets Manager's error type.</li>
      * </ul>
      */
     static final class Manager implements UnaryOperator<String> {
-        private static final int ATTEMPTS = 3;
-        private static final int CONNECT_TIMEOUT_MS = 2_000;
-        private static final int READ_TIMEOUT_MS = 10_000;
+        /** One secret's fetch, attempts and pauses included: well inside the 10 s Lambda gives an init. */
+        static final Duration DEADLINE = Duration.ofSeconds(5);
+        private static final AwsJsonService.Protocol PROTOCOL = new AwsJsonService.Protocol("secretsmanager",
+                "secretsmanager", "application/x-amz-json-1.1");
 
         private final Map<String, String> environment;
+        private final Supplier<SdkHttpClient> http;
+        private AwsCredentialsProvider credentials;
 
-        Manager(Map<String, String> environment) {
+        /** @param http the HTTP client to send through, asked for on the first fetch */
+        Manager(Map<String, String> environment, Supplier<SdkHttpClient> http) {
             this.environment = Map.copyOf(environment);
+            this.http = http;
         }
 
         @Override
@@ -85,123 +85,35 @@ public final class Secrets {
             if (region.isEmpty()) {
                 throw new IllegalStateException("AWS_REGION is not set: the Secrets Manager region is unknown");
             }
-            URI endpoint = endpoint(environment, region);
-            byte[] body = Json.bytes(Json.object().put("SecretId", arn));
-            RuntimeException last = null;
-            for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
-                try {
-                    return call(endpoint, region, body, arn);
-                } catch (Retryable e) {
-                    last = e;
-                    pause(attempt);
-                }
-            }
-            throw new StoreUnavailableException("Secrets Manager: " + last.getMessage(), last);
-        }
-
-        private String call(URI endpoint, String region, byte[] body, String arn) {
-            Map<String, String> headers = SigV4.sign(credentials(), region, "secretsmanager", host(endpoint),
-                    Map.of("content-type", "application/x-amz-json-1.1",
-                            "x-amz-target", "secretsmanager.GetSecretValue"),
-                    body, Instant.now());
-            HttpURLConnection connection = null;
+            AwsJsonService service = new AwsJsonService(PROTOCOL, http.get(),
+                    AwsJsonService.endpoint("secretsmanager", "SECRETS_MANAGER", region, environment), region,
+                    credentials(), DEADLINE);
+            byte[] answer;
             try {
-                connection = (HttpURLConnection) endpoint.toURL().openConnection();
-                connection.setConnectTimeout(CONNECT_TIMEOUT_MS);
-                connection.setReadTimeout(READ_TIMEOUT_MS);
-                connection.setRequestMethod("POST");
-                connection.setDoOutput(true);
-                connection.setFixedLengthStreamingMode(body.length);
-                for (Map.Entry<String, String> header : headers.entrySet()) {
-                    if (!header.getKey().equals("host")) { // HttpURLConnection sends its own, the same
-                        connection.setRequestProperty(header.getKey(), header.getValue());
-                    }
-                }
-                try (OutputStream out = connection.getOutputStream()) {
-                    out.write(body);
-                }
-                int status = connection.getResponseCode();
-                InputStream answer = status == 200 ? connection.getInputStream() : connection.getErrorStream();
-                ObjectNode json = answer == null ? Json.object() : readAnswer(answer, status);
-                if (status == 200) {
-                    return LambdaJson.text(json, "SecretString").orElseThrow(() -> new IllegalStateException(
-                            "Secrets Manager: the secret " + arn + " holds no text (SecretString)"));
-                }
-                String type = LambdaJson.text(json, "__type").map(t -> t.substring(t.indexOf('#') + 1))
-                        .orElse("HTTP " + status);
-                String problem = type + " for " + arn + LambdaJson.text(json, "message")
-                        .or(() -> LambdaJson.text(json, "Message")).map(m -> ": " + m).orElse("");
-                if (status >= 500 || status == 429 || type.contains("Throttling")) {
-                    throw new Retryable(problem, null);
-                }
-                throw new IllegalStateException("Secrets Manager refused GetSecretValue: " + problem);
-            } catch (IOException e) {
-                throw new Retryable("cannot reach " + endpoint + " (" + e + ")", e);
-            } finally {
-                if (connection != null) {
-                    connection.disconnect();
-                }
+                answer = service.call("GetSecretValue", Json.bytes(Json.object().put("SecretId", arn)));
+            } catch (AwsJsonService.Unavailable e) {
+                throw new StoreUnavailableException("Secrets Manager: " + e.getMessage(), e);
+            } catch (AwsJsonService.Refused e) {
+                throw new IllegalStateException("Secrets Manager refused GetSecretValue: " + e.type() + " for " + arn
+                        + (e.detail().isEmpty() ? "" : ": " + e.detail()), e);
             }
-        }
-
-        private static ObjectNode readAnswer(InputStream in, int status) {
+            ObjectNode json;
             try {
-                return Json.read(in);
+                json = Json.tree(answer);
             } catch (IllegalArgumentException e) {
-                if (status == 200) {
-                    throw new Retryable("the answer to GetSecretValue is not JSON", e);
-                }
-                return Json.object();
+                throw new StoreUnavailableException("Secrets Manager: the answer to GetSecretValue is not JSON", e);
             }
+            return LambdaJson.text(json, "SecretString").orElseThrow(() -> new IllegalStateException(
+                    "Secrets Manager: the secret " + arn + " holds no text (SecretString)"));
         }
 
-        private SigV4.Credentials credentials() {
-            String key = environment.getOrDefault("AWS_ACCESS_KEY_ID", "");
-            String secret = environment.getOrDefault("AWS_SECRET_ACCESS_KEY", "");
-            if (!key.isBlank() && !secret.isBlank()) {
-                return new SigV4.Credentials(key, secret, environment.get("AWS_SESSION_TOKEN"));
+        /** The environment's access key; without one (SnapStart), the SDK's default chain, made once. */
+        private synchronized AwsCredentialsProvider credentials() {
+            if (credentials == null) {
+                credentials = AwsEnvironment.credentials(environment)
+                        .orElseGet(() -> DefaultCredentialsProvider.builder().build());
             }
-            try (DefaultCredentialsProvider chain = DefaultCredentialsProvider.builder().build()) {
-                AwsCredentials resolved = chain.resolveCredentials();
-                return new SigV4.Credentials(resolved.accessKeyId(), resolved.secretAccessKey(),
-                        resolved instanceof AwsSessionCredentials session ? session.sessionToken() : null);
-            }
-        }
-
-        private static URI endpoint(Map<String, String> env, String region) {
-            for (String name : new String[] {"AWS_ENDPOINT_URL_SECRETS_MANAGER", "AWS_ENDPOINT_URL"}) {
-                String url = env.getOrDefault(name, "").strip();
-                if (!url.isEmpty()) {
-                    return URI.create(url.endsWith("/") ? url : url + "/");
-                }
-            }
-            String service = "true".equalsIgnoreCase(env.getOrDefault("AWS_USE_FIPS_ENDPOINT", "").strip())
-                    ? "secretsmanager-fips" : "secretsmanager";
-            String domain = region.startsWith("cn-") ? "amazonaws.com.cn" : "amazonaws.com";
-            return URI.create("https://" + service + "." + region + "." + domain + "/");
-        }
-
-        private static String host(URI endpoint) {
-            int port = endpoint.getPort();
-            boolean standard = port == -1 || port == ("https".equals(endpoint.getScheme()) ? 443 : 80);
-            return standard ? endpoint.getHost() : endpoint.getHost() + ":" + port;
-        }
-
-        private static void pause(int attempt) {
-            if (attempt < ATTEMPTS) {
-                try {
-                    Thread.sleep(100L << attempt);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }
-        }
-
-        /** A failure worth another attempt: throttled, a 5xx, or no answer at all. */
-        private static final class Retryable extends RuntimeException {
-            Retryable(String message, Throwable cause) {
-                super(message, cause);
-            }
+            return credentials;
         }
     }
 }

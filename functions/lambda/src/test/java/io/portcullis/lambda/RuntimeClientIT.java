@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
 import io.portcullis.core.Fixtures;
+import io.portcullis.infra.aws.SigV4;
 import io.portcullis.infra.dynamodb.LocalDynamo;
 import io.portcullis.infra.dynamodb.TableNames;
 import java.io.File;

@@ -57,7 +57,7 @@ class SecretsTest {
     private Secrets.Manager manager() {
         return new Secrets.Manager(Map.of("AWS_REGION", "eu-west-1", "AWS_ACCESS_KEY_ID", "AKID",
                 "AWS_SECRET_ACCESS_KEY", "secret", "AWS_ENDPOINT_URL_SECRETS_MANAGER",
-                "http://127.0.0.1:" + endpoint.getAddress().getPort()));
+                "http://127.0.0.1:" + endpoint.getAddress().getPort()), new AwsHttpClient());
     }
 
     @Test

@@ -1,4 +1,4 @@
-package io.portcullis.lambda;
+package io.portcullis.infra.aws;
 
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -14,21 +14,18 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * AWS Signature Version 4 for a POST to the root path of a JSON-protocol service (such as Secrets Manager's
- * {@code GetSecretValue}): the headers that make the request signed. Every header given is signed, with
- * {@code host} and {@code x-amz-date} (and {@code x-amz-security-token} for temporary credentials) added.
- *
- * <p>Why not the SDK's client: on a cold Lambda function the SDK's Secrets Manager client and its first call took
- * 0.9 s of CPU, the longest thread of the init; this and one {@code HttpURLConnection} take a quarter of that.
- * {@code SigV4Test} checks every signature against the SDK's own signer.
+ * AWS Signature Version 4 for a POST to the root path of a JSON-protocol service (DynamoDB, Secrets Manager): the
+ * headers that make the request signed. Every header given is signed, with {@code host} and {@code x-amz-date}
+ * (and {@code x-amz-security-token} for temporary credentials) added. {@code SigV4Test} checks every signature
+ * against the SDK's own signer; {@link AwsJsonService} says why the gateway signs its own calls.
  */
-final class SigV4 {
+public final class SigV4 {
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'")
             .withZone(ZoneOffset.UTC);
     private static final HexFormat HEX = HexFormat.of();
 
     /** What signs: an access key and its secret, with the session token of temporary credentials (or null). */
-    record Credentials(String accessKeyId, String secretAccessKey, String sessionToken) {
+    public record Credentials(String accessKeyId, String secretAccessKey, String sessionToken) {
         @Override
         public String toString() {
             return "Credentials[" + accessKeyId + "]";
@@ -42,7 +39,7 @@ final class SigV4 {
      * The headers to send: {@code headers} (names in any case) plus {@code host}, {@code x-amz-date},
      * {@code x-amz-security-token} when there is a session token, and {@code authorization}.
      */
-    static Map<String, String> sign(Credentials credentials, String region, String service, String host,
+    public static Map<String, String> sign(Credentials credentials, String region, String service, String host,
             Map<String, String> headers, byte[] body, Instant now) {
         String timestamp = STAMP.format(now);
         String date = timestamp.substring(0, 8);

@@ -1,4 +1,4 @@
-package io.portcullis.lambda;
+package io.portcullis.infra.aws;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
