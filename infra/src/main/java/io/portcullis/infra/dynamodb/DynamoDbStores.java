@@ -5,6 +5,7 @@ import io.portcullis.core.config.GatewayConfig;
 import io.portcullis.core.config.GatewayConfig.FailureMode;
 import io.portcullis.core.memory.InMemoryRateLimiter;
 import io.portcullis.core.port.RateLimiter;
+import io.portcullis.infra.aws.AwsJsonService;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
@@ -15,11 +16,10 @@ import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProviderChain;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClientBuilder;
 
 /** Builds the DynamoDB client and the stores on it, from the {@code store} section of the configuration. */
 public final class DynamoDbStores {
@@ -30,10 +30,10 @@ public final class DynamoDbStores {
     }
 
     /**
-     * A client for {@code store.type: dynamodb}, on the shell's HTTP client: region and endpoint from the config,
-     * each call bounded by {@code store.timeout} with the SDK's standard retries (backoff on throttling) inside.
-     * With an endpoint override (DynamoDB Local, a proxy) and no AWS credentials in the environment, placeholder
-     * credentials are used, which DynamoDB Local accepts.
+     * A client for {@code store.type: dynamodb}, on the shell's HTTP client ({@link DynamoDbJsonClient}): region and
+     * endpoint from the config, each call bounded by {@code store.timeout}, retries with backoff on throttling
+     * included. With an endpoint override (DynamoDB Local, a proxy) and no AWS credentials in the environment,
+     * placeholder credentials are used, which DynamoDB Local accepts.
      */
     public static DynamoDbClient client(GatewayConfig.Store store, SdkHttpClient http) {
         return client(store, http, Optional.empty(), Optional.empty());
@@ -47,26 +47,17 @@ public final class DynamoDbStores {
      */
     public static DynamoDbClient client(GatewayConfig.Store store, SdkHttpClient http, Optional<Region> region,
             Optional<AwsCredentialsProvider> credentials) {
-        DynamoDbClientBuilder builder = DynamoDbClient.builder()
-                .httpClient(http)
-                .overrideConfiguration(o -> o.apiCallTimeout(store.timeout())
-                        .apiCallAttemptTimeout(store.timeout().dividedBy(2))
-                        .retryStrategy(AwsRetryStrategy.standardRetryStrategy()));
-        Optional<Region> configured = store.region().map(Region::of);
-        configured.or(() -> region).ifPresent(builder::region);
-        credentials.ifPresent(builder::credentialsProvider);
         Optional<URI> endpoint = store.endpoint();
-        endpoint.ifPresent(uri -> {
-            builder.endpointOverride(uri);
-            if (configured.isEmpty()) {
-                builder.region(Region.US_EAST_1);
-            }
-            if (credentials.isEmpty()) {
-                builder.credentialsProvider(AwsCredentialsProviderChain.of(DefaultCredentialsProvider.builder().build(),
+        Region named = store.region().map(Region::of).or(() -> region).orElseGet(() -> endpoint.isPresent()
+                ? Region.US_EAST_1 : DefaultAwsRegionProviderChain.builder().build().getRegion());
+        AwsCredentialsProvider signing = credentials.orElseGet(() -> endpoint.isEmpty()
+                ? DefaultCredentialsProvider.builder().build()
+                : AwsCredentialsProviderChain.of(DefaultCredentialsProvider.builder().build(),
                         StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local"))));
-            }
-        });
-        return builder.build();
+        URI uri = endpoint.orElseGet(() -> AwsJsonService.endpoint("dynamodb", "DYNAMODB", named.id(),
+                System.getenv()));
+        return new DynamoDbJsonClient(new AwsJsonService(DynamoDbJsonClient.PROTOCOL, http, uri, named.id(),
+                signing, store.timeout()));
     }
 
     /**

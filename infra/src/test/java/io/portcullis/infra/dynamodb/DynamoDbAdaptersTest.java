@@ -19,13 +19,13 @@ import org.junit.jupiter.api.Nested;
 
 /** Every DynamoDB adapter against the same port contract as the in-memory ones, on DynamoDB Local in-process. */
 class DynamoDbAdaptersTest {
-    private static final TableNames TABLES = LocalDynamo.freshTables(LocalDynamo.embedded());
+    private static final TableNames TABLES = LocalDynamo.freshTables(LocalDynamo.overHttp());
 
     @Nested
     class UsersTest extends UserRegistryContract {
         @Override
         protected UserRegistry registry() {
-            return new DynamoDbUsers(LocalDynamo.embedded(), LocalDynamo.freshTables(LocalDynamo.embedded()).users());
+            return new DynamoDbUsers(LocalDynamo.overHttp(), LocalDynamo.freshTables(LocalDynamo.overHttp()).users());
         }
     }
 
@@ -33,7 +33,7 @@ class DynamoDbAdaptersTest {
     class RevocationsTest extends RevocationStoreContract {
         @Override
         protected RevocationStore store(MutableClock clock) {
-            return new DynamoDbRevocations(LocalDynamo.embedded(), TABLES.revocations(), Duration.ofHours(1),
+            return new DynamoDbRevocations(LocalDynamo.overHttp(), TABLES.revocations(), Duration.ofHours(1),
                     Duration.ofSeconds(5), clock);
         }
     }
@@ -42,7 +42,7 @@ class DynamoDbAdaptersTest {
     class RateLimiterTest extends RateLimiterContract {
         @Override
         protected RateLimiter limiter(Clock clock) {
-            return new DynamoDbRateLimiter(LocalDynamo.embedded(), TABLES.rateLimits(), 1, false, clock);
+            return new DynamoDbRateLimiter(LocalDynamo.overHttp(), TABLES.rateLimits(), 1, false, clock);
         }
     }
 
@@ -50,7 +50,7 @@ class DynamoDbAdaptersTest {
     class LeasingRateLimiterTest extends RateLimiterContract {
         @Override
         protected RateLimiter limiter(Clock clock) {
-            return new DynamoDbRateLimiter(LocalDynamo.embedded(), TABLES.rateLimits(), 5, false, clock);
+            return new DynamoDbRateLimiter(LocalDynamo.overHttp(), TABLES.rateLimits(), 5, false, clock);
         }
     }
 
@@ -58,7 +58,7 @@ class DynamoDbAdaptersTest {
     class RefreshTokensTest extends RefreshTokenStoreContract {
         @Override
         protected RefreshTokenStore store(MutableClock clock) {
-            return new DynamoDbRefreshTokens(LocalDynamo.embedded(), TABLES.refreshTokens());
+            return new DynamoDbRefreshTokens(LocalDynamo.overHttp(), TABLES.refreshTokens());
         }
     }
 
@@ -66,8 +66,8 @@ class DynamoDbAdaptersTest {
     class SigningKeysTest extends SigningKeyStoreContract {
         @Override
         protected SigningKeyStore store(MutableClock clock) {
-            return new DynamoDbSigningKeys(LocalDynamo.embedded(),
-                    LocalDynamo.freshTables(LocalDynamo.embedded()).signingKeys(), clock);
+            return new DynamoDbSigningKeys(LocalDynamo.overHttp(),
+                    LocalDynamo.freshTables(LocalDynamo.overHttp()).signingKeys(), clock);
         }
     }
 
@@ -75,7 +75,7 @@ class DynamoDbAdaptersTest {
     class SessionsTest extends SessionCredentialStoreContract {
         @Override
         protected SessionCredentialStore store(MutableClock clock) {
-            return new DynamoDbSessions(LocalDynamo.embedded(), TABLES.sessions(), clock);
+            return new DynamoDbSessions(LocalDynamo.overHttp(), TABLES.sessions(), clock);
         }
     }
 }

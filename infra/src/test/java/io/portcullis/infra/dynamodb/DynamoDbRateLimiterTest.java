@@ -23,7 +23,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 class DynamoDbRateLimiterTest {
     private static final Instant NOW = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
-    private final DynamoDbClient dynamo = LocalDynamo.embedded();
+    private final DynamoDbClient dynamo = LocalDynamo.overHttp();
     private final TableNames tables = LocalDynamo.freshTables(dynamo);
     private final MutableClock clock = new MutableClock(NOW);
 

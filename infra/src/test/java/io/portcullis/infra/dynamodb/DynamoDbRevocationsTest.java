@@ -20,7 +20,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 class DynamoDbRevocationsTest {
     private static final SecureRandom RANDOM = new SecureRandom();
     private final MutableClock clock = MutableClock.startingNow();
-    private final DynamoDbClient dynamo = LocalDynamo.embedded();
+    private final DynamoDbClient dynamo = LocalDynamo.overHttp();
     private final TableNames tables = LocalDynamo.freshTables(dynamo);
 
     @Test

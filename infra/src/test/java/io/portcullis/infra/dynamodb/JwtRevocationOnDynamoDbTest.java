@@ -29,7 +29,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
  */
 class JwtRevocationOnDynamoDbTest {
     private final MutableClock clock = MutableClock.startingNow();
-    private final DynamoDbClient dynamo = LocalDynamo.embedded();
+    private final DynamoDbClient dynamo = LocalDynamo.overHttp();
     private final TableNames tables = LocalDynamo.freshTables(dynamo);
 
     @TempDir

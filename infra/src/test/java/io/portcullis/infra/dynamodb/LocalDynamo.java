@@ -19,6 +19,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
  */
 public final class LocalDynamo {
     private static DynamoDbClient embedded;
+    private static DynamoDbClient overHttp;
 
     private LocalDynamo() {
     }
@@ -29,6 +30,22 @@ public final class LocalDynamo {
             embedded = DynamoDBEmbedded.create(true).dynamoDbClient();
         }
         return embedded;
+    }
+
+    /**
+     * One DynamoDB Local HTTP server for the whole test run, through the gateway's own client: the path every
+     * deployed gateway takes (DynamoDB's wire protocol, {@link DynamoDbJsonClient}).
+     */
+    public static synchronized DynamoDbClient overHttp() {
+        if (overHttp == null) {
+            try {
+                HttpServer server = new HttpServer(java.nio.file.Files.createTempDirectory("portcullis-dynamodb"));
+                overHttp = server.client(Duration.ofSeconds(10));
+            } catch (Exception e) {
+                throw new IllegalStateException("DynamoDB Local did not start", e);
+            }
+        }
+        return overHttp;
     }
 
     /** Fresh tables under a random prefix, so tests never see each other's items. */
