@@ -33,7 +33,6 @@ final class FunctionConfig {
     static final String TIMEOUT = "PORTCULLIS_FUNCTION_TIMEOUT_SECONDS";
 
     private final String yaml;
-    private GatewayConfig.Store store;
 
     private FunctionConfig(String yaml) {
         this.yaml = yaml;
@@ -47,16 +46,8 @@ final class FunctionConfig {
      */
     static FunctionConfig read(Map<String, String> env, UnaryOperator<String> fetch) {
         FunctionConfig config = new FunctionConfig(yaml(env, fetch));
-        config.store = config.load(Secrets.placeholders(env)).store();
+        config.load(Secrets.placeholders(env));
         return config;
-    }
-
-    /**
-     * The {@code store} section as the check read it (no secret in it): what the store client can be built from
-     * before the secrets are in; the gateway's build compares it with the section read with the real values.
-     */
-    GatewayConfig.Store checkedStore() {
-        return store;
     }
 
     private static String yaml(Map<String, String> env, UnaryOperator<String> fetch) {

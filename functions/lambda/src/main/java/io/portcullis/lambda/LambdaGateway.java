@@ -32,7 +32,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
  *       the classes, see {@link Priming}).</li>
  *   <li>otherwise (on demand, provisioned concurrency): the gateway is built during init, with the real secrets.
  *       A second thread makes the AWS HTTP client (its TLS set-up) and fetches the secrets while this one checks
- *       the configuration and builds the DynamoDB client ({@link #fromEnvironment}). A store or Secrets Manager
+ *       the configuration ({@link #fromEnvironment}). A store or Secrets Manager
  *       that cannot answer then does not fail the init: the first invocation tries again and answers 503 if it
  *       must.</li>
  * </ul>
@@ -93,8 +93,6 @@ public final class LambdaGateway {
     private volatile Parts parts;
     private final AwsHttpClient http;
     private CompletableFuture<Map<String, String>> prefetched;
-    private DynamoDbClient early;
-    private GatewayConfig.Store earlyStore;
 
     /**
      * Reads and checks the configuration {@code environment} names.
@@ -126,8 +124,8 @@ public final class LambdaGateway {
      * The production wiring: the process environment and Secrets Manager; see the class comment for init. On
      * demand, init does two things at once: a second thread makes the HTTP client the AWS SDK sends through (its
      * TLS set-up is most of its cost, and the secrets' HTTPS call then finds it done) and fetches the secrets,
-     * while this thread checks the configuration, builds the DynamoDB client from its {@code store} section (no
-     * secret in it) and gets JSON ready. With more than one vCPU that shortens the init; with one they share it.
+     * while this thread checks the configuration and gets JSON ready ({@link LambdaJson#warm}). With more than one
+     * vCPU that shortens the init; with one they share it.
      */
     public static LambdaGateway fromEnvironment(boolean ownsUsers) {
         Map<String, String> env = System.getenv();
@@ -146,7 +144,7 @@ public final class LambdaGateway {
             complete(secrets, () -> Secrets.resolve(env, manager));
         });
         LambdaGateway gateway = new LambdaGateway(env, manager, ownsUsers, http, secrets);
-        gateway.prepare();
+        LambdaJson.warm();
         gateway.buildNow();
         return gateway;
     }
@@ -156,25 +154,6 @@ public final class LambdaGateway {
             future.complete(work.get());
         } catch (RuntimeException | Error e) {
             future.completeExceptionally(e);
-        }
-    }
-
-    /**
-     * What the build needs that does not depend on secrets, made while they are fetched: the DynamoDB client, from
-     * the {@code store} section as checked, and JSON (see {@link LambdaJson#warm}). Anything failing here is left
-     * to the build, which makes what is missing itself.
-     */
-    synchronized void prepare() {
-        GatewayConfig.Store store = config.checkedStore();
-        try {
-            if (store.type() == StoreType.DYNAMODB && early == null) {
-                early = dynamoClient(store);
-                earlyStore = store;
-            }
-            LambdaJson.warm();
-        } catch (RuntimeException e) {
-            Telemetry.initLog("WARN", "preparing the gateway failed during init; the build tries again",
-                    Map.of("error", e.getClass().getName() + ": " + e.getMessage()));
         }
     }
 
@@ -237,21 +216,6 @@ public final class LambdaGateway {
         }
     }
 
-    /** The client made during init if it was made for this {@code store} section, else a new one. */
-    private DynamoDbClient dynamoClientFor(GatewayConfig.Store store) {
-        DynamoDbClient made = early;
-        GatewayConfig.Store madeFor = earlyStore;
-        early = null;
-        earlyStore = null;
-        if (made != null && store.equals(madeFor)) {
-            return made;
-        }
-        if (made != null) {
-            made.close();
-        }
-        return dynamoClient(store);
-    }
-
     private DynamoDbClient dynamoClient(GatewayConfig.Store store) {
         return DynamoDbStores.client(store, http.get(), AwsEnvironment.region(environment),
                 AwsEnvironment.credentials(environment));
@@ -261,7 +225,7 @@ public final class LambdaGateway {
         if (config.store().type() == StoreType.MEMORY) {
             return Gateway.Stores.inMemory(users, clock);
         }
-        Gateway.Stores stores = DynamoDbStores.create(dynamoClientFor(config.store()), config, clock,
+        Gateway.Stores stores = DynamoDbStores.create(dynamoClient(config.store()), config, clock,
                 Optional.empty());
         if (ownsUsers) {
             ConfiguredUsers.seed(users, stores.users(), stores.revocations(), clock);
