@@ -154,8 +154,10 @@ public final class Forward {
         }
         Route route = match.get();
         List<String> methods = methods(request, route);
-        if (!methods.stream().allMatch(route::allowsMethod)) {
-            return Rejection.methodNotAllowed(route.allowHeader());
+        for (String method : methods) {
+            if (!route.allowsMethod(method)) {
+                return Rejection.methodNotAllowed(route.allowHeader());
+            }
         }
         Optional<Identity> identity = Optional.empty();
         Optional<Authenticated> caller = Optional.empty();
@@ -185,7 +187,7 @@ public final class Forward {
             return proxyAuthRateLimitBody ? Rejection.rateLimitedProxyAuthStyle(decision)
                     : Rejection.rateLimited(decision);
         }
-        boolean changesState = methods.stream().anyMatch(CsrfGuard::changesState);
+        boolean changesState = route.csrf() && caller.isPresent() && changesState(methods);
         boolean csrfApplies = route.csrf() && caller.isPresent() && csrf.applies(request, caller.get(), changesState);
         boolean readBody = route.filters().needsBody() || csrfApplies && csrf.needsFormBody(request, caller.get());
         Optional<byte[]> body;
@@ -301,6 +303,16 @@ public final class Forward {
      * The methods a request asks the backend for: its own, and on a route that passes method override headers on,
      * each of theirs (so the route's {@code methods} and the CSRF test of safe methods see what the backend will do).
      */
+    /** Whether any of {@code methods} changes state (a loop: this runs for every request). */
+    private static boolean changesState(List<String> methods) {
+        for (String method : methods) {
+            if (CsrfGuard.changesState(method)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private static List<String> methods(GatewayRequest request, Route route) {
         if (!route.overrideHeaders()) {
             return List.of(request.method());

@@ -256,12 +256,10 @@ public final class EdgeExchange {
         boolean hasDate = false;
         for (Header header : headers) {
             String name = header.name();
-            if (name.equalsIgnoreCase("Transfer-Encoding") || name.equalsIgnoreCase("Connection")
-                    || name.equalsIgnoreCase("Keep-Alive")
-                    || contentLength != -2 && name.equalsIgnoreCase("Content-Length")) {
+            if (writtenHere(name, contentLength != -2)) {
                 continue;
             }
-            hasDate |= addDate && name.equalsIgnoreCase("Date");
+            hasDate |= addDate && name.length() == 4 && name.equalsIgnoreCase("Date");
             FieldCheck.requireSendable(name, header.value());
             out.writeField(name, header.value());
         }
@@ -279,6 +277,19 @@ public final class EdgeExchange {
             out.writeLatin1("Connection: keep-alive\r\n");
         }
         out.writeCrlf();
+    }
+
+    /**
+     * The framing and hop-by-hop fields this edge writes itself ({@code Content-Length} only when it sets the
+     * length). By length first: this runs for every field of every answer.
+     */
+    private static boolean writtenHere(String name, boolean ownLength) {
+        return switch (name.length()) {
+            case 10 -> name.equalsIgnoreCase("Connection") || name.equalsIgnoreCase("Keep-Alive");
+            case 14 -> ownLength && name.equalsIgnoreCase("Content-Length");
+            case 17 -> name.equalsIgnoreCase("Transfer-Encoding");
+            default -> false;
+        };
     }
 
     private boolean isHead() {

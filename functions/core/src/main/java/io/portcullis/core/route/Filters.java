@@ -59,7 +59,8 @@ public record Filters(boolean defaultAllow, List<Rule> rules) {
     }
 
     public boolean needsBody() {
-        return rules.stream().anyMatch(r -> r.field() == Field.BODY_RAW || r.field() == Field.BODY_JSON);
+        return !rules.isEmpty() // most routes have no rules; this runs for every request
+                && rules.stream().anyMatch(r -> r.field() == Field.BODY_RAW || r.field() == Field.BODY_JSON);
     }
 
     /**
