@@ -32,9 +32,8 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
  *       the classes, see {@link Priming}).</li>
  *   <li>otherwise (on demand, provisioned concurrency): the gateway is built during init, with the real secrets.
  *       A second thread makes the AWS HTTP client (its TLS set-up) and fetches the secrets while this one checks
- *       the configuration ({@link #fromEnvironment}). A store or Secrets Manager
- *       that cannot answer then does not fail the init: the first invocation tries again and answers 503 if it
- *       must.</li>
+ *       the configuration ({@link #fromEnvironment}). A store or Secrets Manager that cannot answer then does not
+ *       fail the init: the first invocation tries again and answers 503 if it must.</li>
  * </ul>
  *
  * <p>Configuration: the same YAML as a server's config file ({@link FunctionConfig}); environment variables override
@@ -90,8 +89,8 @@ public final class LambdaGateway {
     private final UnaryOperator<String> secrets;
     private final boolean ownsUsers;
     private final FunctionConfig config;
-    private volatile Parts parts;
     private final AwsHttpClient http;
+    private volatile Parts parts;
     private CompletableFuture<Map<String, String>> prefetched;
 
     /**

@@ -112,8 +112,9 @@ public final class AwsJsonService {
         Throwable cause = null;
         for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
             boolean throttled = false;
+            SigV4.Credentials signing = credentials(); // a provider that cannot give any fails the call as it is
             try {
-                return attempt(operation, body, Duration.ofNanos(Math.min(deadline.toNanos() / 2,
+                return attempt(operation, body, signing, Duration.ofNanos(Math.min(deadline.toNanos() / 2,
                         Math.max(1, until - System.nanoTime()))));
             } catch (Refused refused) {
                 throttled = THROTTLING.contains(refused.type()) || refused.status() == 429;
@@ -133,8 +134,9 @@ public final class AwsJsonService {
         throw new Unavailable(protocol.targetPrefix() + "." + operation + ": " + problem, cause);
     }
 
-    private byte[] attempt(String operation, byte[] body, Duration timeout) throws IOException {
-        Map<String, String> signed = SigV4.sign(credentials(), region, protocol.signingName(), host,
+    private byte[] attempt(String operation, byte[] body, SigV4.Credentials credentials, Duration timeout)
+            throws IOException {
+        Map<String, String> signed = SigV4.sign(credentials, region, protocol.signingName(), host,
                 Map.of("content-type", protocol.contentType(),
                         "x-amz-target", protocol.targetPrefix() + "." + operation),
                 body, Instant.now());
