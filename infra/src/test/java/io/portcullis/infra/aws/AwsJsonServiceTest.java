@@ -21,6 +21,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.http.SdkHttpClient;
@@ -209,6 +210,19 @@ class AwsJsonServiceTest {
 
         assertThat(received.get(0)).containsEntry("token", "null");
         assertThat(received.get(0).get("authorization")).contains("SignedHeaders=content-type;host;x-amz-date;x-amz-target");
+    }
+
+    @Test
+    void noCredentials_failTheCall_withTheProvidersError_andNothingIsSent() {
+        AwsJsonService service = new AwsJsonService(PROTOCOL, http,
+                URI.create("http://127.0.0.1:" + endpoint.getAddress().getPort()), "eu-west-1",
+                (AwsCredentialsProvider) () -> {
+                    throw new IllegalStateException("no credentials anywhere");
+                }, Duration.ofSeconds(5));
+
+        assertThatThrownBy(() -> service.call("GetItem", "{}".getBytes()))
+                .isInstanceOf(IllegalStateException.class).hasMessage("no credentials anywhere");
+        assertThat(received).isEmpty();
     }
 
     private static String crc32(byte[] body) {
