@@ -15,8 +15,6 @@ import software.amazon.awssdk.services.dynamodb.model.DescribeTableResponse;
 import software.amazon.awssdk.services.dynamodb.model.DynamoDbException;
 import software.amazon.awssdk.services.dynamodb.model.GetItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.GetItemResponse;
-import software.amazon.awssdk.services.dynamodb.model.ListTablesRequest;
-import software.amazon.awssdk.services.dynamodb.model.ListTablesResponse;
 import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.PutItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
@@ -96,11 +94,6 @@ public final class DynamoDbJsonClient implements DynamoDbClient {
     @Override
     public UpdateTimeToLiveResponse updateTimeToLive(UpdateTimeToLiveRequest request) {
         return call("UpdateTimeToLive", request, UpdateTimeToLiveResponse.builder());
-    }
-
-    @Override
-    public ListTablesResponse listTables(ListTablesRequest request) {
-        return call("ListTables", request, ListTablesResponse.builder());
     }
 
     @Override

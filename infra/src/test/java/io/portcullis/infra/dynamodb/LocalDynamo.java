@@ -79,7 +79,9 @@ public final class LocalDynamo {
                 "-port", Integer.toString(port), "-dbPath", dir.toString(), "-sharedDb", "-disableTelemetry"});
             server.start();
             try (DynamoDbClient patient = client(Duration.ofSeconds(60))) {
-                patient.listTables();
+                patient.describeTable(b -> b.tableName("portcullis-probe"));
+            } catch (software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException answered) {
+                // an answer: the server is up
             }
         }
 
