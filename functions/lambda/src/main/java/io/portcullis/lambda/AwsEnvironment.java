@@ -22,7 +22,8 @@ final class AwsEnvironment {
 
     /** {@code AWS_REGION}, which Lambda always sets. */
     static Optional<Region> region(Map<String, String> env) {
-        return Optional.ofNullable(env.get("AWS_REGION")).filter(name -> !name.isBlank()).map(Region::of);
+        return Optional.ofNullable(env.get("AWS_REGION")).map(String::strip).filter(name -> !name.isEmpty())
+                .map(Region::of);
     }
 
     /**

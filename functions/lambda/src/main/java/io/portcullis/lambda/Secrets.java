@@ -12,6 +12,7 @@ import java.util.function.UnaryOperator;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.http.SdkHttpClient;
+import software.amazon.awssdk.regions.Region;
 
 /**
  * Secrets named in the environment by ARN, fetched once per execution environment: every variable
@@ -81,10 +82,8 @@ public final class Secrets {
 
         @Override
         public String apply(String arn) {
-            String region = environment.getOrDefault("AWS_REGION", "").strip();
-            if (region.isEmpty()) {
-                throw new IllegalStateException("AWS_REGION is not set: the Secrets Manager region is unknown");
-            }
+            String region = AwsEnvironment.region(environment).map(Region::id).orElseThrow(() ->
+                    new IllegalStateException("AWS_REGION is not set: the Secrets Manager region is unknown"));
             AwsJsonService service = new AwsJsonService(PROTOCOL, http.get(),
                     AwsJsonService.endpoint("secretsmanager", "SECRETS_MANAGER", region, environment), region,
                     credentials(), DEADLINE);
